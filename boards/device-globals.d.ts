@@ -1,0 +1,12 @@
+// The Espruino globals the board code uses (2v29; see ../shared/ESPRUINO.md). @types/espruino
+// is old and has no dgram, so only what is used is declared here.
+
+declare function getTime(): number;
+declare function setTime(t: number): void;
+declare function require(module: string): any;
+declare const E: {
+  toString(b: Uint8Array): string;
+  toUint8Array(s: string): Uint8Array;
+  setTimeZone(hours: number): void;
+  on(event: string, fn: () => void): void;
+};

@@ -1,0 +1,15 @@
+import { isIpLiteral } from "../lib/host";
+import { Board } from "./board";
+import { espruinoDevice } from "./espruino";
+
+/**
+ * The Espruino Linux build: the host's network is already up, and there is no resolver API:
+ * dgram resolves a name itself (gethostbyname) when sending. So a name is handed through,
+ * and a reply to it is reported as coming from that name: the port and the nonce are
+ * checked, the source address cannot be.
+ */
+export const board: Board = {
+  name: "linux",
+  device: espruinoDevice((name, cb) => cb(name), (address, sentTo) => (isIpLiteral(sentTo) ? address : sentTo)),
+  up: (cb) => cb(""),
+};

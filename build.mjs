@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// Builds one minified image per board: node build.mjs [--board NAME] [--app NAME] [--config FILE.json] [--out DIR]
+// Every image passes the Espruino-dialect gate (tools/dialect.mjs) and the size table is printed.
+import { build as esbuild } from "esbuild";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { checkDialect, formatProblems } from "./tools/dialect.mjs";
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
+
+/** Boards and whether their image runs on Espruino (the host image runs on Node). */
+export const BOARDS = { host: { espruino: false }, linux: { espruino: true }, esp8266: { espruino: true } };
+export const APPS = ["clock"];
+/** Footprint budgets in bytes (issue 2): the esp8266 image, and lib + the ntptime facade. */
+export const BUDGET = { esp8266: 6144, core: 3891 };
+
+/** esbuild features Espruino 2v29 lacks: esbuild then never emits them when it minifies. */
+const DEVICE_UNSUPPORTED = [
+  "arbitrary-module-namespace-names", "async-await", "async-generator", "bigint", "class-private-accessor",
+  "class-private-brand-check", "class-private-field", "class-private-method", "class-private-static-accessor",
+  "class-private-static-field", "class-private-static-method", "class-static-blocks", "decorators",
+  "default-argument", "destructuring", "dynamic-import", "exponent-operator", "for-await", "generator",
+  "import-meta", "logical-assignment", "nested-rest-binding", "new-target", "object-rest-spread",
+  "optional-chain", "rest-argument", "array-spread", "top-level-await", "using", "regexp-lookbehind-assertions",
+  "regexp-named-capture-groups", "regexp-sticky-and-unicode-flags", "regexp-unicode-property-escapes",
+  "regexp-dot-all-flag", "regexp-match-indices", "regexp-set-notation",
+];
+const ALL_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, true]));
+const NONE_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, false]));
+
+/** The build config: firmware/defaults.json, overridden by a user file, plus the build date. */
+export function loadConfig(file, overrides = {}) {
+  const defaults = JSON.parse(readFileSync(join(ROOT, "firmware/defaults.json"), "utf8"));
+  const user = file ? JSON.parse(readFileSync(file, "utf8")) : {};
+  const config = { ...defaults, ...user, ...overrides };
+  const known = new Set([...Object.keys(defaults), "wifi", "pivot"]);
+  const unknown = Object.keys(config).filter((k) => !known.has(k));
+  if (unknown.length) throw new Error(`unknown config key(s): ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
+  if (typeof config.host != "string" || !config.host) throw new Error("config: host must be a non-empty string");
+  // The NTP era pivot and the earliest time the device will believe: the build date.
+  if (config.pivot == null) config.pivot = Math.floor(Date.now() / 1000);
+  return config;
+}
+
+function virtualModules(board, config) {
+  return {
+    name: "ntptime-virtual",
+    setup(b) {
+      b.onResolve({ filter: /^@board$/ }, () => ({ path: join(ROOT, "boards", board + ".ts") }));
+      b.onResolve({ filter: /^@config$/ }, () => ({ path: "config", namespace: "ntptime" }));
+      b.onLoad({ filter: /.*/, namespace: "ntptime" }, () => ({
+        contents: `export const config = ${jsLiteral(config)};`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
+ * Properties that never leave the image (packet fields, exchange state, limits): esbuild
+ * renames them to short names, a third off the core's size. Anything a user or a device
+ * API can see (ntptime.*, ntptime.last.*, rinfo, Wifi options) is left out of this list.
+ */
+const INTERNAL_PROPS = new RegExp("^(" + [
+  "sec", "frac", "version", "mode", "poll", "precision", "rootDelay", "rootDisp", "ref", "orig", "recv", "xmit",
+  "nonce", "t1", "t3", "t4", "ip", "pivot", "maxDelay", "maxDistance", "burst", "gap", "timeout", "retries",
+  "backoff", "best", "net", "now", "after", "cancel", "rand", "setTime", "setZone", "resolve", "device", "up",
+].join("|") + ")$");
+
+/** The config as a JavaScript literal with bare keys, so that INTERNAL_PROPS rename there too. */
+function jsLiteral(v) {
+  if (v && typeof v == "object" && !Array.isArray(v))
+    return "{" + Object.entries(v).map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}:${jsLiteral(x)}`).join(",") + "}";
+  return JSON.stringify(v);
+}
+
+class DialectError extends Error {}
+
+async function bundle(entry, { board, config, minify, supported, espruino }) {
+  const r = await esbuild({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    write: false,
+    minify,
+    mangleProps: minify ? INTERNAL_PROPS : undefined,
+    legalComments: "none",
+    charset: "utf8",
+    // An iife bundle wraps require("dgram") in a helper that needs Proxy; a cjs bundle keeps
+    // the plain call, and the image is wrapped in a function of its own to keep its names local.
+    format: espruino ? "cjs" : "esm",
+    banner: espruino ? { js: "(function(){" } : undefined,
+    footer: espruino ? { js: "})();" } : undefined,
+    platform: "node",
+    target: "es2020",
+    supported,
+    external: ["dgram", "Wifi", "Storage", "WIZnet", "crypto"],
+    plugins: [virtualModules(board, config)],
+    logLevel: "silent",
+  });
+  return r.outputFiles[0].text;
+}
+
+/**
+ * Builds one image: first readable (esbuild marks each module) for a gate report that names
+ * the source, then minified with the device's missing features turned off, gated again.
+ */
+export async function buildImage({ board, app = "clock", config, outfile }) {
+  if (!BOARDS[board]) throw new Error(`unknown board '${board}' (boards: ${Object.keys(BOARDS).join(", ")})`);
+  if (!APPS.includes(app)) throw new Error(`unknown app '${app}' (apps: ${APPS.join(", ")})`);
+  const espruino = BOARDS[board].espruino;
+  const opts = { board, config, espruino };
+  const entry = `firmware/${app}.ts`;
+  for (const [minify, supported, label] of [[false, ALL_SUPPORTED, "source"], [true, NONE_SUPPORTED, "minified"]]) {
+    let code = await bundle(entry, { ...opts, minify, supported });
+    const problems = checkDialect(code, label);
+    if (problems.length) {
+      writeFileSync(join(tmpdir(), `ntptime-rejected-${board}.js`), code);
+      throw new DialectError(`${board}: Espruino 2v29 would reject this ${label} image:\n` + formatProblems(problems, `${board}.js`) +
+        `\n(the rejected image is kept in ${join(tmpdir(), `ntptime-rejected-${board}.js`)})`);
+    }
+    if (minify) {
+      // esbuild's cjs output opens with "use strict", which Espruino ignores: 13 bytes saved.
+      code = code.replace('(function(){\n"use strict";', "(function(){\n");
+      if (outfile) {
+        mkdirSync(dirname(outfile), { recursive: true });
+        writeFileSync(outfile, code);
+      }
+      return code;
+    }
+  }
+}
+
+/** The core client alone (lib + the ntptime facade), minified as on the device, for the footprint figure. */
+export async function coreSize(config) {
+  const code = await bundle("tools/core-entry.ts", { board: "linux", config, minify: true, supported: NONE_SUPPORTED, espruino: true });
+  return Buffer.byteLength(code.replace('"use strict";', ""));
+}
+
+function parseArgs(argv) {
+  const args = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--(board|app|config|out)$/.exec(argv[i]);
+    if (!m || i + 1 >= argv.length) throw new Error(`usage: node build.mjs [--board NAME] [--app NAME] [--config FILE.json] [--out DIR] (bad argument '${argv[i]}')`);
+    args[m[1]] = argv[++i];
+  }
+  return args;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const config = loadConfig(args.config && resolve(args.config));
+  const out = resolve(args.out || join(ROOT, "dist"));
+  const boards = args.board ? [args.board] : Object.keys(BOARDS);
+  const rows = [];
+  for (const board of boards) {
+    const outfile = join(out, `${board}.js`);
+    const code = await buildImage({ board, app: args.app, config, outfile });
+    rows.push([`${board}.js`, Buffer.byteLength(code), BUDGET[board]]);
+  }
+  rows.push(["core (lib + ntptime facade)", await coreSize(config), BUDGET.core]);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`${"image".padEnd(w)}  bytes  budget`);
+  let over = false;
+  for (const [name, size, budget] of rows) {
+    const bad = budget && size > budget;
+    over ||= bad;
+    console.log(`${name.padEnd(w)}  ${String(size).padStart(5)}  ${budget ? String(budget).padStart(6) + (bad ? "  OVER" : "") : ""}`);
+  }
+  console.log(`written to ${out}`);
+  if (over) throw new Error("an image is over its footprint budget");
+}
+
+if (process.argv[1] && resolve(process.argv[1]) == fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e instanceof DialectError ? e.message : `build failed: ${e.message}`);
+    process.exit(1);
+  });
+}

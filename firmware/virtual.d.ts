@@ -1,0 +1,8 @@
+// Modules that build.mjs makes per image: the board picked by --board, the merged config.
+declare module "@board" {
+  export const board: import("../boards/board").Board;
+}
+declare module "@config" {
+  export const config: import("./config").Config;
+}
+declare var global: any;

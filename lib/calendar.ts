@@ -1,0 +1,28 @@
+// Civil calendar from Unix seconds, for utime.localtime() style tuples. Pure arithmetic:
+// Espruino's Date has no getUTC* methods and its local getters follow E.setTimeZone.
+
+function leap(y: number): boolean {
+  return !(y % 4) && (y % 100 > 0 || !(y % 400));
+}
+
+/**
+ * (year, month, mday, hour, minute, second, weekday, yearday) as MicroPython's
+ * utime.localtime(): month 1-12, weekday 0 = Monday, yearday 1-366, for t >= 0 (the device
+ * never sets its clock before the build date). Walks years and months from 1970: at most a
+ * few hundred steps, and smaller code than a closed form.
+ */
+export function civil(t: number): number[] {
+  const s = Math.floor(t);
+  const sod = s % 86400;
+  let d = (s - sod) / 86400;
+  // 1970-01-01 was a Thursday: weekday 3 when Monday is 0.
+  const wday = (d + 3) % 7;
+  let y = 1970;
+  for (let n; d >= (n = leap(y) ? 366 : 365); y++) d -= n;
+  const yday = d + 1;
+  let m = 0;
+  // Month lengths: February by the leap rule, then 31 and 30 alternate, restarting in August.
+  for (let n; d >= (n = m == 1 ? (leap(y) ? 29 : 28) : 31 - ((m % 7) & 1)); m++) d -= n;
+  // sod < 86400, so `| 0` truncates safely.
+  return [y, m + 1, d + 1, (sod / 3600) | 0, (sod / 60) % 60 | 0, sod % 60, wday, yday];
+}

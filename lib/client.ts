@@ -1,0 +1,153 @@
+import { decode, refidText } from "./packet";
+import { request } from "./request";
+import { Exchange, Limits, Sample, judge, stray } from "./checks";
+
+/** An open UDP socket. Boards convert bytes to their own payload type at this edge. */
+export interface Link {
+  send(b: Uint8Array, ip: string, port: number): void;
+  close(): void;
+}
+
+/** Delivers a datagram with the local clock read first thing on arrival (T4). */
+export type OnDatagram = (b: Uint8Array, address: string, port: number, t4: number) => void;
+
+/** The network as a board provides it. */
+export interface Net {
+  /**
+   * An address for `name`, or null. A board whose sockets resolve names themselves hands the
+   * name back, and reports replies from that name (it cannot check their source address).
+   */
+  resolve(name: string, cb: (ip: string | null) => void): void;
+  open(onDatagram: OnDatagram, onError: (e: unknown) => void): Link;
+}
+
+/** What the client needs from the world, injected so tests can step a fake clock. */
+export interface Env {
+  net: Net;
+  /** local clock, Unix seconds (float) */
+  now(): number;
+  after(fn: () => void, ms: number): unknown;
+  cancel(id: unknown): void;
+  /** a uniformly random uint32 */
+  rand(): number;
+}
+
+export interface SyncOptions extends Limits {
+  /** good exchanges wanted; the one with the least delay wins */
+  burst: number;
+  /** ms between exchanges of a burst */
+  gap: number;
+  /** ms to wait for each reply, and for the name to resolve */
+  timeout: number;
+  /** failed exchanges tolerated before giving up */
+  retries: number;
+  /** ms before the first retry; doubles with each further failure */
+  backoff: number;
+}
+
+/** The outcome of one sync, as `ntptime.last` shows it. */
+export interface SyncResult {
+  /** "" on success, otherwise why the sync failed */
+  reason: string;
+  /** the kiss code of a Kiss-o'-Death (RFC 4330 s8): "RATE", "DENY", "RSTR", ... */
+  kiss?: string;
+  /** the host name asked, then address:port once resolved */
+  server: string;
+  /** requests sent, and good replies among them */
+  sent: number;
+  good: number;
+  /** of the best sample, when reason is "": seconds, positive when the server is ahead */
+  offset?: number;
+  /** round trip, seconds */
+  delay?: number;
+  stratum?: number;
+  refid?: string;
+  leap?: number;
+  /** local clock when its reply arrived */
+  t4?: number;
+}
+
+/**
+ * One sync: resolve, then exchanges until `burst` good samples or `retries` failures.
+ * A datagram that does not answer the request in flight (wrong source, mode, version or
+ * origin: a late reply to an earlier request, a forgery) is ignored and the wait goes on.
+ * A Kiss-o'-Death ends the sync at once, with no retry (RFC 4330 s8).
+ */
+export function sync(env: Env, o: SyncOptions, name: string, port: number, done: (r: SyncResult) => void) {
+  const res: SyncResult = { reason: "", server: name, sent: 0, good: 0 };
+  let link: Link | undefined;
+  let timer: unknown;
+  let x: Exchange | null = null;
+  let fails = 0;
+  let heard = "";
+  let ip = "";
+  let over = false;
+  let best: Sample | undefined;
+
+  const finish = (reason: string) => {
+    env.cancel(timer);
+    x = null;
+    if (over) return;
+    over = true;
+    if (link) link.close();
+    res.reason = best ? "" : reason;
+    done(Object.assign(res, best));
+  };
+
+  const next = (failure: string) => {
+    x = null;
+    if (over) return;
+    if (!failure) {
+      if (res.good < o.burst) timer = env.after(send, o.gap);
+      else finish("");
+    } else if (++fails > o.retries) finish(failure);
+    else timer = env.after(send, o.backoff * (1 << (fails - 1)));
+  };
+
+  const send = () => {
+    heard = "";
+    x = { nonce: { sec: env.rand(), frac: env.rand() }, t1: 0, ip, port };
+    const b = request(x.nonce);
+    res.sent++;
+    timer = env.after(() => next(heard || "timeout"), o.timeout);
+    x.t1 = env.now();
+    try {
+      link!.send(b, ip, port);
+    } catch (e) {
+      finish("send");
+    }
+  };
+
+  const onDatagram: OnDatagram = (b, address, from, t4) => {
+    if (!x) return;
+    const v = judge(b, address, from, t4, x, o);
+    if (typeof v == "string") {
+      if (stray(v)) return void (heard = v);
+      env.cancel(timer);
+      if (v != "kod") return next(v);
+      res.kiss = refidText(decode(b));
+      return finish(v);
+    }
+    env.cancel(timer);
+    res.good++;
+    if (!best || v.delay < best.delay) best = v;
+    next("");
+  };
+
+  if (!port) return finish("host");
+  // A resolver that never answers must not hang the sync.
+  timer = env.after(() => finish("dns"), o.timeout);
+  env.net.resolve(name, (addr) => {
+    if (over || link) return;
+    env.cancel(timer);
+    if (!addr) return finish("dns");
+    ip = addr;
+    res.server = ip + ":" + port;
+    try {
+      link = env.net.open(onDatagram, () => finish("socket"));
+    } catch (e) {
+      return finish("socket");
+    }
+    send();
+  });
+}

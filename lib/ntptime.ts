@@ -1,0 +1,89 @@
+import { NTP_PORT } from "./wire";
+import { parseHost } from "./host";
+import { Env, SyncOptions, SyncResult, sync } from "./client";
+import { civil } from "./calendar";
+
+/** A device: the client's Env plus the clock setter, the console and the display time zone. */
+export interface Device extends Env {
+  /** steps the clock to Unix seconds (Espruino setTime) */
+  setTime(t: number): void;
+  log(line: string): void;
+  /** display time zone in hours; the clock itself stays UTC (E.setTimeZone) */
+  setZone(hours: number): void;
+}
+
+export interface Settings extends SyncOptions {
+  host: string;
+  tz: number;
+}
+
+/** `ntptime.last`: a sync's result and the host it was asked of. */
+export interface Outcome extends SyncResult {
+  host: string;
+}
+
+export interface Ntptime {
+  host: string;
+  tz: number;
+  last: Outcome | null;
+  sethost(host: unknown): number;
+  settime(tz?: number): Promise<number>;
+  time(): Promise<number>;
+  localtime(t?: number): number[];
+}
+
+/** The QuecPython/MicroPython style `ntptime` object on the device REPL. */
+export function createNtptime(dev: Device, s: Settings): Ntptime {
+  const run = (cb: (o: Outcome) => void) => {
+    const host = api.host;
+    // An invalid host (assigned to ntptime.host directly) reaches sync as port 0.
+    const h = parseHost(host, NTP_PORT) || { name: host, port: 0 };
+    sync(dev, s, h.name, h.port, (r) => {
+      (r as Outcome).host = host;
+      cb((api.last = r as Outcome));
+    });
+  };
+
+  const api: Ntptime = {
+    host: s.host,
+    tz: s.tz,
+    last: null,
+    sethost(host) {
+      if (!parseHost(host, NTP_PORT)) return 1;
+      api.host = host as string;
+      return 0;
+    },
+    settime(tz) {
+      return new Promise((resolve) => {
+        if (tz != null) {
+          if (!(tz >= -12 && tz <= 14)) {
+            dev.log("ntptime: bad tz " + tz);
+            return resolve(1);
+          }
+          dev.setZone((api.tz = tz));
+        }
+        run((o) => {
+          let line = "ntptime: " + o.host + " " + o.server;
+          if (o.reason) line += " failed: " + o.reason + (o.kiss ? " " + o.kiss : "");
+          else {
+            // The offset was measured against the clock as it reads now, so it still applies.
+            dev.setTime(dev.now() + o.offset!);
+            line += " stratum " + o.stratum + " offset " + o.offset!.toFixed(6) + " s delay " + o.delay!.toFixed(4) +
+              " s, set " + new Date(dev.now() * 1000).toISOString();
+          }
+          dev.log(line);
+          resolve(o.reason ? 1 : 0);
+        });
+      });
+    },
+    time() {
+      return new Promise((resolve, reject) =>
+        run((o) => (o.reason ? reject(Error(o.reason)) : resolve(dev.now() + o.offset!))),
+      );
+    },
+    localtime(t) {
+      return civil((t == null ? dev.now() : t) + api.tz * 3600);
+    },
+  };
+  return api;
+}

@@ -1,0 +1,16 @@
+import { HEADER_LEN, MODE_CLIENT, VERSION } from "./wire";
+import { Timestamp } from "./timestamp";
+import { putTs } from "./packet";
+
+/**
+ * A client request (RFC 4330 s5): mode 3, version 4, every other field zero, and a random
+ * transmit timestamp. The server copies it into its reply's originate field, so it works as
+ * a nonce that a stale or forged reply cannot guess; the real T1 never leaves the device
+ * (chrony does the same, and it leaks no clock to the network).
+ */
+export function request(nonce: Timestamp): Uint8Array {
+  const b = new Uint8Array(HEADER_LEN);
+  b[0] = (VERSION << 3) | MODE_CLIENT;
+  putTs(b, 40, nonce);
+  return b;
+}

@@ -1,0 +1,33 @@
+// Wire constants of the NTP packet, each named once with the section that defines it.
+
+/** RFC 5905 s6 (and RFC 868): seconds from the NTP prime epoch 1900-01-01 to the Unix epoch 1970-01-01. */
+export const NTP_UNIX_OFFSET = 2208988800;
+
+/**
+ * RFC 5905 s6: 2^32 fraction units make one second, and 2^32 seconds make one era.
+ * Written out because Espruino's Math.pow(2, 32) is 4294967295.99999666.
+ */
+export const TWO32 = 4294967296;
+
+/** RFC 5905 s6: the NTP short format (root delay, root dispersion) is unsigned 16.16 fixed point. */
+export const SHORT_UNIT = 65536;
+
+/** RFC 4330 s4: the header without extension fields or MAC is 48 bytes. */
+export const HEADER_LEN = 48;
+
+/** RFC 4330 s4: the UDP port of an NTP server. */
+export const NTP_PORT = 123;
+
+/** RFC 4330 s4: version number we send (RFC 5905); servers answer with 3 or 4. */
+export const VERSION = 4;
+
+/** RFC 4330 s4: mode 3 is a client request, mode 4 a server reply. */
+export const MODE_CLIENT = 3;
+export const MODE_SERVER = 4;
+
+/** RFC 4330 s4: leap indicator 3 is the alarm condition, the server clock is not synchronized. */
+export const LEAP_ALARM = 3;
+
+/** RFC 5905 s7.3: stratum 0 is a Kiss-o'-Death, 16 is unsynchronized, so 15 is the largest usable one. */
+export const STRATUM_KOD = 0;
+export const STRATUM_MAX = 15;
