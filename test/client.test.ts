@@ -1,0 +1,204 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { SyncOptions, SyncResult, sync } from "../lib/client";
+import { encode } from "../lib/packet";
+import { unixToNtp } from "../lib/timestamp";
+import { fakeEnv } from "./helpers/fake-env";
+import { fakeServer } from "./helpers/golden";
+
+const START = 1795000000; // the device clock: 2026-11-18
+const OPTS: SyncOptions = { burst: 1, gap: 500, timeout: 2000, retries: 3, backoff: 1000, pivot: START - 86400, maxDelay: 3, maxDistance: 3 };
+
+function run(opts: Partial<SyncOptions>, setup: (w: ReturnType<typeof fakeEnv>) => void, name = "192.0.2.1", port = 123) {
+  const w = fakeEnv(START);
+  setup(w);
+  let result: SyncResult | null = null;
+  let calls = 0;
+  sync(w.env, { ...OPTS, ...opts }, name, port, (r) => {
+    result = r;
+    calls++;
+  });
+  w.clock.advance(120000);
+  assert.is(calls, 1, "done is called exactly once");
+  assert.is(w.clock.pending(), 0, "no timer left behind");
+  assert.is(w.net.closed, w.net.opened, "every socket closed");
+  return { r: result! as SyncResult, ...w };
+}
+
+test("one exchange measures the server's offset and the round trip", () => {
+  const { r, net } = run({}, ({ clock, net }) => fakeServer(clock, net, { offset: 3.5, up: 0.02, down: 0.02, turnaround: 0.001 }));
+  assert.is(r.reason, "");
+  assert.ok(Math.abs(r.offset! - 3.5) < 1e-6, String(r.offset));
+  assert.ok(Math.abs(r.delay! - 0.04) < 1e-6, String(r.delay));
+  assert.equal([r.stratum, r.refid, r.leap, r.sent, r.good, r.server], [2, "10.0.0.1", 0, 1, 1, "192.0.2.1:123"]);
+  assert.is(net.sent.length, 1);
+});
+
+test("asymmetric path: the error is half the asymmetry (RFC 4330 s5)", () => {
+  const { r } = run({}, ({ clock, net }) => fakeServer(clock, net, { offset: 0, up: 0.01, down: 0.04 }));
+  assert.ok(Math.abs(r.offset! - -0.015) < 1e-6, String(r.offset));
+});
+
+test("burst: N exchanges spaced by the gap, the least-delay sample wins", () => {
+  const delays = [0.3, 0.05, 0.2, 0.12];
+  const { r, net } = run({ burst: 4 }, ({ clock, net }) => {
+    let i = 0;
+    const server = { offset: -2, up: 0, down: 0 };
+    fakeServer(clock, net, server);
+    const inner = net.onSend;
+    net.onSend = (s) => {
+      // symmetric delays but a different server error per sample, so we can tell which won
+      server.up = server.down = delays[i] / 2;
+      server.offset = -2 + i++ * 0.001;
+      inner(s);
+    };
+  });
+  assert.is(r.good, 4);
+  assert.is(net.sent.length, 4);
+  assert.ok(Math.abs(r.delay! - 0.05) < 1e-6);
+  assert.ok(Math.abs(r.offset! - -1.999) < 1e-6, String(r.offset));
+  // each next request goes out one gap after the previous reply
+  for (let i = 1; i < 4; i++) assert.ok(Math.abs(net.sent[i].at - net.sent[i - 1].at - delays[i - 1] - 0.5) < 1e-6);
+});
+
+test("timeouts retry with exponential backoff, then give up with 'timeout'", () => {
+  const { r, net } = run({ retries: 3 }, () => {});
+  assert.is(r.reason, "timeout");
+  assert.is(r.sent, 4);
+  const t = net.sent.map((s) => s.at - START);
+  // send, 2 s timeout + 1 s backoff, 2 s + 2 s, 2 s + 4 s
+  assert.equal(t, [0, 3, 7, 13]);
+});
+
+test("a lost reply is retried and the retry succeeds", () => {
+  const { r } = run({}, ({ clock, net }) => {
+    fakeServer(clock, net, { offset: 1, up: 0.01, down: 0.01 });
+    const inner = net.onSend;
+    let n = 0;
+    net.onSend = (s) => {
+      if (n++) inner(s);
+    };
+  });
+  assert.equal([r.reason, r.sent, r.good], ["", 2, 1]);
+});
+
+test("a late reply to an earlier request is ignored", () => {
+  const { r, net } = run({ burst: 2, timeout: 1000 }, ({ clock, net }) => {
+    let n = 0;
+    fakeServer(clock, net, { offset: 7, up: 0.01, down: 0.01 });
+    const honest = net.onSend;
+    net.onSend = (s) => {
+      // the first reply is held back 1.5 s, past its timeout and into the next exchange
+      if (n++ == 0) {
+        fakeServer(clock, net, { offset: -100, up: 0.75, down: 0.75 });
+        net.onSend(s);
+        net.onSend = honest;
+      } else honest(s);
+    };
+  });
+  assert.is(r.reason, "");
+  assert.ok(Math.abs(r.offset! - 7) < 1e-6, "the late reply (offset -100) was not used");
+  assert.is(r.good, 2);
+  assert.is(net.sent.length, 3);
+});
+
+test("a stale or forged datagram does not end the wait; the true reply still counts", () => {
+  const { r } = run({}, ({ clock, net }) => {
+    fakeServer(clock, net, { offset: 0.25, up: 0.05, down: 0.05 });
+    const honest = net.onSend;
+    net.onSend = (s) => {
+      const forged = encode({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: 0, rootDelay: 0, rootDisp: 0, refid: 0,
+        ref: unixToNtp(0), orig: { sec: 1, frac: 2 }, recv: unixToNtp(START + 999), xmit: unixToNtp(START + 999) });
+      clock.after(() => net.deliver(forged, s.ip, s.port), 10);
+      clock.after(() => net.deliver(new Uint8Array(12), s.ip, s.port), 20);
+      clock.after(() => net.deliver(new Uint8Array(s.b), "192.0.2.66", s.port), 30);
+      honest(s);
+    };
+  });
+  assert.is(r.reason, "");
+  assert.ok(Math.abs(r.offset! - 0.25) < 1e-6);
+});
+
+test("only forged replies: the failure names what was heard, not just a timeout", () => {
+  const { r } = run({ retries: 1 }, ({ clock, net }) => {
+    net.onSend = (s) => {
+      const b = new Uint8Array(s.b);
+      b[0] = 0x24;
+      clock.after(() => net.deliver(b, s.ip, s.port), 5);
+    };
+  });
+  assert.is(r.reason, "origin");
+  assert.is(r.sent, 2);
+});
+
+for (const kiss of ["RATE", "DENY", "RSTR", "XXXX"]) {
+  test(`Kiss-o'-Death ${kiss}: stop at once, no retry, code reported`, () => {
+    const { r, net } = run({ burst: 4 }, ({ clock, net }) =>
+      fakeServer(clock, net, {
+        offset: 0, up: 0.01, down: 0.01,
+        edit: (p) => ({ ...p, leap: 3, stratum: 0, refid: [...kiss].reduce((a, c) => a * 256 + c.charCodeAt(0), 0) >>> 0 }),
+      }),
+    );
+    assert.equal([r.reason, r.kiss, r.sent, net.sent.length], ["kod", kiss, 1, 1]);
+    assert.is(r.offset, undefined);
+  });
+}
+
+test("unsynchronised server: retried, then reported", () => {
+  const { r } = run({ retries: 2 }, ({ clock, net }) =>
+    fakeServer(clock, net, { offset: 5, up: 0.01, down: 0.01, edit: (p) => ({ ...p, leap: 3 }) }),
+  );
+  assert.equal([r.reason, r.sent, r.good], ["unsync", 3, 0]);
+});
+
+test("a partial burst still succeeds with the samples it got", () => {
+  const { r } = run({ burst: 4, retries: 1 }, ({ clock, net }) => {
+    fakeServer(clock, net, { offset: 2, up: 0.01, down: 0.01 });
+    const honest = net.onSend;
+    let n = 0;
+    net.onSend = (s) => {
+      if (n++ < 2) honest(s);
+    };
+  });
+  assert.equal([r.reason, r.good, r.sent], ["", 2, 4]);
+});
+
+test("name resolution: resolved address is used and reported", () => {
+  const { r, net } = run({}, ({ clock, net }) => {
+    net.names["time.example"] = "198.51.100.7";
+    fakeServer(clock, net, { offset: 0, up: 0.01, down: 0.01 });
+  }, "time.example", 11123);
+  assert.equal([r.reason, r.server, net.sent[0].ip, net.sent[0].port], ["", "198.51.100.7:11123", "198.51.100.7", 11123]);
+});
+
+test("DNS failure and a resolver that never answers both end as 'dns', with nothing sent", () => {
+  const a = run({}, ({ net }) => (net.names["nx.example"] = null), "nx.example");
+  assert.equal([a.r.reason, a.r.sent], ["dns", 0]);
+  const b = run({}, ({ net }) => ((net.names as any)["slow.example"] = undefined), "slow.example");
+  assert.equal([b.r.reason, b.r.sent], ["dns", 0]);
+});
+
+test("an invalid host (port 0) is refused before any I/O", () => {
+  const { r, net } = run({}, () => {}, "bad host", 0);
+  assert.equal([r.reason, net.opened], ["host", 0]);
+});
+
+test("socket errors: a send that throws, an error event", () => {
+  const a = run({}, ({ net }) => (net.throwOnSend = true));
+  assert.is(a.r.reason, "send");
+  const b = run({}, ({ clock, net }) => (net.onSend = () => clock.after(() => net.fail(new Error("boom")), 5)));
+  assert.is(b.r.reason, "socket");
+});
+
+test("requests carry fresh random nonces: never the local time", () => {
+  const { net } = run({ burst: 3 }, ({ clock, net }) => fakeServer(clock, net, { offset: 0, up: 0.01, down: 0.01 }));
+  const nonces = net.sent.map((s) => Array.from(s.b.subarray(40)).join());
+  assert.is(new Set(nonces).size, 3);
+  const localNtpSec = unixToNtp(START).sec;
+  for (const s of net.sent) {
+    const sec = ((s.b[40] << 24) | (s.b[41] << 16) | (s.b[42] << 8) | s.b[43]) >>> 0;
+    assert.ok(Math.abs(sec - localNtpSec) > 1000);
+  }
+});
+
+test.run();

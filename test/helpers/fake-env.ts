@@ -1,0 +1,117 @@
+// A stepped fake world for the client: a clock and timers that move only when told, and a
+// network whose sends are recorded and whose replies the test (or a fake server) delivers.
+import { Env, Link, Net, OnDatagram } from "../../lib/client";
+
+interface Timer {
+  at: number;
+  fn: () => void;
+  id: number;
+}
+
+export class FakeClock {
+  /** local clock, Unix seconds */
+  t: number;
+  private timers: Timer[] = [];
+  private ids = 0;
+  constructor(start: number) {
+    this.t = start;
+  }
+  now = () => this.t;
+  after = (fn: () => void, ms: number) => {
+    const id = ++this.ids;
+    this.timers.push({ at: this.t + ms / 1000, fn, id });
+    return id;
+  };
+  cancel = (id: unknown) => {
+    this.timers = this.timers.filter((x) => x.id !== id);
+  };
+  pending() {
+    return this.timers.length;
+  }
+  /** Runs due timers in time order, moving the clock to each, up to `ms` ahead (bounded). */
+  advance(ms: number) {
+    const end = this.t + ms / 1000;
+    for (let guard = 0; guard < 100000; guard++) {
+      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const next = this.timers[0];
+      if (!next || next.at > end) break;
+      this.timers.shift();
+      this.t = Math.max(this.t, next.at);
+      next.fn();
+    }
+    this.t = end;
+  }
+}
+
+export interface Sent {
+  b: Uint8Array;
+  ip: string;
+  port: number;
+  /** local clock when sent */
+  at: number;
+}
+
+export class FakeNet implements Net {
+  sent: Sent[] = [];
+  opened = 0;
+  closed = 0;
+  names: Record<string, string | null> = {};
+  /** called on every send; a fake server replies through deliver() */
+  onSend: (s: Sent) => void = () => {};
+  private handler: OnDatagram | null = null;
+  private onError: ((e: unknown) => void) | null = null;
+  throwOnSend = false;
+  constructor(private clock: FakeClock) {}
+
+  resolve(name: string, cb: (ip: string | null) => void) {
+    if (name in this.names) {
+      const ip = this.names[name];
+      if (ip !== undefined) this.clock.after(() => cb(ip), 1);
+    } else cb(name);
+  }
+  open(onDatagram: OnDatagram, onError: (e: unknown) => void): Link {
+    this.opened++;
+    this.handler = onDatagram;
+    this.onError = onError;
+    return {
+      send: (b, ip, port) => {
+        if (this.throwOnSend) throw new Error("send failed");
+        const s = { b: new Uint8Array(b), ip, port, at: this.clock.t };
+        this.sent.push(s);
+        this.onSend(s);
+      },
+      close: () => {
+        this.closed++;
+        this.handler = null;
+      },
+    };
+  }
+  /** A datagram arrives now; T4 is the fake clock's reading. */
+  deliver(b: Uint8Array, address: string, port: number) {
+    if (this.handler) this.handler(b, address, port, this.clock.t);
+  }
+  fail(e: unknown) {
+    if (this.onError) this.onError(e);
+  }
+}
+
+/** An Env over the fake clock and net, with a counting "random" source. */
+export function fakeEnv(start: number): { env: Env; clock: FakeClock; net: FakeNet } {
+  const clock = new FakeClock(start);
+  const net = new FakeNet(clock);
+  let seed = 0x12345678;
+  const env: Env = {
+    net,
+    now: clock.now,
+    after: clock.after,
+    cancel: clock.cancel,
+    // xorshift32: deterministic and never repeats within a test
+    rand: () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed >>> 0;
+    },
+  };
+  return { env, clock, net };
+}
