@@ -6,7 +6,7 @@ import ts from "typescript";
 const K = ts.SyntaxKind;
 
 /** Globals and members the interpreter does not have (measured on 2v29). */
-const MISSING_GLOBALS = new Set(["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Symbol", "Proxy", "Reflect", "globalThis"]);
+const MISSING_GLOBALS = new Set(["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Symbol", "Proxy", "Reflect"]);
 const MISSING_MEMBERS = new Set([
   "Array.from", "Number.isInteger", "Number.isFinite", "Number.isNaN", "Math.trunc", "Math.clz32", "Math.log2",
   "Date.UTC", "Object.freeze",

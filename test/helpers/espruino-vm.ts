@@ -1,0 +1,184 @@
+// A runtime that behaves like Espruino 2v29 for the built images (../shared/ESPRUINO.md):
+// binary-string dgram payloads and rinfo {address, port, size}, getTime/setTime on a device
+// clock of its own, E.toString/E.toUint8Array/E.setTimeZone/E.setDST/E.on, require() of
+// device modules only, and the built-ins the device lacks removed. Images are gated by the
+// dialect checker first, as the device's parser would refuse them.
+import vm from "node:vm";
+import { createSocket, Socket } from "node:dgram";
+import { performance } from "node:perf_hooks";
+import { checkDialect, formatProblems } from "../../tools/dialect.mjs";
+import { FakeClock } from "./fake-env";
+
+export interface VmOptions {
+  /** the device clock at load, Unix seconds; default the machine's time */
+  clockStart?: number;
+  /** run timers on a virtual clock that only advance() moves (no real waiting) */
+  virtual?: boolean;
+  /** extra device modules for require(): Wifi, WIZnet, a fake dgram... */
+  modules?: Record<string, unknown>;
+}
+
+/** Built-ins Espruino 2v29 does not have (measured). */
+const REMOVE = `
+  delete globalThis.Map; delete globalThis.Set; delete globalThis.WeakMap; delete globalThis.WeakSet;
+  delete globalThis.WeakRef; delete globalThis.Symbol; delete globalThis.Proxy; delete globalThis.Reflect;
+  delete Array.from; delete Number.isInteger; delete Number.isFinite; delete Number.isNaN; delete Math.trunc;
+  delete Math.clz32; delete Math.log2; delete Date.UTC; delete Object.freeze; delete Array.prototype.fill;
+  for (const k of ["FullYear", "Month", "Date", "Day", "Hours", "Minutes", "Seconds"]) delete Date.prototype["getUTC" + k];
+`;
+
+export class EspruinoVm {
+  readonly lines: string[] = [];
+  /** every setTime() call, in Unix seconds */
+  readonly steps: number[] = [];
+  readonly zones: number[] = [];
+  readonly context: vm.Context;
+  readonly clock?: FakeClock;
+  private base: number;
+  private sockets: Socket[] = [];
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
+  /** after dispose() the device is "powered off": late callbacks schedule nothing */
+  private off = false;
+
+  constructor(opts: VmOptions = {}) {
+    const start = opts.clockStart ?? Date.now() / 1000;
+    this.base = start - performance.now() / 1000;
+    if (opts.virtual) this.clock = new FakeClock(start);
+    const log = (...a: unknown[]) => this.log(a.map(String).join(" "));
+    const E = {
+      toString: (u: Uint8Array | string) => (typeof u == "string" ? u : String.fromCharCode.apply(null, Array.prototype.slice.call(u))),
+      toUint8Array: (s: string) => {
+        const u = new (vm.runInContext("Uint8Array", this.context) as typeof Uint8Array)(s.length);
+        for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255;
+        return u;
+      },
+      setTimeZone: (h: number) => this.zones.push(h),
+      setDST: (...a: number[]) => {
+        if (a.length != 12) throw new Error("E.setDST takes exactly 12 numbers");
+      },
+      on: () => {},
+    };
+    const modules: Record<string, unknown> = { dgram: { createSocket: (t: string) => this.socket(t) }, ...opts.modules };
+    this.context = vm.createContext({
+      console: { log },
+      print: log,
+      getTime: () => this.now(),
+      setTime: (t: number) => {
+        this.steps.push(t);
+        this.setNow(t);
+      },
+      setTimeout: (fn: () => void, ms: number) => this.after(fn, ms, false),
+      setInterval: (fn: () => void, ms: number) => this.after(fn, ms, true),
+      clearTimeout: (id: unknown) => this.cancel(id),
+      clearInterval: (id: unknown) => this.cancel(id),
+      E,
+      require: (name: string) => {
+        if (!(name in modules)) throw new Error(`Module ${name} not found`);
+        return modules[name];
+      },
+    });
+    this.context.global = this.context;
+    vm.runInContext(REMOVE, this.context);
+  }
+
+  /** Loads an image as the device would: refused if its dialect is wrong, then run. */
+  load(code: string, name = "image.js") {
+    const problems = checkDialect(code, name);
+    if (problems.length) throw new Error("the device would refuse this image:\n" + formatProblems(problems, name));
+    vm.runInContext(code, this.context, { filename: name });
+  }
+
+  /** Evaluates REPL input on the device. */
+  eval(src: string): any {
+    return vm.runInContext(src, this.context);
+  }
+
+  now(): number {
+    return this.clock ? this.clock.t : this.base + performance.now() / 1000;
+  }
+
+  private setNow(t: number) {
+    if (this.clock) this.clock.t = t;
+    else this.base = t - performance.now() / 1000;
+  }
+
+  private log(line: string) {
+    this.lines.push(line);
+    for (const w of this.waiters.slice()) {
+      if (w.re.test(line)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  }
+
+  /** The first console line (past or future) matching `re`, within `ms` of real time. */
+  waitFor(re: RegExp, ms = 5000): Promise<string> {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no console line matching ${re} within ${ms} ms; saw:\n${this.lines.join("\n")}`)), ms);
+      this.waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)) });
+    });
+  }
+
+  private after(fn: () => void, ms: number, repeat: boolean): unknown {
+    if (this.off) return 0;
+    if (this.clock) {
+      const clock = this.clock;
+      const box = { id: 0 as unknown };
+      const arm = () => (box.id = clock.after(() => (repeat && arm(), fn()), ms));
+      arm();
+      return box;
+    }
+    const t = repeat ? setInterval(fn, ms) : setTimeout(() => (this.timers.delete(t), fn()), ms);
+    this.timers.add(t);
+    return t;
+  }
+
+  private cancel(id: any) {
+    if (this.clock) return id && this.clock.cancel(id.id);
+    clearTimeout(id);
+    clearInterval(id);
+    this.timers.delete(id);
+  }
+
+  /** Espruino's dgram: string payloads in and out, rinfo without family. */
+  private socket(type: string) {
+    if (this.off) throw new Error("powered off");
+    const sock = createSocket(type as "udp4");
+    this.sockets.push(sock);
+    const api = {
+      on: (ev: string, fn: (...a: any[]) => void) => {
+        if (ev == "message")
+          sock.on("message", (buf, r) => fn(buf.toString("latin1"), { address: r.address, port: r.port, size: buf.length }));
+        else sock.on(ev, fn);
+        return api;
+      },
+      send: (...a: any[]) => {
+        // send(str, port, address) or send(str, offset, length, port, address)
+        let [msg, port, address] = a.length >= 5 ? [String(a[0]).substr(a[1], a[2]), a[3], a[4]] : a;
+        // A typed array turns into text like "1,2,255" on the device: mimic it.
+        if (typeof msg != "string") msg = String(msg);
+        sock.send(Buffer.from(msg, "latin1"), port, address);
+      },
+      close: () => sock.close(),
+    };
+    return api;
+  }
+
+  dispose() {
+    this.off = true;
+    for (const t of this.timers) {
+      clearTimeout(t);
+      clearInterval(t);
+    }
+    this.timers.clear();
+    for (const s of this.sockets) {
+      try {
+        s.close();
+      } catch {}
+    }
+  }
+}

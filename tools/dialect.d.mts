@@ -1,0 +1,3 @@
+export interface Problem { message: string; line: number; column: number; module: string; text: string }
+export function checkDialect(code: string, filename?: string): Problem[];
+export function formatProblems(problems: Problem[], file: string): string;
