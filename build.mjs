@@ -61,12 +61,13 @@ function virtualModules(board, config) {
 /**
  * Properties that never leave the image (packet fields, exchange state, limits): esbuild
  * renames them to short names, a third off the core's size. Anything a user or a device
- * API can see (ntptime.*, ntptime.last.*, rinfo, Wifi options) is left out of this list.
+ * API can see (ntptime.*, ntptime.last.*, rinfo, Wifi options), and any name a built-in
+ * also has (now: Date.now, performance.now), is left out of this list.
  */
 const INTERNAL_PROPS = new RegExp("^(" + [
   "sec", "frac", "version", "mode", "poll", "precision", "rootDelay", "rootDisp", "ref", "orig", "recv", "xmit",
   "nonce", "t1", "t3", "t4", "ip", "pivot", "maxDelay", "maxDistance", "burst", "gap", "timeout", "retries",
-  "backoff", "best", "net", "now", "after", "cancel", "rand", "setTime", "setZone", "resolve", "device", "up",
+  "backoff", "best", "net", "clock", "after", "cancel", "rand", "setTime", "setZone", "resolve", "device", "up",
 ].join("|") + ")$");
 
 /** The config as a JavaScript literal with bare keys, so that INTERNAL_PROPS rename there too. */

@@ -30,7 +30,7 @@ export type Source = (address: string, sentTo: string) => string;
 export function espruinoDevice(resolve: Net["resolve"], source?: Source): Device {
   return {
     net: { resolve, open: openDgram(source) },
-    now: getTime,
+    clock: getTime,
     setTime: (t) => setTime(t),
     after: setTimeout,
     cancel: (id) => clearTimeout(id as any),

@@ -33,7 +33,7 @@ export const board: Board = {
         };
       },
     },
-    now,
+    clock: now,
     setTime: (t) => {
       base = t - performance.now() / 1000;
     },

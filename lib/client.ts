@@ -25,7 +25,7 @@ export interface Net {
 export interface Env {
   net: Net;
   /** local clock, Unix seconds (float) */
-  now(): number;
+  clock(): number;
   after(fn: () => void, ms: number): unknown;
   cancel(id: unknown): void;
   /** a uniformly random uint32 */
@@ -110,7 +110,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     const b = request(x.nonce);
     res.sent++;
     timer = env.after(() => next(heard || "timeout"), o.timeout);
-    x.t1 = env.now();
+    x.t1 = env.clock();
     try {
       link!.send(b, ip, port);
     } catch (e) {

@@ -67,9 +67,9 @@ export function createNtptime(dev: Device, s: Settings): Ntptime {
           if (o.reason) line += " failed: " + o.reason + (o.kiss ? " " + o.kiss : "");
           else {
             // The offset was measured against the clock as it reads now, so it still applies.
-            dev.setTime(dev.now() + o.offset!);
+            dev.setTime(dev.clock() + o.offset!);
             line += " stratum " + o.stratum + " offset " + o.offset!.toFixed(6) + " s delay " + o.delay!.toFixed(4) +
-              " s, set " + new Date(dev.now() * 1000).toISOString();
+              " s, set " + new Date(dev.clock() * 1000).toISOString();
           }
           dev.log(line);
           resolve(o.reason ? 1 : 0);
@@ -78,11 +78,11 @@ export function createNtptime(dev: Device, s: Settings): Ntptime {
     },
     time() {
       return new Promise((resolve, reject) =>
-        run((o) => (o.reason ? reject(Error(o.reason)) : resolve(dev.now() + o.offset!))),
+        run((o) => (o.reason ? reject(Error(o.reason)) : resolve(dev.clock() + o.offset!))),
       );
     },
     localtime(t) {
-      return civil((t == null ? dev.now() : t) + api.tz * 3600);
+      return civil((t == null ? dev.clock() : t) + api.tz * 3600);
     },
   };
   return api;

@@ -102,7 +102,7 @@ export function fakeEnv(start: number): { env: Env; clock: FakeClock; net: FakeN
   let seed = 0x12345678;
   const env: Env = {
     net,
-    now: clock.now,
+    clock: clock.now,
     after: clock.after,
     cancel: clock.cancel,
     // xorshift32: deterministic and never repeats within a test

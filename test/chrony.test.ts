@@ -1,0 +1,80 @@
+// The built images against real chronyd on loopback: one true, one shifted by faketime.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildImage, loadConfig } from "../build.mjs";
+import { Chronyd, startChronyd } from "./helpers/chrony";
+import { EspruinoVm } from "./helpers/espruino-vm";
+
+const SHIFT = 3.5;
+let plain: Chronyd;
+let shifted: Chronyd;
+
+test.before(async () => {
+  [plain, shifted] = await Promise.all([startChronyd(), startChronyd({ offset: SHIFT })]);
+});
+test.after(async () => {
+  await Promise.all([plain?.stop(), shifted?.stop()]);
+});
+
+const config = (port: number) => loadConfig(undefined, { host: "127.0.0.1:" + port, console: false });
+
+async function linuxSync(server: Chronyd) {
+  const dev = new EspruinoVm();
+  try {
+    dev.load(await buildImage({ board: "linux", config: config(server.port) }), "linux.js");
+    const line = await dev.waitFor(/^ntptime: /, 5000);
+    return { line, last: dev.eval("({ ...ntptime.last })"), steps: dev.steps.slice(), error: dev.now() - Date.now() / 1000 };
+  } finally {
+    dev.dispose();
+  }
+}
+
+test("linux image vs chronyd: offset 0 within 5 ms, stratum 1", async () => {
+  const r = await linuxSync(plain);
+  assert.is(r.last.reason, "", r.line);
+  assert.ok(Math.abs(r.last.offset) < 0.005, r.line);
+  assert.is(r.last.stratum, 1);
+});
+
+test(`linux image vs chronyd under faketime +${SHIFT}s: measures it within 5 ms and sets the clock to it`, async () => {
+  const r = await linuxSync(shifted);
+  assert.is(r.last.reason, "", r.line);
+  assert.ok(Math.abs(r.last.offset - SHIFT) < 0.005, r.line);
+  assert.is(r.steps.length, 1);
+  // the device clock now runs 3.5 s ahead of this machine, as the server does
+  assert.ok(Math.abs(r.error - SHIFT) < 0.005, `device clock - machine clock = ${r.error}`);
+});
+
+test("host image (Node, simulated RTC) vs the shifted chronyd", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ntptime-host-"));
+  const file = join(dir, "host.js");
+  // the host image is an ES module, as in dist/ under this package's "type": "module"
+  writeFileSync(join(dir, "package.json"), '{"type":"module"}');
+  try {
+    await buildImage({ board: "host", config: config(shifted.port), outfile: file });
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [file], { env: { ...process.env, NTPTIME_RTC: "host" } });
+      let text = "";
+      const t = setTimeout(() => (child.kill(), reject(new Error("no sync line in 5 s:\n" + text))), 5000);
+      child.stdout.on("data", (d) => {
+        text += d;
+        const m = /^ntptime: .*$/m.exec(text);
+        if (m) {
+          clearTimeout(t);
+          child.kill();
+          resolve(m[0]);
+        }
+      });
+    });
+    const offset = +/offset (-?[\d.]+) s/.exec(out)![1];
+    assert.ok(Math.abs(offset - SHIFT) < 0.005, out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
