@@ -1,0 +1,39 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { BOARDS, BUDGET, buildImage, coreSize, loadConfig } from "../build.mjs";
+import { checkDialect } from "../tools/dialect.mjs";
+
+test("every board builds, passes the dialect gate and the footprint budgets", async () => {
+  const config = loadConfig();
+  for (const board of Object.keys(BOARDS)) {
+    const code = await buildImage({ board, config });
+    assert.equal(checkDialect(code), [], board);
+    if (BUDGET[board]) assert.ok(code.length <= BUDGET[board], `${board}: ${code.length} > ${BUDGET[board]}`);
+  }
+  const core = await coreSize(config);
+  assert.ok(core <= BUDGET.core, `core ${core} > ${BUDGET.core}`);
+});
+
+test("device images wrap their names in a function and keep require() plain", async () => {
+  const code = await buildImage({ board: "esp8266", config: loadConfig() });
+  assert.ok(code.startsWith("(function(){\n") && code.trimEnd().endsWith("})();"));
+  assert.match(code, /require\("Wifi"\)/);
+  assert.match(code, /require\("dgram"\)/);
+  assert.not.match(code, /__require|Proxy/);
+});
+
+test("the config: defaults, overrides, the build date as pivot, unknown keys refused", () => {
+  const c = loadConfig(undefined, { host: "pool.ntp.org:123", tz: 8 });
+  assert.equal([c.host, c.tz, c.burst], ["pool.ntp.org:123", 8, 4]);
+  assert.ok(Math.abs(c.pivot - Date.now() / 1000) < 60);
+  assert.throws(() => loadConfig(undefined, { hots: "x" }), /unknown config key\(s\): hots/);
+  assert.throws(() => loadConfig(undefined, { host: "" }), /host must be a non-empty string/);
+});
+
+test("unknown boards are refused by name", async () => {
+  let err: Error | null = null;
+  await buildImage({ board: "toaster", config: loadConfig() }).catch((e) => (err = e));
+  assert.match(String(err), /unknown board 'toaster'/);
+});
+
+test.run();
