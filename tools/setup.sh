@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Everything the full test suite needs on a fresh Debian machine: the real NTP peers
+# (chrony, ntpsec-ntpdig, faketime; setpriv comes with util-linux) and the npm packages.
+# Installing chrony does not start it here, and no test touches the machine's clock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v chronyd >/dev/null 2>&1 || [ -x /usr/sbin/chronyd ] || need+=(chrony)
+command -v ntpdig >/dev/null 2>&1 || need+=(ntpsec-ntpdig)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+npm ci --no-audit --no-fund
