@@ -1,13 +1,13 @@
 // The built images against real chronyd on loopback: one true, one shifted by faketime.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, startChronyd } from "./helpers/chrony";
 import { EspruinoVm } from "./helpers/espruino-vm";
+import { runUntil } from "./helpers/run-until";
 
 const SHIFT = 3.5;
 let plain: Chronyd;
@@ -56,20 +56,7 @@ test("host image (Node, simulated RTC) vs the shifted chronyd", async () => {
   writeFileSync(join(dir, "package.json"), '{"type":"module"}');
   try {
     await buildImage({ board: "host", config: config(shifted.port), outfile: file });
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [file], { env: { ...process.env, NTPTIME_RTC: "host" } });
-      let text = "";
-      const t = setTimeout(() => (child.kill(), reject(new Error("no sync line in 5 s:\n" + text))), 5000);
-      child.stdout.on("data", (d) => {
-        text += d;
-        const m = /^ntptime: .*$/m.exec(text);
-        if (m) {
-          clearTimeout(t);
-          child.kill();
-          resolve(m[0]);
-        }
-      });
-    });
+    const out = (await runUntil(process.execPath, [file], /^ntptime: /, 5000, { ...process.env, NTPTIME_RTC: "host" })).line;
     const offset = +/offset (-?[\d.]+) s/.exec(out)![1];
     assert.ok(Math.abs(offset - SHIFT) < 0.005, out);
   } finally {

@@ -2,12 +2,12 @@
 // ESPRUINO_BIN names the interpreter binary; without it this suite skips, and says so.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildImage, loadConfig } from "../build.mjs";
 import { startChronyd } from "./helpers/chrony";
+import { runUntil } from "./helpers/run-until";
 
 const BIN = process.env.ESPRUINO_BIN || "";
 const SHIFT = 3.5;
@@ -15,24 +15,8 @@ const SHIFT = 3.5;
 // The Linux build's setTime does not move its clock (no RTC there): record the call instead.
 const PROBE = 'var __setTime = setTime; global.setTime = function (t) { print("SETTIME " + (t - getTime())); __setTime(t); };\n';
 
-/** Runs an image in the interpreter until a console line matches, bounded; kills it by PID. */
-function runUntil(file: string, re: RegExp, ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("setpriv", ["--bounding-set", "-sys_time", "--", BIN, file], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const t = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`no ${re} in ${ms} ms:\n${out}`))), ms);
-    const look = (d: Buffer) => {
-      out += d;
-      if (re.test(out)) {
-        clearTimeout(t);
-        child.kill("SIGKILL");
-        resolve(out);
-      }
-    };
-    child.stdout.on("data", look);
-    child.stderr.on("data", look);
-  });
-}
+/** Runs a file in the interpreter, without the clock capability, until a console line matches. */
+const runImage = (file: string, re: RegExp, ms: number) => runUntil("setpriv", ["--bounding-set", "-sys_time", "--", BIN, file], re, ms);
 
 if (!BIN || !existsSync(BIN)) {
   console.log("  SKIP espruino.test.ts: set ESPRUINO_BIN to an Espruino 2v29 Linux build (see README) to run the image in the real interpreter");
@@ -45,15 +29,14 @@ if (!BIN || !existsSync(BIN)) {
       const image = await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false }) });
       const file = join(dir, "linux.js");
       writeFileSync(file, PROBE + image);
-      const out = await runUntil(file, /ntptime: [^\r\n]*[\r\n]/, 8000);
-      const line = /ntptime: [^\r\n]*/.exec(out)![0];
+      const { line, out } = await runImage(file, /ntptime: /, 8000);
       const offset = +(/offset (-?[\d.]+) s/.exec(line) || [])[1];
       assert.ok(Math.abs(offset - SHIFT) < 0.005, line);
       const set = +(/SETTIME (-?[\d.e+-]+)/.exec(out) || [])[1];
       assert.ok(Math.abs(set - SHIFT) < 0.005, `setTime moved the clock by ${set}:\n${out}`);
       // the REPL API in the interpreter
       writeFileSync(file, image + '\nprint("HOST " + ntptime.host + " " + ntptime.sethost("bad host") + ntptime.sethost("[::1]:123") + " " + ntptime.localtime().length);\n');
-      const repl = await runUntil(file, /HOST [^\r\n]*[\r\n]/, 5000);
+      const repl = (await runImage(file, /HOST /, 5000)).line;
       assert.match(repl, new RegExp(`HOST 127\\.0\\.0\\.1:${server.port} 10 8`));
     } finally {
       rmSync(dir, { recursive: true, force: true });

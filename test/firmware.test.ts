@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildImage, loadConfig } from "../build.mjs";
-import { encode } from "../lib/packet";
+import { decode, encode } from "../lib/packet";
 import { unixToNtp } from "../lib/timestamp";
 import { EspruinoVm } from "./helpers/espruino-vm";
 
@@ -21,7 +21,7 @@ function virtualServer(dev: () => EspruinoVm, starts: number[], offset: number) 
           const vm = dev();
           const b = Uint8Array.from(msg, (c) => c.charCodeAt(0));
           if (!starts.length || vm.clock!.t - starts[starts.length - 1] > 5) starts.push(vm.clock!.t);
-          const nonce = { sec: ((b[40] << 24) | (b[41] << 16) | (b[42] << 8) | b[43]) >>> 0, frac: ((b[44] << 24) | (b[45] << 16) | (b[46] << 8) | b[47]) >>> 0 };
+          const nonce = decode(b).xmit;
           const now = unixToNtp(vm.clock!.t + 0.005 + offset);
           const reply = encode({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0, refid: 0x47505300, ref: now, orig: nonce, recv: now, xmit: now });
           vm.clock!.after(() => onMessage && onMessage(String.fromCharCode(...reply), { address, port, size: 48 }), 10);

@@ -6,6 +6,7 @@ import { createSocket } from "node:dgram";
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request } from "../../lib/request";
 
 export interface Chronyd {
   port: number;
@@ -44,10 +45,7 @@ function answers(port: number, ms: number): Promise<boolean> {
     const s = createSocket("udp4");
     const t = setTimeout(() => (s.close(), res(false)), ms);
     s.on("message", () => (clearTimeout(t), s.close(), res(true)));
-    const req = Buffer.alloc(48);
-    req[0] = 0x23;
-    req.writeUInt32BE(0x12345678, 40);
-    s.send(req, port, "127.0.0.1");
+    s.send(request({ sec: 0x12345678, frac: 0 }), port, "127.0.0.1");
   });
 }
 

@@ -1,6 +1,6 @@
 // Golden NTP replies: a real-shaped server reply as bytes, and a fake server that answers
 // requests the way a true one does, with a chosen offset and path delays.
-import { Packet, encode } from "../../lib/packet";
+import { Packet, decode, encode } from "../../lib/packet";
 import { Timestamp, unixToNtp } from "../../lib/timestamp";
 import { FakeClock, FakeNet, Sent } from "./fake-env";
 
@@ -48,10 +48,7 @@ export interface ServerModel {
 /** Makes `net` answer every request like a real server described by `m`. */
 export function fakeServer(clock: FakeClock, net: FakeNet, m: ServerModel) {
   net.onSend = (req) => {
-    const nonce: Timestamp = {
-      sec: ((req.b[40] << 24) | (req.b[41] << 16) | (req.b[42] << 8) | req.b[43]) >>> 0,
-      frac: ((req.b[44] << 24) | (req.b[45] << 16) | (req.b[46] << 8) | req.b[47]) >>> 0,
-    };
+    const nonce = decode(req.b).xmit;
     const t2 = req.at + m.up + m.offset;
     const t3 = t2 + (m.turnaround || 0);
     let p: Packet | null = {

@@ -1,0 +1,23 @@
+// Runs a program until its output has a whole line matching a pattern, bounded in time, then
+// kills it by PID. Output arrives in chunks: a line counts once its line end has arrived.
+import { spawn } from "node:child_process";
+
+/** Resolves with the matching line (without its line end) and all output so far. */
+export function runUntil(cmd: string, args: string[], re: RegExp, ms: number, env?: NodeJS.ProcessEnv): Promise<{ line: string; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
+    let out = "";
+    const t = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`no line matching ${re} in ${ms} ms:\n${out}`))), ms);
+    const look = (d: Buffer) => {
+      out += d;
+      const line = out.split(/\r?\n/).slice(0, -1).find((l) => re.test(l));
+      if (line != null) {
+        clearTimeout(t);
+        child.kill("SIGKILL");
+        resolve({ line, out });
+      }
+    };
+    child.stdout.on("data", look);
+    child.stderr.on("data", look);
+  });
+}
