@@ -5,15 +5,22 @@ import ts from "typescript";
 
 const K = ts.SyntaxKind;
 
-/** Globals and members the interpreter does not have (measured on 2v29). */
-const MISSING_GLOBALS = new Set(["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Symbol", "Proxy", "Reflect"]);
-const MISSING_MEMBERS = new Set([
+/**
+ * Globals and members the interpreter does not have (measured on 2v29). The Espruino-like
+ * test runtime deletes these same ones, so the gate and the runtime cannot drift apart.
+ */
+export const MISSING_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Symbol", "Proxy", "Reflect"];
+export const MISSING_MEMBERS = [
   "Array.from", "Number.isInteger", "Number.isFinite", "Number.isNaN", "Math.trunc", "Math.clz32", "Math.log2",
   "Date.UTC", "Object.freeze",
-  // approximate on the device: Math.pow(2, 32) is 4294967295.99999666
-  "Math.pow",
-]);
-const MISSING_METHODS = new Set(["getUTCFullYear", "getUTCMonth", "getUTCDate", "getUTCDay", "getUTCHours", "getUTCMinutes", "getUTCSeconds"]);
+];
+/** Present but approximate on the device: Math.pow(2, 32) is 4294967295.99999666. */
+const APPROXIMATE_MEMBERS = ["Math.pow"];
+export const MISSING_DATE_METHODS = ["getUTCFullYear", "getUTCMonth", "getUTCDate", "getUTCDay", "getUTCHours", "getUTCMinutes", "getUTCSeconds"];
+
+const GLOBALS = new Set(MISSING_GLOBALS);
+const MEMBERS = new Set([...MISSING_MEMBERS, ...APPROXIMATE_MEMBERS]);
+const DATE_METHODS = new Set(MISSING_DATE_METHODS);
 
 function syntaxProblem(node) {
   switch (node.kind) {
@@ -76,12 +83,12 @@ function isReference(node) {
 }
 
 function builtinProblem(node) {
-  if (isReference(node) && MISSING_GLOBALS.has(node.text)) return `${node.text} does not exist on the device`;
+  if (isReference(node) && GLOBALS.has(node.text)) return `${node.text} does not exist on the device`;
   if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
     const name = node.expression.text + "." + node.name.text;
-    if (MISSING_MEMBERS.has(name)) return `${name} does not exist (or is approximate) on the device`;
+    if (MEMBERS.has(name)) return `${name} does not exist (or is approximate) on the device`;
   }
-  if (ts.isPropertyAccessExpression(node) && MISSING_METHODS.has(node.name.text)) return `Date#${node.name.text} does not exist on the device`;
+  if (ts.isPropertyAccessExpression(node) && DATE_METHODS.has(node.name.text)) return `Date#${node.name.text} does not exist on the device`;
   return null;
 }
 

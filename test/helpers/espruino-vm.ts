@@ -6,7 +6,7 @@
 import vm from "node:vm";
 import { createSocket, Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";
-import { checkDialect, formatProblems } from "../../tools/dialect.mjs";
+import { MISSING_DATE_METHODS, MISSING_GLOBALS, MISSING_MEMBERS, checkDialect, formatProblems } from "../../tools/dialect.mjs";
 import { FakeClock } from "./fake-env";
 
 export interface VmOptions {
@@ -18,14 +18,16 @@ export interface VmOptions {
   modules?: Record<string, unknown>;
 }
 
-/** Built-ins Espruino 2v29 does not have (measured). */
-const REMOVE = `
-  delete globalThis.Map; delete globalThis.Set; delete globalThis.WeakMap; delete globalThis.WeakSet;
-  delete globalThis.WeakRef; delete globalThis.Symbol; delete globalThis.Proxy; delete globalThis.Reflect;
-  delete Array.from; delete Number.isInteger; delete Number.isFinite; delete Number.isNaN; delete Math.trunc;
-  delete Math.clz32; delete Math.log2; delete Date.UTC; delete Object.freeze; delete Array.prototype.fill;
-  for (const k of ["FullYear", "Month", "Date", "Day", "Hours", "Minutes", "Seconds"]) delete Date.prototype["getUTC" + k];
-`;
+/**
+ * Built-ins Espruino 2v29 does not have: the dialect gate's lists, plus Array#fill, which
+ * the gate cannot tell from the typed arrays' fill (that one exists on the device).
+ */
+const REMOVE = [
+  ...MISSING_GLOBALS.map((g) => `delete globalThis.${g};`),
+  ...MISSING_MEMBERS.map((m) => `delete ${m};`),
+  ...MISSING_DATE_METHODS.map((m) => `delete Date.prototype.${m};`),
+  "delete Array.prototype.fill;",
+].join("\n");
 
 export class EspruinoVm {
   readonly lines: string[] = [];
