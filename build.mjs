@@ -11,7 +11,16 @@ import { checkDialect, formatProblems } from "./tools/dialect.mjs";
 const ROOT = dirname(fileURLToPath(import.meta.url));
 
 /** Boards and whether their image runs on Espruino (the host image runs on Node). */
-export const BOARDS = { host: { espruino: false }, linux: { espruino: true }, esp8266: { espruino: true } };
+export const BOARDS = {
+  host: { espruino: false },
+  linux: { espruino: true },
+  esp8266: { espruino: true },
+  esp32: { espruino: true },
+  w5500: { espruino: true },
+  quectel: { espruino: true },
+  sim800: { espruino: true },
+  espat: { espruino: true },
+};
 export const APPS = ["clock"];
 /** Footprint budgets in bytes (issue 2): the esp8266 image, and lib + the ntptime facade. */
 export const BUDGET = { esp8266: 6144, core: 3891 };
@@ -35,7 +44,7 @@ export function loadConfig(file, overrides = {}) {
   const defaults = JSON.parse(readFileSync(join(ROOT, "firmware/defaults.json"), "utf8"));
   const user = file ? JSON.parse(readFileSync(file, "utf8")) : {};
   const config = { ...defaults, ...user, ...overrides };
-  const known = new Set([...Object.keys(defaults), "wifi", "pivot"]);
+  const known = new Set([...Object.keys(defaults), "wifi", "serial", "apn", "w5500", "pivot"]);
   const unknown = Object.keys(config).filter((k) => !known.has(k));
   if (unknown.length) throw new Error(`unknown config key(s): ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
   if (typeof config.host != "string" || !config.host) throw new Error("config: host must be a non-empty string");

@@ -1,35 +1,42 @@
 import { TWO32 } from "../lib/wire";
 import { Device } from "../lib/ntptime";
 import { Net } from "../lib/client";
+import { isIpLiteral } from "../lib/host";
 
 /**
  * UDP through Espruino's dgram module. Payloads there are binary strings (one char per
  * byte): this is the one place they become bytes and back. The receive time is read first
  * thing in the handler, since Espruino gives no datagram timestamp.
  */
-function openDgram(source?: Source): Net["open"] {
-  return (onDatagram, onError) => {
-    const sock = require("dgram").createSocket("udp4");
-    let sentTo = "";
-    sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
-      const t4 = getTime();
-      onDatagram(E.toUint8Array(msg), source ? source(rinfo.address, sentTo) : rinfo.address, rinfo.port, t4);
-    });
-    sock.on("error", onError);
-    return {
-      send: (b, ip, port) => sock.send(E.toString(b), port, (sentTo = ip)),
-      close: () => sock.close(),
-    };
+export function dgramNet(resolve: Net["resolve"], source?: Source): Net {
+  return {
+    resolve: resolve,
+    open: (onDatagram, onError) => {
+      const sock = require("dgram").createSocket("udp4");
+      let sentTo = "";
+      sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
+        const t4 = getTime();
+        onDatagram(E.toUint8Array(msg), source ? source(rinfo.address, sentTo) : rinfo.address, rinfo.port, t4);
+      });
+      sock.on("error", () => onError("socket"));
+      return {
+        send: (b, ip, port) => sock.send(E.toString(b), port, (sentTo = ip)),
+        close: () => sock.close(),
+      };
+    },
   };
 }
 
 /** How a board names the source of a reply, given rinfo.address and where the request went. */
 export type Source = (address: string, sentTo: string) => string;
 
-/** The Device every Espruino board shares; only name resolution differs between networks. */
-export function espruinoDevice(resolve: Net["resolve"], source?: Source): Device {
+/** Boards whose sockets resolve names themselves (Linux, WIZnet): a reply to a name is reported as from that name. */
+export const sentToName: Source = (address, sentTo) => (isIpLiteral(sentTo) ? address : sentTo);
+
+/** The Device every Espruino board shares; only the network differs between boards. */
+export function espruinoDevice(net: Net): Device {
   return {
-    net: { resolve, open: openDgram(source) },
+    net: net,
     clock: getTime,
     setTime: (t) => setTime(t),
     after: setTimeout,

@@ -26,7 +26,7 @@ export const board: Board = {
           const t4 = now();
           onDatagram(new Uint8Array(msg), rinfo.address, rinfo.port, t4);
         });
-        sock.on("error", onError);
+        sock.on("error", () => onError("socket"));
         return {
           send: (b, ip, port) => sock.send(b, port, ip),
           close: () => sock.close(),

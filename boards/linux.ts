@@ -1,6 +1,5 @@
-import { isIpLiteral } from "../lib/host";
 import { Board } from "./board";
-import { espruinoDevice } from "./espruino";
+import { dgramNet, espruinoDevice, sentToName } from "./espruino";
 
 /**
  * The Espruino Linux build: the host's network is already up, and there is no resolver API:
@@ -10,6 +9,6 @@ import { espruinoDevice } from "./espruino";
  */
 export const board: Board = {
   name: "linux",
-  device: espruinoDevice((name, cb) => cb(name), (address, sentTo) => (isIpLiteral(sentTo) ? address : sentTo)),
+  device: espruinoDevice(dgramNet((name, cb) => cb(name), sentToName)),
   up: (cb) => cb(""),
 };

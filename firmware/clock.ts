@@ -7,6 +7,7 @@ const MIN_POLL = 15;
 
 const dev = board.device;
 const ntptime = createNtptime(dev, config);
+if (board.extend) board.extend(ntptime);
 global.ntptime = ntptime;
 let synced = false;
 

@@ -6,5 +6,12 @@ export interface Config extends Settings {
   poll: number;
   /** print the time on the serial console once a second */
   console: boolean;
+  /** esp8266, esp32 and espat */
   wifi?: { ssid: string; password?: string };
+  /** quectel, sim800, espat: where the modem is wired (each board has a default) */
+  serial?: Partial<import("../boards/modem").SerialConfig>;
+  /** quectel, sim800: the cellular access point name */
+  apn?: string;
+  /** w5500: SPI wiring and, for a static address, ip/subnet/gateway/dns */
+  w5500?: Partial<import("../boards/w5500").W5500Config>;
 }

@@ -26,3 +26,15 @@ export function civil(t: number): number[] {
   // sod < 86400, so `| 0` truncates safely.
   return [y, m + 1, d + 1, (sod / 3600) | 0, (sod / 60) % 60 | 0, sod % 60, wday, yday];
 }
+
+/**
+ * Days from 1970-01-01 to a civil date (month 1-12), the inverse of civil(): H. Hinnant's
+ * days_from_civil over 400-year eras, for dates a modem prints ("2026/11/21,08:30:00+32").
+ */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}

@@ -4,7 +4,11 @@ import { Exchange, Limits, Sample, judge, stray } from "./checks";
 
 /** An open UDP socket. Boards convert bytes to their own payload type at this edge. */
 export interface Link {
-  send(b: Uint8Array, ip: string, port: number): void;
+  /**
+   * Sends a request. A transport that writes it later (an AT modem, at its prompt) sets
+   * `x.t1` to the clock when the bytes go out, so T1 is not the time it was queued.
+   */
+  send(b: Uint8Array, ip: string, port: number, x: { t1: number }): void;
   close(): void;
 }
 
@@ -18,7 +22,8 @@ export interface Net {
    * name back, and reports replies from that name (it cannot check their source address).
    */
   resolve(name: string, cb: (ip: string | null) => void): void;
-  open(onDatagram: OnDatagram, onError: (e: unknown) => void): Link;
+  /** onError ends the sync with a short reason: "socket", or a transport's own ("udp", "reset", ...) */
+  open(onDatagram: OnDatagram, onError: (reason: string) => void): Link;
 }
 
 /** What the client needs from the world, injected so tests can step a fake clock. */
@@ -112,7 +117,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     timer = env.after(() => next(heard || "timeout"), o.timeout);
     x.t1 = env.clock();
     try {
-      link!.send(b, ip, port);
+      link!.send(b, ip, port, x);
     } catch (e) {
       finish("send");
     }
@@ -144,7 +149,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     ip = addr;
     res.server = ip + ":" + port;
     try {
-      link = env.net.open(onDatagram, () => finish("socket"));
+      link = env.net.open(onDatagram, finish);
     } catch (e) {
       return finish("socket");
     }

@@ -20,6 +20,8 @@ export interface Settings extends SyncOptions {
 /** `ntptime.last`: a sync's result and the host it was asked of. */
 export interface Outcome extends SyncResult {
   host: string;
+  /** set when the time came from a modem's own NTP command: whole seconds, no reply checks */
+  unchecked?: boolean;
 }
 
 export interface Ntptime {

@@ -5,6 +5,7 @@ import { checkDialect } from "../tools/dialect.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
   const config = loadConfig();
+  for (const board of ["host", "linux", "esp8266", "esp32", "w5500", "quectel", "sim800", "espat"]) assert.ok(board in BOARDS, board);
   for (const board of Object.keys(BOARDS)) {
     const code = await buildImage({ board, config });
     assert.equal(checkDialect(code), [], board);

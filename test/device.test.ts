@@ -4,6 +4,7 @@ import * as assert from "uvu/assert";
 import { buildImage, loadConfig } from "../build.mjs";
 import { startNtpServer, NtpServer } from "../tools/ntp-server.mjs";
 import { EspruinoVm } from "./helpers/espruino-vm";
+import { fakeWifi } from "./helpers/fake-modules";
 
 let server: NtpServer;
 const OFFSET = 12.25; // the server is this far ahead of the machine clock
@@ -17,21 +18,6 @@ test.after(async () => {
 
 function image(board: string, over: Record<string, unknown> = {}) {
   return buildImage({ board, config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false, ...over }) });
-}
-
-function fakeWifi(connectErr: string | null = null) {
-  const calls: string[] = [];
-  return {
-    calls,
-    connect: (ssid: string, opts: { password?: string }, cb: (err: string | null) => void) => {
-      calls.push(`connect ${ssid} ${opts.password}`);
-      setTimeout(() => cb(connectErr), 5);
-    },
-    getHostByName: (name: string, cb: (ip?: string) => void) => {
-      calls.push(`resolve ${name}`);
-      setTimeout(() => cb(name == "time.test" ? "127.0.0.1" : undefined), 5);
-    },
-  };
 }
 
 test("linux image boots, syncs in a burst within 2 s and steps the device clock", async () => {

@@ -16,6 +16,8 @@ export interface VmOptions {
   virtual?: boolean;
   /** extra device modules for require(): Wifi, WIZnet, a fake dgram... */
   modules?: Record<string, unknown>;
+  /** device globals: Serial ports, SPI ports, pins */
+  globals?: Record<string, unknown>;
 }
 
 /**
@@ -81,6 +83,7 @@ export class EspruinoVm {
       },
     });
     this.context.global = this.context;
+    Object.assign(this.context, opts.globals);
     vm.runInContext(REMOVE, this.context);
   }
 

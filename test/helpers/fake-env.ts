@@ -59,7 +59,7 @@ export class FakeNet implements Net {
   /** called on every send; a fake server replies through deliver() */
   onSend: (s: Sent) => void = () => {};
   private handler: OnDatagram | null = null;
-  private onError: ((e: unknown) => void) | null = null;
+  private onError: ((reason: string) => void) | null = null;
   throwOnSend = false;
   constructor(private clock: FakeClock) {}
 
@@ -69,7 +69,7 @@ export class FakeNet implements Net {
       if (ip !== undefined) this.clock.after(() => cb(ip), 1);
     } else cb(name);
   }
-  open(onDatagram: OnDatagram, onError: (e: unknown) => void): Link {
+  open(onDatagram: OnDatagram, onError: (reason: string) => void): Link {
     this.opened++;
     this.handler = onDatagram;
     this.onError = onError;
@@ -90,8 +90,8 @@ export class FakeNet implements Net {
   deliver(b: Uint8Array, address: string, port: number) {
     if (this.handler) this.handler(b, address, port, this.clock.t);
   }
-  fail(e: unknown) {
-    if (this.onError) this.onError(e);
+  fail(reason: string) {
+    if (this.onError) this.onError(reason);
   }
 }
 

@@ -1,0 +1,139 @@
+import { config } from "@config";
+import { isIpLiteral } from "../lib/host";
+import { Link, Net, OnDatagram } from "../lib/client";
+import { At, Port, atEngine } from "./at";
+import { Board } from "./board";
+import { espruinoDevice } from "./espruino";
+import { withModemClock } from "./modem-fallback";
+
+/** Where a modem is wired: an Espruino Serial port, its baud rate and pins (pin names). */
+export interface SerialConfig {
+  port: string;
+  baud: number;
+  tx: string;
+  rx: string;
+}
+
+/** One AT dialect: the commands a modem family needs for UDP. */
+export interface Dialect {
+  name: string;
+  /** lines the modem prints when it (re)starts: all its state is gone */
+  boot: string[];
+  /** from power-on to a network: echo off, then PDP context or Wi-Fi join */
+  up(at: At, cb: (err: string) => void): void;
+  resolve(at: At, name: string, cb: (ip: string | null) => void): void;
+  /** opens UDP; single-connection modems bind it to ip:port */
+  open(at: At, ip: string, port: number, cb: (err: string) => void): void;
+  send(at: At, data: string, ip: string, port: number, wrote: (t: number) => void, cb: (err: string) => void): void;
+  close(at: At): void;
+  /** registers the frames (and URCs) that carry datagrams */
+  listen(at: At, rx: (data: string, address: string, port: number, t4: number) => void): void;
+  /** the module's own NTP client: Unix seconds (whole) or null and why */
+  ntp?(at: At, host: string, cb: (t: number | null, why: string) => void): void;
+}
+
+/**
+ * Short reasons for ntptime.last when the modem fails: "udp" (it refused to open UDP),
+ * "at-error" (an ERROR or +CME ERROR answer), "at-timeout" (no answer), "reset" (it restarted).
+ */
+function reason(err: string): string {
+  return err.indexOf("timeout") >= 0 ? "at-timeout" : err.indexOf("reset") >= 0 ? "reset" : "at-error";
+}
+
+/**
+ * A Board on an AT modem over a Serial port. The modem is brought up lazily (at boot, and
+ * again after it restarts or stops answering), so one failed sync never wedges the next.
+ */
+export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
+  const s: SerialConfig = Object.assign({}, wiring, config.serial);
+  const port: Port = global[s.port];
+  (port as any).setup(s.baud, { tx: global[s.tx], rx: global[s.rx] });
+  const log = (line: string) => console.log(d.name + ": " + line);
+  const at = atEngine(port, { clock: getTime, after: setTimeout, cancel: (id) => clearTimeout(id as any) });
+
+  let ready = false;
+  let waiting: ((err: string) => void)[] = [];
+  let rx: OnDatagram | null = null;
+  const down = (err: string) => {
+    ready = false;
+    if (err) log(err);
+  };
+  d.boot.forEach((l) =>
+    at.urc(l, () => {
+      down("modem restarted (" + l + ")");
+      at.abort("reset");
+    }),
+  );
+  d.listen(at, (data, address, from, t4) => rx && rx(E.toUint8Array(data), address, from, t4));
+
+  const ensure = (cb: (err: string) => void) => {
+    if (ready) return cb("");
+    waiting.push(cb);
+    if (waiting.length > 1) return;
+    d.up(at, (err) => {
+      ready = !err;
+      const all = waiting;
+      waiting = [];
+      all.forEach((f) => f(err));
+    });
+  };
+
+  const net: Net = {
+    resolve: (name, cb) =>
+      isIpLiteral(name) ? cb(name) : ensure((err) => (err ? (log(err), cb(null)) : d.resolve(at, name, cb))),
+    open: (onDatagram, onError) => {
+      rx = onDatagram;
+      /** ip:port the modem's UDP is open to; a send while opening waits (only the newest) */
+      let remote = "";
+      let queued: (() => void) | null = null;
+      let closed = false;
+      let failed = false;
+      const fail = (why: string, err: string) => {
+        // After anything but a refusal, the modem may have lost its state: bring it up again.
+        if (why != "udp") down("");
+        log(err);
+        if (!failed && !closed) onError(why);
+        failed = true;
+      };
+      const link: Link = {
+        send: (b, ip, port, x) => {
+          const data = E.toString(b);
+          const go = () => d.send(at, data, ip, port, (t) => (x.t1 = t), (err) => err && fail(reason(err), err));
+          const to = ip + ":" + port;
+          if (remote == to) return go();
+          const opening = !!queued;
+          queued = go;
+          if (opening) return;
+          ensure((err) => {
+            if (err) return (queued = null), fail(reason(err), err);
+            d.open(at, ip, port, (err) => {
+              const f = queued!;
+              queued = null;
+              if (err) return fail("udp", "UDP refused: " + err);
+              remote = to;
+              if (closed) return d.close(at);
+              f();
+            });
+          });
+        },
+        close: () => {
+          closed = true;
+          rx = null;
+          if (remote && ready) d.close(at);
+        },
+      };
+      return link;
+    },
+  };
+
+  const device = espruinoDevice(net);
+  return {
+    name: d.name,
+    device: device,
+    up: (cb) => ensure(cb),
+    extend: d.ntp
+      ? (ntptime) =>
+          withModemClock(ntptime, device, (host, cb) => ensure((err) => (err ? cb(null, err) : d.ntp!(at, host, cb))), config.pivot)
+      : undefined,
+  };
+}
