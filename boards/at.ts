@@ -128,11 +128,10 @@ export function atEngine(port: Port, t: Timers): At {
     reading = null;
     t.cancel(frameTimer);
     if (ok) return r.f.got(r.data!, r.header, r.t4!);
-    // The rest of a damaged frame is binary: skip it up to the next line end, so that it
-    // cannot glue itself to the next line or prompt.
+    // The rest of a damaged frame is binary of unknown length: drop all that has arrived,
+    // so that none of it glues itself to the next line or prompt (those come in later reads).
     api.dropped++;
-    const eol = eolIn(buf);
-    buf = eol < 0 ? "" : buf.substr(eol);
+    buf = "";
   };
 
   const pump = (now: number) => {
@@ -156,9 +155,12 @@ export function atEngine(port: Port, t: Timers): At {
       while (skip < buf.length && (buf.charAt(skip) == "\r" || buf.charAt(skip) == "\n")) skip++;
       buf = buf.substr(skip);
       if (!buf) return;
-      if (cur && cur.c.data != null && !prompted && buf.charAt(0) == ">") {
+      // The prompt: ">" at the start, or ending an unfinished line (noise before it; the
+      // modem prints nothing after a prompt until it has the data).
+      const p = buf.lastIndexOf(">");
+      if (cur && cur.c.data != null && !prompted && (buf.charAt(0) == ">" || (p >= 0 && eolIn(buf) < 0 && p >= buf.length - 2))) {
         prompted = true;
-        buf = buf.substr(buf.charAt(1) == " " ? 2 : 1);
+        buf = buf.charAt(0) == ">" ? buf.substr(buf.charAt(1) == " " ? 2 : 1) : "";
         port.write(cur.c.data);
         if (cur.c.wrote) cur.c.wrote(t.clock());
         continue;

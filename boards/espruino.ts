@@ -33,6 +33,11 @@ export type Source = (address: string, sentTo: string) => string;
 /** Boards whose sockets resolve names themselves (Linux, WIZnet): a reply to a name is reported as from that name. */
 export const sentToName: Source = (address, sentTo) => (isIpLiteral(sentTo) ? address : sentTo);
 
+/** clearTimeout for ids that may be unset (timer ids start at 1). */
+export const cancelTimer = (id: unknown) => {
+  if (id) clearTimeout(id as any);
+};
+
 /** The Device every Espruino board shares; only the network differs between boards. */
 export function espruinoDevice(net: Net): Device {
   return {
@@ -40,7 +45,8 @@ export function espruinoDevice(net: Net): Device {
     clock: getTime,
     setTime: (t) => setTime(t),
     after: setTimeout,
-    cancel: (id) => clearTimeout(id as any),
+    // Espruino throws on clearTimeout(undefined): a timer never armed is skipped here.
+    cancel: cancelTimer,
     rand: () => (Math.random() * TWO32) >>> 0,
     log: (line) => console.log(line),
     setZone: (h) => E.setTimeZone(h),

@@ -3,7 +3,7 @@ import { isIpLiteral } from "../lib/host";
 import { Link, Net, OnDatagram } from "../lib/client";
 import { At, Port, atEngine } from "./at";
 import { Board } from "./board";
-import { espruinoDevice } from "./espruino";
+import { cancelTimer, espruinoDevice } from "./espruino";
 import { withModemClock } from "./modem-fallback";
 
 /** Where a modem is wired: an Espruino Serial port, its baud rate and pins (pin names). */
@@ -12,6 +12,8 @@ export interface SerialConfig {
   baud: number;
   tx: string;
   rx: string;
+  /** Espruino's Linux build only (a Raspberry Pi with a USB modem): the tty, e.g. /dev/ttyUSB2 */
+  path?: string;
 }
 
 /** One AT dialect: the commands a modem family needs for UDP. */
@@ -47,9 +49,9 @@ function reason(err: string): string {
 export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
   const s: SerialConfig = Object.assign({}, wiring, config.serial);
   const port: Port = global[s.port];
-  (port as any).setup(s.baud, { tx: global[s.tx], rx: global[s.rx] });
+  (port as any).setup(s.baud, s.path ? { path: s.path } : { tx: global[s.tx], rx: global[s.rx] });
   const log = (line: string) => console.log(d.name + ": " + line);
-  const at = atEngine(port, { clock: getTime, after: setTimeout, cancel: (id) => clearTimeout(id as any) });
+  const at = atEngine(port, { clock: getTime, after: setTimeout, cancel: cancelTimer });
 
   let ready = false;
   let waiting: ((err: string) => void)[] = [];

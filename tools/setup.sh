@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the full test suite needs on a fresh Debian machine: the real NTP peers
-# (chrony, ntpsec-ntpdig, faketime; setpriv comes with util-linux) and the npm packages.
+# (chrony, ntpsec-ntpdig, faketime; setpriv comes with util-linux), socat (a pty pair for the
+# real interpreter's Serial port, used when ESPRUINO_BIN is set) and the npm packages.
 # Installing chrony does not start it here, and no test touches the machine's clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ command -v chronyd >/dev/null 2>&1 || [ -x /usr/sbin/chronyd ] || need+=(chrony)
 command -v ntpdig >/dev/null 2>&1 || need+=(ntpsec-ntpdig)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+command -v socat >/dev/null 2>&1 || need+=(socat)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

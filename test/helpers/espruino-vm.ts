@@ -74,8 +74,9 @@ export class EspruinoVm {
       },
       setTimeout: (fn: () => void, ms: number) => this.after(fn, ms, false),
       setInterval: (fn: () => void, ms: number) => this.after(fn, ms, true),
-      clearTimeout: (id: unknown) => this.cancel(id),
-      clearInterval: (id: unknown) => this.cancel(id),
+      // As on the device: an explicit undefined throws (only a bare call clears every timer).
+      clearTimeout: (...a: unknown[]) => this.clear(a),
+      clearInterval: (...a: unknown[]) => this.clear(a),
       E,
       require: (name: string) => {
         if (!(name in modules)) throw new Error(`Module ${name} not found`);
@@ -140,6 +141,12 @@ export class EspruinoVm {
     const t = repeat ? setInterval(fn, ms) : setTimeout(() => (this.timers.delete(t), fn()), ms);
     this.timers.add(t);
     return t;
+  }
+
+  private clear(a: unknown[]) {
+    if (a.length && a[0] === undefined) throw new Error("clearTimeout(undefined) not allowed. Use clearTimeout() instead");
+    if (!a.length) throw new Error("clearTimeout() with no argument clears every timer on the device: never wanted here");
+    this.cancel(a[0]);
   }
 
   private cancel(id: any) {

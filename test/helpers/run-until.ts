@@ -5,7 +5,9 @@ import { spawn } from "node:child_process";
 /** Resolves with the matching line (without its line end) and all output so far. */
 export function runUntil(cmd: string, args: string[], re: RegExp, ms: number, env?: NodeJS.ProcessEnv): Promise<{ line: string; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
+    // stdin is a pipe left open: the Espruino Linux build reads an EOF stdin as endless
+    // console input, which starves its Serial ports.
+    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], env: env ?? process.env });
     let out = "";
     const t = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`no line matching ${re} in ${ms} ms:\n${out}`))), ms);
     const look = (d: Buffer) => {
