@@ -1,7 +1,7 @@
 import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { Link, Net, OnDatagram } from "../lib/client";
-import { At, Port, atEngine } from "./at";
+import { At, Cmd, Port, atEngine } from "./at";
 import { Board } from "./board";
 import { cancelTimer, espruinoDevice } from "./espruino";
 import { withModemClock } from "./modem-fallback";
@@ -33,6 +33,9 @@ export interface Dialect {
   /** the module's own NTP client: Unix seconds (whole) or null and why */
   ntp?(at: At, host: string, cb: (t: number | null, why: string) => void): void;
 }
+
+/** How a cellular module (Quectel, SIMCom) starts: awake, echo off, numeric errors, SIM ready. */
+export const CELLULAR_START: Cmd[] = [{ at: "AT", ms: 1000 }, { at: "ATE0" }, { at: "AT+CMEE=1" }, { at: "AT+CPIN?", ms: 5000 }];
 
 /**
  * Short reasons for ntptime.last when the modem fails: "udp" (it refused to open UDP),
@@ -111,7 +114,9 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
             d.open(at, ip, port, (err) => {
               const f = queued!;
               queued = null;
-              if (err) return fail("udp", "UDP refused: " + err);
+              // Refused (an error answer) is "udp", and may fall back to the modem's NTP;
+              // no answer or a restart is the modem's failure, not UDP's.
+              if (err) return fail(reason(err) == "at-error" ? "udp" : reason(err), "UDP open: " + err);
               remote = to;
               if (closed) return d.close(at);
               f();

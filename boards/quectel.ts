@@ -1,7 +1,7 @@
 import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { atSeq, fields, quote } from "./at";
-import { modemBoard } from "./modem";
+import { CELLULAR_START, modemBoard } from "./modem";
 import { modemTime } from "./modem-time";
 
 /**
@@ -22,14 +22,10 @@ export const board = modemBoard(
     up: (at, cb) =>
       atSeq(
         at,
-        [
-          { at: "AT", ms: 1000 },
-          { at: "ATE0" },
-          { at: "AT+CMEE=1" },
-          { at: "AT+CPIN?", ms: 5000 },
+        CELLULAR_START.concat([
           { at: "AT+QICSGP=1,1," + quote(config.apn || "") + ',"","",1' },
           { at: "AT+QIACT?", ms: 5000 },
-        ],
+        ]),
         (err, lines) => {
           if (err) return cb(err);
           if (lines.some((l) => l.indexOf("+QIACT: 1,1") == 0)) return cb("");

@@ -1,7 +1,7 @@
 import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { Cmd, atSeq, fields, quote } from "./at";
-import { modemBoard } from "./modem";
+import { CELLULAR_START, modemBoard } from "./modem";
 import { modemTime } from "./modem-time";
 
 /**
@@ -20,11 +20,7 @@ export const board = modemBoard(
     up: (at, cb) =>
       atSeq(
         at,
-        [
-          { at: "AT", ms: 1000 },
-          { at: "ATE0" },
-          { at: "AT+CMEE=1" },
-          { at: "AT+CPIN?", ms: 5000 },
+        CELLULAR_START.concat([
           { at: "AT+CIPSHUT", end: ["SHUT OK"], ms: 10000 },
           { at: "AT+CIPMUX=0" },
           { at: "AT+CIPHEAD=1" },
@@ -33,7 +29,7 @@ export const board = modemBoard(
           { at: "AT+CIICR", ms: 60000 },
           // answers with the local address alone, no OK
           { at: "AT+CIFSR", end: DIGIT },
-        ],
+        ]),
         (err) => cb(err),
       ),
     resolve: (at, name, cb) =>

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { buildImage, loadConfig } from "../build.mjs";
 import { startChronyd } from "./helpers/chrony";
 import { runUntil } from "./helpers/run-until";
-import { DialectName, ModemSim } from "./helpers/modem-sim";
+import { DialectName, ModemSim, modemTestConfig } from "./helpers/modem-sim";
 import { ptyModem, socatMissing } from "./helpers/pty";
 
 const BIN = process.env.ESPRUINO_BIN || "";
@@ -59,14 +59,7 @@ if (!BIN || !existsSync(BIN)) {
         const sim = new ModemSim({ dialect, names: { "time.test": "127.0.0.1" } });
         const pty = await ptyModem(sim);
         try {
-          const config = loadConfig(undefined, {
-            host: "time.test:" + server.port,
-            console: false,
-            gap: 100,
-            apn: "internet",
-            wifi: { ssid: "lab", password: "pw" },
-            serial: { port: "Serial1", baud: 115200, path: pty.device },
-          });
+          const config = loadConfig(undefined, modemTestConfig(server.port, { serial: { port: "Serial1", baud: 115200, path: pty.device } }));
           const file = join(dir, dialect + ".js");
           writeFileSync(file, PROBE + (await buildImage({ board: dialect, config })));
           const { line, out } = await runImage(file, /ntptime: /, 10000);

@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "./helpers/chrony";
 import { EspruinoVm } from "./helpers/espruino-vm";
-import { DialectName, Faults, ModemSim } from "./helpers/modem-sim";
+import { DialectName, Faults, ModemSim, modemTestConfig } from "./helpers/modem-sim";
 
 const SHIFT = 2.5;
 const missing = peersMissing();
@@ -30,13 +30,7 @@ const WIRING: Record<DialectName, Record<string, string>> = {
 const images = new Map<string, string>();
 async function image(board: DialectName) {
   if (!images.has(board)) {
-    const config = loadConfig(undefined, {
-      host: "time.test:" + server.port,
-      console: false,
-      gap: 100,
-      apn: "internet",
-      wifi: { ssid: "lab", password: 'p"w,d' },
-    });
+    const config = loadConfig(undefined, modemTestConfig(server.port));
     images.set(board, await buildImage({ board, config }));
   }
   return images.get(board)!;

@@ -35,6 +35,18 @@ export interface SimOptions {
   faults?: Faults;
 }
 
+/** Build-config overrides for a modem image under test: the simulated network's names and logins. */
+export function modemTestConfig(serverPort: number, over: Record<string, unknown> = {}) {
+  return {
+    host: "time.test:" + serverPort,
+    console: false,
+    gap: 100,
+    apn: "internet",
+    wifi: { ssid: "lab", password: 'p"w,d' },
+    ...over,
+  };
+}
+
 const BANNER: Record<DialectName, string> = { quectel: "RDY", sim800: "RDY", espat: "ready" };
 
 const two = (n: number) => (n < 10 ? "0" : "") + n;
