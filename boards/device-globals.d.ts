@@ -8,5 +8,6 @@ declare const E: {
   toString(b: Uint8Array): string;
   toUint8Array(s: string): Uint8Array;
   setTimeZone(hours: number): void;
+  setDST(...args: number[]): void;
   on(event: string, fn: () => void): void;
 };

@@ -50,5 +50,6 @@ export function espruinoDevice(net: Net): Device {
     rand: () => (Math.random() * TWO32) >>> 0,
     log: (line) => console.log(line),
     setZone: (h) => E.setTimeZone(h),
+    setDst: (a) => E.setDST.apply(E, a),
   };
 }

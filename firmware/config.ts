@@ -1,7 +1,11 @@
 import { Settings } from "../lib/ntptime";
 
 /** The build config (firmware/defaults.json merged with --config FILE.json, and the build date as pivot). */
-export interface Config extends Settings {
+export interface Config extends Omit<Settings, "tz"> {
+  /** a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3") or hours east of UTC */
+  tz: string | number;
+  /** tz as parsed by the build (lib/tz.ts): the image carries no TZ parser */
+  zone?: import("../lib/tz").Zone;
   /** seconds between syncs; never below 15 (RFC 4330 s10) */
   poll: number;
   /** print the time on the serial console once a second */

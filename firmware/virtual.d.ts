@@ -2,6 +2,9 @@
 declare module "@board" {
   export const board: import("../boards/board").Board;
 }
+declare module "@zone" {
+  export const useZone: typeof import("./zone-fixed").useZone;
+}
 declare module "@config" {
   export const config: import("./config").Config;
 }

@@ -10,6 +10,8 @@ export interface Device extends Env {
   log(line: string): void;
   /** display time zone in hours; the clock itself stays UTC (E.setTimeZone) */
   setZone(hours: number): void;
+  /** daylight saving rules as E.setDST's twelve numbers (lib/tz.ts dstArgs) */
+  setDst?(args: number[]): void;
 }
 
 export interface Settings extends SyncOptions {

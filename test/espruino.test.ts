@@ -24,6 +24,7 @@ if (!BIN || !existsSync(BIN)) {
   console.log("  SKIP espruino.test.ts: set ESPRUINO_BIN to an Espruino 2v29 Linux build (see README) to run the images in the real interpreter");
   test.skip("linux image in the real Espruino interpreter syncs from chronyd", () => {});
   test.skip("AT-modem images in the real Espruino interpreter sync through a simulated modem on a pty", () => {});
+  test.skip("a DST zone: the interpreter's own Date agrees with ntptime.localtime()", () => {});
 } else {
   test(`linux image in ${BIN} measures chronyd's +${SHIFT} s within 5 ms and sets the clock`, async () => {
     const server = await startChronyd({ offset: SHIFT });
@@ -44,6 +45,31 @@ if (!BIN || !existsSync(BIN)) {
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await server.stop();
+    }
+  });
+
+  // E.setDST as the image sets it, against the rules evaluated by lib/tz.ts: every hour
+  // of 2027 in Berlin, Sydney and New York, the device's Date and localtime() agree.
+  test("a DST zone: the interpreter's own Date agrees with ntptime.localtime()", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ntptime-espruino-"));
+    try {
+      for (const tz of ["CET-1CEST,M3.5.0,M10.5.0/3", "AEST-10AEDT,M10.1.0,M4.1.0/3", "EST5EDT,M3.2.0,M11.1.0"]) {
+        const image = await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:9", console: false, tz, retries: 0 }) });
+        const file = join(dir, "dst.js");
+        writeFileSync(file, image + `
+var bad = 0, n = 0;
+for (var t = ${Date.UTC(2027, 0, 1) / 1000}; t < ${Date.UTC(2028, 0, 1) / 1000}; t += 3600) {
+  var d = new Date(t * 1000), l = ntptime.localtime(t); n++;
+  if (d.getFullYear() != l[0] || d.getMonth() + 1 != l[1] || d.getDate() != l[2] || d.getHours() != l[3] || d.getMinutes() != l[4]) { if (bad++ < 3) print("DIFF " + t + " " + d.toString() + " " + l); }
+}
+print("DSTCHECK " + n + " " + bad);
+`);
+        const { line, out } = await runImage(file, /DSTCHECK /, 60000);
+        assert.match(line, / 0$/, `${tz}:\n${out}`);
+        assert.ok(+line.split(" ")[1] > 8700, line);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

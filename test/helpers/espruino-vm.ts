@@ -36,6 +36,8 @@ export class EspruinoVm {
   /** every setTime() call, in Unix seconds */
   readonly steps: number[] = [];
   readonly zones: number[] = [];
+  /** every E.setDST() call's twelve numbers */
+  readonly dst: number[][] = [];
   readonly context: vm.Context;
   readonly clock?: FakeClock;
   private base: number;
@@ -59,7 +61,8 @@ export class EspruinoVm {
       },
       setTimeZone: (h: number) => this.zones.push(h),
       setDST: (...a: number[]) => {
-        if (a.length != 12) throw new Error("E.setDST takes exactly 12 numbers");
+        if (a.length != 12 || a.some((x) => typeof x != "number" || x != Math.round(x))) throw new Error("E.setDST takes exactly 12 integers");
+        this.dst.push(a);
       },
       on: () => {},
     };
