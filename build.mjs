@@ -60,6 +60,8 @@ function virtualModules(board, config) {
       b.onResolve({ filter: /^@board$/ }, () => ({ path: join(ROOT, "boards", board + ".ts") }));
       b.onResolve({ filter: /^@config$/ }, () => ({ path: "config", namespace: "ntptime" }));
       // Only a zone with DST carries the rules and their evaluation into the image.
+      // Only a config with several servers carries selection among them.
+      b.onResolve({ filter: /^@round$/ }, () => ({ path: join(ROOT, "firmware", config.servers && config.servers.length ? "round-many.ts" : "round-one.ts") }));
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
       b.onLoad({ filter: /.*/, namespace: "ntptime" }, () => ({
         contents: `export const config = ${jsLiteral(config)};`,
@@ -79,6 +81,7 @@ const INTERNAL_PROPS = new RegExp("^(" + [
   "sec", "frac", "version", "mode", "poll", "precision", "rootDelay", "rootDisp", "ref", "orig", "recv", "xmit",
   "nonce", "t1", "t3", "t4", "ip", "pivot", "maxDelay", "maxDistance", "burst", "gap", "timeout", "retries",
   "backoff", "best", "net", "clock", "after", "cancel", "rand", "setTime", "setZone", "resolve", "device", "up",
+  "maxPoll", "startDelay", "maxStep", "zone", "std", "dst", "setDst",
 ].join("|") + ")$");
 
 /** The config as a JavaScript literal with bare keys, so that INTERNAL_PROPS rename there too. */

@@ -1,13 +1,18 @@
 import { Settings } from "../lib/ntptime";
+import { PollLimits } from "../lib/poll";
 
 /** The build config (firmware/defaults.json merged with --config FILE.json, and the build date as pivot). */
-export interface Config extends Omit<Settings, "tz"> {
+export interface Config extends Omit<Settings, "tz">, PollLimits {
+  /** more servers besides host, asked in turn each round; falsetickers are dropped */
+  servers: string[];
+  /** seconds: a random wait before the first round, so a fleet powered on together spreads out */
+  startDelay: number;
+  /** seconds: after the first sync, a larger step needs two servers that agree (servers only) */
+  maxStep: number;
   /** a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3") or hours east of UTC */
   tz: string | number;
   /** tz as parsed by the build (lib/tz.ts): the image carries no TZ parser */
   zone?: import("../lib/tz").Zone;
-  /** seconds between syncs; never below 15 (RFC 4330 s10) */
-  poll: number;
   /** print the time on the serial console once a second */
   console: boolean;
   /** esp8266, esp32 and espat */

@@ -5,6 +5,9 @@ declare module "@board" {
 declare module "@zone" {
   export const useZone: typeof import("./zone-fixed").useZone;
 }
+declare module "@round" {
+  export const syncRound: typeof import("./round-many").syncRound;
+}
 declare module "@config" {
   export const config: import("./config").Config;
 }

@@ -34,6 +34,8 @@ export interface Ntptime {
   settime(tz?: number): Promise<number>;
   time(): Promise<number>;
   localtime(t?: number): number[];
+  /** added by the clock app: servers, last sync, next poll */
+  status?(): unknown;
 }
 
 /** The QuecPython/MicroPython style `ntptime` object on the device REPL. */

@@ -19,7 +19,7 @@ test.after(async () => {
 });
 
 function image(board: string, over: Record<string, unknown> = {}) {
-  return buildImage({ board, config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false, gap: 50, ...over }) });
+  return buildImage({ board, config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false, gap: 50, startDelay: 0, ...over }) });
 }
 
 async function w5500(fake: WiznetFake, over: Record<string, unknown> = {}) {

@@ -20,7 +20,7 @@ test.after(async () => {
   await Promise.all([plain?.stop(), shifted?.stop()]);
 });
 
-const config = (port: number) => loadConfig(undefined, { host: "127.0.0.1:" + port, console: false });
+const config = (port: number) => loadConfig(undefined, { host: "127.0.0.1:" + port, console: false, startDelay: 0 });
 
 async function linuxSync(server: Chronyd) {
   const dev = new EspruinoVm();
@@ -61,6 +61,45 @@ test("host image (Node, simulated RTC) vs the shifted chronyd", async () => {
     assert.ok(Math.abs(offset - SHIFT) < 0.005, out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("three servers, one a falseticker (chronyd under faketime): it is rejected and the clock lands on the majority", async () => {
+  const second = await startChronyd();
+  const dev = new EspruinoVm({ clockStart: Date.now() / 1000 - 50 });
+  try {
+    const config = loadConfig(undefined, {
+      host: "127.0.0.1:" + plain.port,
+      servers: ["127.0.0.1:" + shifted.port, "127.0.0.1:" + second.port],
+      console: false,
+      startDelay: 0,
+      gap: 100,
+    });
+    dev.load(await buildImage({ board: "linux", config }), "linux.js");
+    const line = await dev.waitFor(/^ntptime: \d of \d servers/, 10000);
+    // the device starts 50 s behind: the falseticker measures 50 + 3.5 s, the others 50 s
+    assert.match(line, new RegExp(`^ntptime: 3 of 3 servers answered, 2 agree, rejected 127\\.0\\.0\\.1:${shifted.port} \\(53\\.5\\d\\d s\\), best `), line);
+    assert.ok(Math.abs(dev.now() - Date.now() / 1000) < 0.005, `device clock - machine clock = ${dev.now() - Date.now() / 1000}`);
+    assert.is(dev.steps.length, 1);
+    const status = dev.eval("JSON.stringify(ntptime.status())");
+    assert.match(status, new RegExp(`"servers":\\["127.0.0.1:${plain.port}","127.0.0.1:${shifted.port}","127.0.0.1:${second.port}"\\]`));
+  } finally {
+    dev.dispose();
+    await second.stop();
+  }
+});
+
+test("two servers that disagree: no majority, the clock is not touched", async () => {
+  const dev = new EspruinoVm({ clockStart: Date.now() / 1000 - 50 });
+  try {
+    const config = loadConfig(undefined, { host: "127.0.0.1:" + plain.port, servers: ["127.0.0.1:" + shifted.port], console: false, startDelay: 0, gap: 100 });
+    dev.load(await buildImage({ board: "linux", config }), "linux.js");
+    const line = await dev.waitFor(/^ntptime: \d of \d servers/, 10000);
+    assert.match(line, /^ntptime: 2 of 2 servers answered, 1 agree, rejected .*, failed: nomajority$/);
+    assert.is(dev.steps.length, 0);
+    assert.is(dev.eval("ntptime.last.reason"), "nomajority");
+  } finally {
+    dev.dispose();
   }
 });
 

@@ -17,7 +17,7 @@ test.after(async () => {
 });
 
 function image(board: string, over: Record<string, unknown> = {}) {
-  return buildImage({ board, config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false, ...over }) });
+  return buildImage({ board, config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false, startDelay: 0, ...over }) });
 }
 
 test("linux image boots, syncs in a burst within 2 s and steps the device clock", async () => {

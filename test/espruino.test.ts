@@ -30,7 +30,7 @@ if (!BIN || !existsSync(BIN)) {
     const server = await startChronyd({ offset: SHIFT });
     const dir = mkdtempSync(join(tmpdir(), "ntptime-espruino-"));
     try {
-      const image = await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false }) });
+      const image = await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false, startDelay: 0 }) });
       const file = join(dir, "linux.js");
       writeFileSync(file, PROBE + image);
       const { line, out } = await runImage(file, /ntptime: /, 8000);

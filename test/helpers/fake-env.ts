@@ -28,6 +28,10 @@ export class FakeClock {
   pending() {
     return this.timers.length;
   }
+  /** when the earliest timer is due, or Infinity */
+  nextDue() {
+    return this.timers.reduce((m, x) => Math.min(m, x.at), Infinity);
+  }
   /** Runs due timers in time order, moving the clock to each, up to `ms` ahead (bounded). */
   advance(ms: number) {
     const end = this.t + ms / 1000;

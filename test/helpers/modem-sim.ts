@@ -41,6 +41,7 @@ export function modemTestConfig(serverPort: number, over: Record<string, unknown
     host: "time.test:" + serverPort,
     console: false,
     gap: 100,
+    startDelay: 0,
     apn: "internet",
     wifi: { ssid: "lab", password: 'p"w,d' },
     ...over,
