@@ -44,7 +44,7 @@ const later = (s: number) => {
 
 const round = () => {
   const hosts = servers().filter((h) => !denied[h]);
-  if (!hosts.length) return later(interval);
+  if (!hosts.length) return later(interval || MIN_POLL);
   syncRound(ntptime, dev, config, hosts, synced).then((results) => {
     let rate = false;
     results.forEach((r) => {
