@@ -4,11 +4,15 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { dstArgs, offsetAt, parseTz } from "../lib/tz";
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** Minutes east of UTC that Intl gives for an IANA zone at Unix time t. */
 function intlOffset(zone: string, t: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
-  }).formatToParts(new Date(t * 1000));
+  if (!formats.has(zone))
+    formats.set(zone, new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
+    }));
+  const parts = formats.get(zone)!.formatToParts(new Date(t * 1000));
   const n = (type: string) => +parts.find((p) => p.type == type)!.value;
   const local = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second")) / 1000;
   return Math.round((local - Math.floor(t)) / 60);
