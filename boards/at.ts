@@ -75,6 +75,15 @@ function eolIn(s: string): number {
   return cr >= 0 && (nl < 0 || cr < nl) ? cr : nl;
 }
 const within = (heads: string[], line: string) => heads.some((h) => starts(line, h));
+/**
+ * The data prompt: ">" at the start, or ending an unfinished line (noise before it; a modem
+ * prints nothing after its prompt until it has the data).
+ */
+function isPrompt(s: string): boolean {
+  if (s.charAt(0) == ">") return true;
+  const p = s.lastIndexOf(">");
+  return p >= 0 && p >= s.length - 2 && eolIn(s) < 0;
+}
 
 export function atEngine(port: Port, t: Timers): At {
   let buf = "";
@@ -155,10 +164,7 @@ export function atEngine(port: Port, t: Timers): At {
       while (skip < buf.length && (buf.charAt(skip) == "\r" || buf.charAt(skip) == "\n")) skip++;
       buf = buf.substr(skip);
       if (!buf) return;
-      // The prompt: ">" at the start, or ending an unfinished line (noise before it; the
-      // modem prints nothing after a prompt until it has the data).
-      const p = buf.lastIndexOf(">");
-      if (cur && cur.c.data != null && !prompted && (buf.charAt(0) == ">" || (p >= 0 && eolIn(buf) < 0 && p >= buf.length - 2))) {
+      if (cur && cur.c.data != null && !prompted && isPrompt(buf)) {
         prompted = true;
         buf = buf.charAt(0) == ">" ? buf.substr(buf.charAt(1) == " " ? 2 : 1) : "";
         port.write(cur.c.data);
@@ -253,7 +259,10 @@ export function quote(s: string): string {
   return '"' + q + '"';
 }
 
-/** The fields after "HEAD:" or "HEAD," in a modem line, unquoted: '+QIOPEN: 0,0' gives ["0", "0"]. */
+/**
+ * The comma-separated fields of a modem line after its first ":", unquoted: '+QIOPEN: 0,0'
+ * gives ["0", "0"]. A header with no ":" ('+IPD,48,"1.2.3.4",123') is split whole.
+ */
 export function fields(line: string): string[] {
   const i = line.indexOf(":");
   return line

@@ -49,12 +49,12 @@ export const board = modemBoard(
         head: "+IPD,",
         stop: ":",
         size: (h) => {
-          const n = +h.split(",")[1];
+          const n = +fields(h)[1];
           return n >= 0 ? n : -1;
         },
         got: (data, h, t) => {
-          const f = h.split(",");
-          rx(data, (f[2] || "").replace('"', "").replace('"', ""), +f[3] || 0, t);
+          const f = fields(h);
+          rx(data, f[2] || "", +f[3] || 0, t);
         },
       });
     },

@@ -1,4 +1,4 @@
-// The network bring-up of the W5500 and ESP32 images, driven through fakes of the Espruino
+// The network bring-up of the W5500, ESP8266 and ESP32 images, driven through fakes of the Espruino
 // modules they call (WIZnet, Wifi), then a sync over the runtime's UDP to a loopback server.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -86,19 +86,23 @@ for (const [name, fake, message] of [
   });
 }
 
-test("esp32: joins Wi-Fi, resolves the name with Wifi.getHostByName before UDP, syncs", async () => {
-  const wifi = fakeWifi();
-  const dev = new EspruinoVm({ clockStart: 946684800, modules: { Wifi: wifi } });
-  try {
-    dev.load(await image("esp32", { host: "time.test:" + server.port, wifi: { ssid: "lab", password: "pw" } }), "esp32.js");
-    const line = await dev.waitFor(/^ntptime: /, 4000);
-    assert.match(line, new RegExp(`^ntptime: time\\.test:${server.port} 127\\.0\\.0\\.1:${server.port} stratum 1`));
-    assert.equal(wifi.calls, ["connect lab pw", "resolve time.test"]);
-    assert.ok(dev.lines[0].startsWith("clock: board esp32,"));
-  } finally {
-    dev.dispose();
-  }
-});
+// The two Wi-Fi boards share boards/wifi.ts: each image must still join, resolve and sync.
+for (const board of ["esp8266", "esp32"]) {
+  test(`${board}: joins Wi-Fi, resolves the name with Wifi.getHostByName before UDP, syncs`, async () => {
+    const wifi = fakeWifi();
+    const dev = new EspruinoVm({ clockStart: 946684800, modules: { Wifi: wifi } });
+    try {
+      dev.load(await image(board, { host: "time.test:" + server.port, wifi: { ssid: "lab", password: "pw" } }), board + ".js");
+      const line = await dev.waitFor(/^ntptime: /, 4000);
+      assert.match(line, new RegExp(`^ntptime: time\\.test:${server.port} 127\\.0\\.0\\.1:${server.port} stratum 1`));
+      assert.equal(wifi.calls, ["connect lab pw", "resolve time.test"]);
+      assert.ok(dev.lines[0].startsWith(`clock: board ${board},`));
+      assert.ok(Math.abs(dev.now() - (Date.now() / 1000 + OFFSET)) < 0.005);
+    } finally {
+      dev.dispose();
+    }
+  });
+}
 
 test("esp32: a Wi-Fi failure is reported and retried; no wifi config says so", async () => {
   const dev = new EspruinoVm({ modules: { Wifi: fakeWifi("no AP found") } });

@@ -71,20 +71,6 @@ test("settime never rejects: a silent server resolves 1 and the clock stays", as
   }
 });
 
-test("esp8266 image: joins Wi-Fi, resolves with Wifi.getHostByName, syncs", async () => {
-  const wifi = fakeWifi();
-  const dev = new EspruinoVm({ clockStart: 946684800, modules: { Wifi: wifi } });
-  try {
-    dev.load(await image("esp8266", { host: "time.test:" + server.port, wifi: { ssid: "lab", password: "pw" } }), "esp8266.js");
-    const line = await dev.waitFor(/^ntptime: /, 4000);
-    assert.match(line, new RegExp(`^ntptime: time\\.test:${server.port} 127\\.0\\.0\\.1:${server.port} stratum 1`));
-    assert.equal(wifi.calls, ["connect lab pw", "resolve time.test"]);
-    assert.ok(Math.abs(dev.now() - (Date.now() / 1000 + OFFSET)) < 0.005);
-  } finally {
-    dev.dispose();
-  }
-});
-
 test("esp8266: Wi-Fi failure is reported and retried, DNS failure is a 'dns' result", async () => {
   const dev = new EspruinoVm({ modules: { Wifi: fakeWifi("auth failed") } });
   try {
