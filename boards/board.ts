@@ -14,4 +14,14 @@ export interface Board {
   up(cb: (err: string) => void): void;
   /** board additions to the REPL object (a modem's NTP fallback), applied once at boot */
   extend?(ntptime: Ntptime): void;
+  /** a small JSON record that survives a reboot (Espruino Storage) */
+  store: Store;
+  /** runs fn at every boot of a saved image (E.on("init")) */
+  onBoot(fn: () => void): void;
+}
+
+/** One JSON record kept across reboots; read() gives undefined when there is none yet. */
+export interface Store {
+  read(): any;
+  write(v: object): void;
 }

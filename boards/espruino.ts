@@ -2,6 +2,7 @@ import { TWO32 } from "../lib/wire";
 import { Device } from "../lib/ntptime";
 import { Net } from "../lib/client";
 import { isIpLiteral } from "../lib/host";
+import { Store } from "./board";
 
 /**
  * UDP through Espruino's dgram module. Payloads there are binary strings (one char per
@@ -53,3 +54,12 @@ export function espruinoDevice(net: Net): Device {
     setDst: (a) => E.setDST.apply(E, a),
   };
 }
+
+/** The app's record in Storage: one small file, written only when something in it changes. */
+export const storage: Store = {
+  read: () => require("Storage").readJSON("ntptime.json", true),
+  write: (v) => require("Storage").writeJSON("ntptime.json", v),
+};
+
+/** After save(), Espruino runs E.on("init") handlers at every boot (ESPRUINO.md, Memory). */
+export const onInit = (fn: () => void) => E.on("init", fn);

@@ -2,6 +2,7 @@ import { createSocket } from "node:dgram";
 import { lookup } from "node:dns";
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { readFileSync, writeFileSync } from "node:fs";
 import { isIpLiteral } from "../lib/host";
 import { Board } from "./board";
 
@@ -13,6 +14,17 @@ import { Board } from "./board";
 const start = process.env.NTPTIME_RTC;
 let base = (start == "host" ? Date.now() / 1000 : Number(start) || 0) - performance.now() / 1000;
 const now = () => base + performance.now() / 1000;
+
+/** Storage stand-in: the JSON file NTPTIME_STORE names (a reboot is running the image again), else memory. */
+const file = process.env.NTPTIME_STORE;
+let kept: string | undefined;
+const read = () => {
+  try {
+    return JSON.parse(file ? readFileSync(file, "utf8") : kept!);
+  } catch {
+    return undefined;
+  }
+};
 
 export const board: Board = {
   name: "host",
@@ -44,4 +56,18 @@ export const board: Board = {
     setZone: () => {},
   },
   up: (cb) => cb(""),
+  store: {
+    read: read,
+    write: (v) => (file ? writeFileSync(file, JSON.stringify(v)) : (kept = JSON.stringify(v))),
+  },
+  onBoot: () => {},
+  // Espruino gives every object on() and emit(), emit calling listeners from the idle loop; Node does not.
+  extend: (ntptime: any) => {
+    const on: Record<string, ((...a: unknown[]) => void)[]> = {};
+    ntptime.on = (ev: string, fn: (...a: unknown[]) => void) => (on[ev] = on[ev] || []).push(fn);
+    ntptime.emit = function (ev: string) {
+      const a = Array.prototype.slice.call(arguments, 1);
+      setImmediate(() => (on[ev] || []).forEach((fn) => fn.apply(null, a)));
+    };
+  },
 };

@@ -1,5 +1,5 @@
 import { Board } from "./board";
-import { dgramNet, espruinoDevice, sentToName } from "./espruino";
+import { dgramNet, espruinoDevice, sentToName, onInit, storage } from "./espruino";
 
 /**
  * The Espruino Linux build: the host's network is already up, and there is no resolver API:
@@ -11,4 +11,6 @@ export const board: Board = {
   name: "linux",
   device: espruinoDevice(dgramNet((name, cb) => cb(name), sentToName)),
   up: (cb) => cb(""),
+  store: storage,
+  onBoot: onInit,
 };

@@ -3,7 +3,7 @@ import { isIpLiteral } from "../lib/host";
 import { Link, Net, OnDatagram } from "../lib/client";
 import { At, Cmd, Port, atEngine } from "./at";
 import { Board } from "./board";
-import { cancelTimer, espruinoDevice } from "./espruino";
+import { cancelTimer, espruinoDevice, onInit, storage } from "./espruino";
 import { withModemClock } from "./modem-fallback";
 
 /** Where a modem is wired: an Espruino Serial port, its baud rate and pins (pin names). */
@@ -138,6 +138,9 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
     name: d.name,
     device: device,
     up: (cb) => ensure(cb),
+    store: storage,
+    // A boot from save() restores `ready` as it was: the modem must be brought up again.
+    onBoot: (fn) => onInit(() => (down(""), fn())),
     extend: d.ntp
       ? (ntptime) =>
           withModemClock(ntptime, device, (host, cb) => ensure((err) => (err ? cb(null, err) : d.ntp!(at, host, cb))), config.pivot)

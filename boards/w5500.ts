@@ -1,6 +1,6 @@
 import { config } from "@config";
 import { Board } from "./board";
-import { dgramNet, espruinoDevice, sentToName } from "./espruino";
+import { dgramNet, espruinoDevice, sentToName, onInit, storage } from "./espruino";
 
 /** A WIZnet W5500 on SPI: which port, pins and chip select, and a static address if not DHCP. */
 export interface W5500Config {
@@ -55,4 +55,7 @@ export const board: Board = {
       cb("WIZnet: " + ((e as Error).message || e));
     }
   },
+  store: storage,
+  // The chip lost its setup with the power: connect it again.
+  onBoot: (fn) => onInit(() => ((eth = 0), fn())),
 };

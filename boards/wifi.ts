@@ -1,7 +1,7 @@
 import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { Board } from "./board";
-import { dgramNet, espruinoDevice } from "./espruino";
+import { dgramNet, espruinoDevice, onInit, storage } from "./espruino";
 
 /**
  * ESP8266 and ESP32 on Wi-Fi. Their dgram resolves a host name to 255.255.255.255, so
@@ -21,5 +21,7 @@ export function wifiBoard(name: string): Board {
       if (!w || !w.ssid) return cb("no wifi.ssid in the build config");
       wifi.connect(w.ssid, { password: w.password }, (err?: string) => cb(err ? "wifi: " + err : ""));
     },
+    store: storage,
+    onBoot: onInit,
   };
 }

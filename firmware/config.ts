@@ -23,4 +23,32 @@ export interface Config extends Omit<Settings, "tz">, PollLimits {
   apn?: string;
   /** w5500: SPI wiring and, for a static address, ip/subnet/gateway/dns */
   w5500?: Partial<import("../boards/w5500").W5500Config>;
+  /** a display panel; the build fills in the wiring defaults of its type */
+  display?: DisplayConfig;
+}
+
+/** The panel and its wiring, with ports and pins named as Espruino names them ("SPI1", "B3"). */
+export interface DisplayConfig {
+  type: "memorylcd" | "ssd1306" | "ssd1606";
+  width: number;
+  height: number;
+  /** memorylcd and ssd1606: the SPI port and its clock and data pins */
+  spi?: string;
+  sck?: string;
+  mosi?: string;
+  /** chip select; the Memory LCD's SCS */
+  cs?: string;
+  /** memorylcd: the VCOM toggle pin */
+  extcomin?: string;
+  /** ssd1306: the I2C port, its pins and the device address (0x3C unless set) */
+  i2c?: string;
+  scl?: string;
+  sda?: string;
+  address?: number;
+  /** ssd1606: data/command, reset and busy pins, and the optional BS1 and power pins */
+  dc?: string;
+  reset?: string;
+  busy?: string;
+  bs1?: string;
+  power?: string;
 }

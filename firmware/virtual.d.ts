@@ -8,6 +8,9 @@ declare module "@zone" {
 declare module "@round" {
   export const syncRound: typeof import("./round-many").syncRound;
 }
+declare module "@display" {
+  export const useDisplay: typeof import("../displays/none").useDisplay;
+}
 declare module "@config" {
   export const config: import("./config").Config;
 }

@@ -10,8 +10,10 @@ import { civil } from "../lib/calendar";
  */
 export function useZone(ntptime: Ntptime, dev: Device, z: Zone): () => number {
   let zone = z;
-  if (dev.setDst) dev.setDst(dstArgs(zone));
   ntptime.tz = zone.std / 60;
+  // A fixed zone here is one chosen at the REPL with settime(hours) before a reboot.
+  if (!zone.dst) dev.setZone(ntptime.tz);
+  else if (dev.setDst) dev.setDst(dstArgs(zone));
   const settime = ntptime.settime;
   ntptime.settime = (hours) => {
     if (hours != null && hours >= -12 && hours <= 14) zone = { std: hours * 60, dst: 0 };

@@ -1,6 +1,7 @@
 // A runtime that behaves like Espruino 2v29 for the built images (../shared/ESPRUINO.md):
 // binary-string dgram payloads and rinfo {address, port, size}, getTime/setTime on a device
-// clock of its own, E.toString/E.toUint8Array/E.setTimeZone/E.setDST/E.on, require() of
+// clock of its own, E.toString/E.toUint8Array/E.setTimeZone/E.setDST/E.on("init"), Storage,
+// every object's on()/emit() (listeners run from the idle loop, as on the device), require() of
 // device modules only, and the built-ins the device lacks removed. Images are gated by the
 // dialect checker first, as the device's parser would refuse them.
 import vm from "node:vm";
@@ -18,6 +19,8 @@ export interface VmOptions {
   modules?: Record<string, unknown>;
   /** device globals: Serial ports, SPI ports, pins */
   globals?: Record<string, unknown>;
+  /** the Storage files (name to text); pass the same object to a new VM to reboot with them */
+  storage?: Record<string, string>;
 }
 
 /**
@@ -30,6 +33,23 @@ const REMOVE = [
   ...MISSING_DATE_METHODS.map((m) => `delete Date.prototype.${m};`),
   "delete Array.prototype.fill;",
 ].join("\n");
+
+/**
+ * Espruino gives every object on() and emit(); the listeners are kept in a hidden "#on"
+ * property and run from the idle loop, after the emitting code returns.
+ */
+const EVENTS = `(function (queue) {
+  function def(name, fn) { Object.defineProperty(Object.prototype, name, { value: fn, writable: true, configurable: true }); }
+  def("on", function (ev, fn) {
+    var k = "#on" + ev;
+    if (!Object.prototype.hasOwnProperty.call(this, k)) Object.defineProperty(this, k, { value: [], writable: true });
+    this[k].push(fn);
+  });
+  def("emit", function (ev) {
+    var a = Array.prototype.slice.call(arguments, 1), self = this, l = this["#on" + ev];
+    if (l) l.forEach(function (fn) { queue(function () { fn.apply(self, a); }); });
+  });
+})`;
 
 export class EspruinoVm {
   readonly lines: string[] = [];
@@ -46,6 +66,8 @@ export class EspruinoVm {
   private waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   /** after dispose() the device is "powered off": late callbacks schedule nothing */
   private off = false;
+  private inits: (() => void)[] = [];
+  readonly storage: Record<string, string>;
 
   constructor(opts: VmOptions = {}) {
     const start = opts.clockStart ?? Date.now() / 1000;
@@ -64,9 +86,30 @@ export class EspruinoVm {
         if (a.length != 12 || a.some((x) => typeof x != "number" || x != Math.round(x))) throw new Error("E.setDST takes exactly 12 integers");
         this.dst.push(a);
       },
-      on: () => {},
+      on: (ev: string, fn: () => void) => ev == "init" && this.inits.push(fn),
     };
-    const modules: Record<string, unknown> = { dgram: { createSocket: (t: string) => this.socket(t) }, ...opts.modules };
+    const files = (this.storage = opts.storage || {});
+    const Storage = {
+      read: (n: string) => files[n],
+      readJSON: (n: string, noExceptions: boolean) => {
+        if (!(n in files)) return undefined;
+        try {
+          return vm.runInContext("JSON.parse", this.context)(files[n]);
+        } catch (e) {
+          if (noExceptions) return undefined;
+          throw e;
+        }
+      },
+      write: (n: string, v: string) => ((files[n] = String(v)), true),
+      writeJSON: (n: string, v: unknown) => {
+        // Espruino's file names are at most 28 characters.
+        if (n.length > 28) throw new Error("Storage: name too long: " + n);
+        files[n] = JSON.stringify(v);
+        return true;
+      },
+      erase: (n: string) => delete files[n],
+    };
+    const modules: Record<string, unknown> = { dgram: { createSocket: (t: string) => this.socket(t) }, Storage, ...opts.modules };
     this.context = vm.createContext({
       console: { log },
       print: log,
@@ -89,6 +132,16 @@ export class EspruinoVm {
     this.context.global = this.context;
     Object.assign(this.context, opts.globals);
     vm.runInContext(REMOVE, this.context);
+    vm.runInContext(EVENTS, this.context)((fn: () => void) => this.after(fn, 0, false));
+  }
+
+  /**
+   * A power-on of a saved image: the E.on("init") handlers run, as after the boot code. With
+   * a fresh VM and the old storage it is a reboot of SAVE_ON_SEND code; on the same VM, a
+   * boot of a save()d RAM image (its variables and timers kept).
+   */
+  boot() {
+    for (const fn of this.inits) fn();
   }
 
   /** Loads an image as the device would: refused if its dialect is wrong, then run. */
