@@ -56,7 +56,7 @@ test("host image (Node, simulated RTC) vs the shifted chronyd", async () => {
   writeFileSync(join(dir, "package.json"), '{"type":"module"}');
   try {
     await buildImage({ board: "host", config: config(shifted.port), outfile: file });
-    const out = (await runUntil(process.execPath, [file], /^ntptime: /, 5000, { ...process.env, NTPTIME_RTC: "host" })).line;
+    const out = (await runUntil(process.execPath, [file], /^ntptime: /, 5000, { env: { ...process.env, NTPTIME_RTC: "host" } })).line;
     const offset = +/offset (-?[\d.]+) s/.exec(out)![1];
     assert.ok(Math.abs(offset - SHIFT) < 0.005, out);
   } finally {

@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { buildImage, loadConfig } from "../build.mjs";
 import { startChronyd } from "./helpers/chrony";
 import { runUntil } from "./helpers/run-until";
@@ -17,14 +17,20 @@ const SHIFT = 3.5;
 // The Linux build's setTime does not move its clock (no RTC there): record the call instead.
 const PROBE = 'var __setTime = setTime; global.setTime = function (t) { print("SETTIME " + (t - getTime())); __setTime(t); };\n';
 
-/** Runs a file in the interpreter, without the clock capability, until a console line matches. */
-const runImage = (file: string, re: RegExp, ms: number) => runUntil("setpriv", ["--bounding-set", "-sys_time", "--", BIN, file], re, ms);
+/**
+ * Runs a file in the interpreter, without the clock capability, until a console line
+ * matches; in the file's folder, where the Linux build keeps its Storage (espruino.flash).
+ */
+const runImage = (file: string, re: RegExp, ms: number) =>
+  runUntil("setpriv", ["--bounding-set", "-sys_time", "--", BIN, file], re, ms, { cwd: dirname(file) });
 
 if (!BIN || !existsSync(BIN)) {
   console.log("  SKIP espruino.test.ts: set ESPRUINO_BIN to an Espruino 2v29 Linux build (see README) to run the images in the real interpreter");
   test.skip("linux image in the real Espruino interpreter syncs from chronyd", () => {});
   test.skip("AT-modem images in the real Espruino interpreter sync through a simulated modem on a pty", () => {});
   test.skip("a DST zone: the interpreter's own Date agrees with ntptime.localtime()", () => {});
+  test.skip("Storage in the interpreter: sethost and settime(hours) survive a restart", () => {});
+  test.skip("a display image draws the clock face with the interpreter's own Graphics", () => {});
 } else {
   test(`linux image in ${BIN} measures chronyd's +${SHIFT} s within 5 ms and sets the clock`, async () => {
     const server = await startChronyd({ offset: SHIFT });
@@ -68,6 +74,55 @@ print("DSTCHECK " + n + " " + bad);
         assert.match(line, / 0$/, `${tz}:\n${out}`);
         assert.ok(+line.split(" ")[1] > 8700, line);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("Storage in the interpreter: sethost and settime(hours) survive a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ntptime-espruino-"));
+    try {
+      const image = await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:9", console: false, retries: 0, timeout: 500, startDelay: 60 }) });
+      const file = join(dir, "store.js");
+      writeFileSync(file, image + '\nntptime.sethost("127.0.0.1:1234"); ntptime.settime(5.5).then(function () { print("SAVED " + require("Storage").read("ntptime.json")); });\n');
+      const saved = (await runImage(file, /SAVED /, 5000)).line;
+      // (Storage.writeJSON on 2v29 leaves the keys unquoted: {denied:{},host:"..."})
+      assert.match(saved, /"?host"?:"127\.0\.0\.1:1234","?tz"?:5\.5/);
+      writeFileSync(file, image + '\nprint("BOOT " + ntptime.host + " " + ntptime.tz + " " + ntptime.localtime(0).slice(3, 5));\n');
+      assert.match((await runImage(file, /BOOT /, 5000)).line, /^BOOT 127\.0\.0\.1:1234 5\.5 5,30$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // The display modules come from the espruino tool at upload; here a stand-in SSD1306 gives
+  // the interpreter's own Graphics, reporting each string and the area the face drew on.
+  test("a display image draws the clock face with the interpreter's own Graphics", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ntptime-espruino-"));
+    try {
+      const config = loadConfig(undefined, { host: "127.0.0.1:9", console: false, startDelay: 60, tz: "CET-1CEST,M3.5.0,M10.5.0/3", display: { type: "ssd1306" } });
+      const module = `exports.connect = function (i2c, cb, o) {
+  var g = Graphics.createArrayBuffer(128, o.height, 1, { vertical_byte: true }), draw = g.drawString;
+  g.drawString = function (s, x, y) { print("TEXT " + s + "|" + x + "|" + y + "|" + g.stringWidth(s) + "|" + g.getFont()); return draw.call(g, s, x, y); };
+  g.flip = function () { print("FLIP " + JSON.stringify(g.getModified(true))); };
+  setTimeout(cb, 10);
+  return g;
+};`;
+      const file = join(dir, "display.js");
+      writeFileSync(file, `I2C1.setup = function () {};\nModules.addCached("SSD1306", ${JSON.stringify(module)});\n` + (await buildImage({ board: "linux", config })));
+      const { out } = await runImage(file, /FLIP /, 5000);
+      const texts = out.split(/\r?\n/).map((l) => /TEXT (.*)/.exec(l)).filter((m) => m).slice(0, 4).map((m) => m![1].split("|"));
+      assert.is(texts.length, 4, out);
+      // the face's metrics are the interpreter's: 6 px a character at the font's scale
+      for (const [s, x, y, width, font] of texts) {
+        const scale = +font.split(":")[1] || 1;
+        assert.ok(font.startsWith("6x8"), font);
+        assert.is(+width, s.length * 6 * scale, s);
+        assert.ok(+x >= 0 && +x + +width <= 128 && +y >= 0 && +y + 8 * scale <= 64, `${s} at ${x},${y}`);
+      }
+      const box = JSON.parse(/FLIP (.*)/.exec(out)![1]);
+      assert.ok(box.x1 >= 0 && box.y1 >= 0 && box.x2 < 128 && box.y2 < 64, JSON.stringify(box));
+      assert.is(texts[3][0], "not synced");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

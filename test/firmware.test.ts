@@ -2,56 +2,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildImage, loadConfig } from "../build.mjs";
-import { decode, encode } from "../lib/packet";
-import { unixToNtp } from "../lib/timestamp";
 import { EspruinoVm } from "./helpers/espruino-vm";
+import { Behaviour, advance, virtualServer } from "./helpers/virtual-server";
 
 // a day after the build date, which no server time may precede
 const START = Math.floor(Date.now() / 1000) + 86400;
-
-/** How the virtual server treats a request at device time t: answer, stay silent, or a Kiss-o'-Death. */
-type Behaviour = (t: number) => "ok" | "silent" | "RATE" | "DENY";
-
-/** An Espruino-style dgram module whose "server" answers on the virtual clock, 10 ms later. */
-function virtualServer(dev: () => EspruinoVm, starts: number[], offset: number, behave: Behaviour = () => "ok", requests: number[] = []) {
-  return {
-    createSocket: () => {
-      let onMessage: ((msg: string, rinfo: object) => void) | null = null;
-      return {
-        on: (ev: string, fn: any) => ev == "message" && (onMessage = fn),
-        send: (msg: string, port: number, address: string) => {
-          assert.type(msg, "string", "the device sends binary strings");
-          const vm = dev();
-          const b = Uint8Array.from(msg, (c) => c.charCodeAt(0));
-          // a new round: more than 12 s after the last request (a round's retries are at most 6 s apart; rounds at least 15 s)
-          if (!requests.length || vm.clock!.t - requests[requests.length - 1] > 12) starts.push(vm.clock!.t);
-          requests.push(vm.clock!.t);
-          const how = behave(vm.clock!.t);
-          if (how == "silent") return;
-          const nonce = decode(b).xmit;
-          const now = unixToNtp(vm.clock!.t + 0.005 + offset);
-          const kod = how != "ok";
-          const reply = encode({
-            leap: kod ? 3 : 0, version: 4, mode: 4, stratum: kod ? 0 : 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0,
-            refid: kod ? Buffer.from(how).readUInt32BE(0) : 0x47505300, ref: now, orig: nonce, recv: now, xmit: now,
-          });
-          vm.clock!.after(() => onMessage && onMessage(String.fromCharCode(...reply), { address, port, size: 48 }), 10);
-        },
-        close: () => {},
-      };
-    },
-  };
-}
-
-/** Moves virtual time from timer to timer, letting Promise callbacks (settime().then) run between. */
-async function advance(dev: EspruinoVm, ms: number) {
-  const clock = dev.clock!;
-  const end = clock.t + ms / 1000;
-  for (let guard = 0; guard < 1e6 && clock.t < end; guard++) {
-    clock.advance(Math.max(0, Math.min(clock.nextDue(), end) - clock.t) * 1000);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 function schedule(over: Record<string, unknown>, behave?: Behaviour) {
   const starts: number[] = [];
@@ -110,6 +65,105 @@ test("a week on the virtual clock: backs off on silence and on RATE, stops askin
   const status = s.dev().eval("JSON.stringify(ntptime.status())");
   assert.match(status, /"denied":\{"127\.0\.0\.1:11123":"DENY"\}/);
   assert.ok(s.requests.length < 2500, `${s.requests.length} requests in a week`);
+});
+
+/** A device on the virtual clock with the given Storage files (shared with the device it "reboots"). */
+async function device(over: Record<string, unknown>, storage: Record<string, string>, behave: Behaviour, clockStart = START) {
+  let dev: EspruinoVm;
+  dev = new EspruinoVm({ virtual: true, clockStart, storage, modules: { dgram: virtualServer(() => dev, [], 0, behave) } });
+  dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { console: false, ...over }) }), "linux.js");
+  return dev;
+}
+
+test("sethost, settime(hours) and a DENY survive a reboot; a reboot is E.on('init') after the boot code", async () => {
+  const storage: Record<string, string> = {};
+  const asked: string[] = [];
+  const behave: Behaviour = (t, to) => (asked.push(to), to == "127.0.0.1:11123" ? "DENY" : "ok");
+  const config = { host: "127.0.0.1:22123", servers: ["127.0.0.1:11123"], startDelay: 0 };
+  const one = await device(config, storage, behave);
+  await advance(one, 10 * 1000);
+  assert.ok(asked.includes("127.0.0.1:11123") && asked.includes("127.0.0.1:22123"), asked.join());
+  assert.is(one.eval("ntptime.sethost('127.0.0.1:33123')"), 0);
+  assert.is(one.eval("ntptime.sethost('no such host!')"), 1);
+  one.eval("ntptime.settime(8)");
+  await advance(one, 10 * 1000);
+  one.dispose();
+  assert.equal(JSON.parse(storage["ntptime.json"]), { denied: { "127.0.0.1:11123": "DENY" }, host: "127.0.0.1:33123", tz: 8 });
+
+  // Power on: the saved boot code runs, then the init handlers; one bring-up, one schedule.
+  asked.length = 0;
+  const two = await device(config, storage, behave, START + 3600);
+  two.boot();
+  await advance(two, 3 * 3600 * 1000);
+  two.dispose();
+  assert.is(two.eval("ntptime.host"), "127.0.0.1:33123");
+  assert.equal(two.zones, [8]);
+  assert.equal(Array.from(two.eval("ntptime.localtime(0).slice(3, 5)")), [8, 0]);
+  assert.not.ok(asked.includes("127.0.0.1:11123"), "the DENY server was asked again after the reboot");
+  assert.not.ok(asked.includes("127.0.0.1:22123"), "the replaced host was asked");
+  // one schedule (two would double this): at once, then 64, 128 ... 1024 s apart, 14 rounds in 3 h
+  const rounds = two.lines.filter((l) => /^ntptime: 1 of 1 servers answered/.test(l));
+  assert.ok(rounds.length >= 13 && rounds.length <= 14, rounds.length + " rounds in 3 h");
+  assert.is(asked.length, rounds.length * 4);
+});
+
+test("a RATE is remembered across a reboot: the first round after it waits the backed-off interval", async () => {
+  const storage: Record<string, string> = {};
+  let rate = true;
+  const asked: number[] = [];
+  const behave: Behaviour = (t) => (asked.push(t), rate ? "RATE" : "ok");
+  const one = await device({ host: "127.0.0.1:11123" }, storage, behave);
+  await advance(one, 30 * 1000);
+  one.dispose();
+  assert.is(JSON.parse(storage["ntptime.json"]).rate, 256);
+
+  asked.length = 0;
+  rate = false;
+  const boot = START + 600;
+  const two = await device({ host: "127.0.0.1:11123" }, storage, behave, boot);
+  two.boot();
+  await advance(two, 600 * 1000);
+  two.dispose();
+  assert.ok(asked[0] - boot >= 256 && asked[0] - boot < 260, `first request ${asked[0] - boot} s after the reboot`);
+  // a round without RATE clears it
+  assert.is(JSON.parse(storage["ntptime.json"]).rate, 0);
+});
+
+test("a boot of a save()d image restarts the schedule once, with the RAM state kept", async () => {
+  const asked: number[] = [];
+  const dev = await device({ host: "127.0.0.1:11123" }, {}, (t) => (asked.push(t), "ok"));
+  await advance(dev, 1000 * 1000);
+  const before = asked.length;
+  const at = dev.clock!.t;
+  dev.boot();
+  await advance(dev, 3000 * 1000);
+  dev.dispose();
+  const after = asked.slice(before);
+  assert.ok(after[0] - at < 5.1, `first request ${after[0] - at} s after boot`);
+  // one chain of rounds: 64, 128, 256 ... s apart, never two rounds at once
+  const starts = after.filter((t, i) => i % 4 == 0);
+  assert.ok(gapsOf(starts).every((g) => g >= 64), String(gapsOf(starts)));
+  assert.is(after.length % 4, 0);
+});
+
+test("events: sync with the result, step with old and new time, error on failure", async () => {
+  let dev: EspruinoVm;
+  let silent = false;
+  dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: virtualServer(() => dev, [], 100, () => (silent ? "silent" : "ok")) } });
+  dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:11123", console: false, startDelay: 0 }) }), "linux.js");
+  dev.eval(`ntptime.on("sync", (o) => print("SYNC " + o.reason + " " + o.offset.toFixed(2)));
+    ntptime.on("step", (was, now) => print("STEP " + (now - was).toFixed(2)));
+    ntptime.on("error", (o) => print("ERROR " + o.reason));`);
+  await advance(dev, 10 * 1000);
+  assert.equal(dev.lines.filter((l) => /^(SYNC|STEP|ERROR)/.test(l)), ["STEP 100.00", "SYNC  100.00"]);
+  await advance(dev, 100 * 1000);
+  // the next round finds the clock right: a sync, no step
+  assert.equal(dev.lines.filter((l) => /^(SYNC|STEP|ERROR)/.test(l)).slice(2), ["SYNC  0.00"]);
+  silent = true;
+  await advance(dev, 300 * 1000);
+  dev.dispose();
+  const errors = dev.lines.filter((l) => /^(SYNC|STEP|ERROR)/.test(l)).slice(3);
+  assert.ok(errors.length >= 1 && errors.every((l) => l == "ERROR timeout"), errors.join());
 });
 
 /** The console clock lines ("YYYY-MM-DD hh:mm:ss UTC+h") of a device booted at `start` with zone `tz`, over `seconds`. */

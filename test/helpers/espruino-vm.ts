@@ -161,7 +161,7 @@ export class EspruinoVm {
   }
 
   private setNow(t: number) {
-    if (this.clock) this.clock.t = t;
+    if (this.clock) this.clock.step(t);
     else this.base = t - performance.now() / 1000;
   }
 

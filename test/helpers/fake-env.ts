@@ -11,7 +11,12 @@ interface Timer {
 export class FakeClock {
   /** local clock, Unix seconds */
   t: number;
+  /** virtual seconds advanced in all, which no step of the clock changes */
+  mono = 0;
+  /** the sum of all steps: t - stepped is the true time */
+  stepped = 0;
   private timers: Timer[] = [];
+  private end = 0;
   private ids = 0;
   constructor(start: number) {
     this.t = start;
@@ -32,18 +37,27 @@ export class FakeClock {
   nextDue() {
     return this.timers.reduce((m, x) => Math.min(m, x.at), Infinity);
   }
+  /** Steps the clock as Espruino's setTime does: pending timers keep the time they had left. */
+  step(to: number) {
+    const d = to - this.t;
+    this.t = to;
+    this.stepped += d;
+    this.end += d;
+    for (const x of this.timers) x.at += d;
+  }
   /** Runs due timers in time order, moving the clock to each, up to `ms` ahead (bounded). */
   advance(ms: number) {
-    const end = this.t + ms / 1000;
+    this.end = this.t + ms / 1000;
     for (let guard = 0; guard < 100000; guard++) {
       this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
       const next = this.timers[0];
-      if (!next || next.at > end) break;
+      if (!next || next.at > this.end) break;
       this.timers.shift();
       this.t = Math.max(this.t, next.at);
       next.fn();
     }
-    this.t = end;
+    this.mono += ms / 1000;
+    this.t = this.end;
   }
 }
 

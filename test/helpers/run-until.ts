@@ -3,11 +3,11 @@
 import { spawn } from "node:child_process";
 
 /** Resolves with the matching line (without its line end) and all output so far. */
-export function runUntil(cmd: string, args: string[], re: RegExp, ms: number, env?: NodeJS.ProcessEnv): Promise<{ line: string; out: string }> {
+export function runUntil(cmd: string, args: string[], re: RegExp, ms: number, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ line: string; out: string }> {
   return new Promise((resolve, reject) => {
     // stdin is a pipe left open: the Espruino Linux build reads an EOF stdin as endless
     // console input, which starves its Serial ports.
-    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], env: env ?? process.env });
+    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env, cwd: opts.cwd });
     let out = "";
     const t = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`no line matching ${re} in ${ms} ms:\n${out}`))), ms);
     const look = (d: Buffer) => {

@@ -1,0 +1,52 @@
+// A virtual SNTP server inside an Espruino-style dgram module, answering on the device's
+// virtual clock, and the loop that moves that clock from timer to timer.
+import * as assert from "uvu/assert";
+import { decode, encode } from "../../lib/packet";
+import { unixToNtp } from "../../lib/timestamp";
+import { EspruinoVm } from "./espruino-vm";
+
+/** How the virtual server treats a request at device time t sent to "ip:port": answer, stay silent, or a Kiss-o'-Death. */
+export type Behaviour = (t: number, to: string) => "ok" | "silent" | "RATE" | "DENY";
+
+/** An Espruino-style dgram module whose "server" answers on the virtual clock, 10 ms later. */
+export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: number, behave: Behaviour = () => "ok", requests: number[] = []) {
+  return {
+    createSocket: () => {
+      let onMessage: ((msg: string, rinfo: object) => void) | null = null;
+      return {
+        on: (ev: string, fn: any) => ev == "message" && (onMessage = fn),
+        send: (msg: string, port: number, address: string) => {
+          assert.type(msg, "string", "the device sends binary strings");
+          const vm = dev();
+          const b = Uint8Array.from(msg, (c) => c.charCodeAt(0));
+          // a new round: more than 12 s after the last request (a round's retries are at most 6 s apart; rounds at least 15 s)
+          if (!requests.length || vm.clock!.t - requests[requests.length - 1] > 12) starts.push(vm.clock!.t);
+          requests.push(vm.clock!.t);
+          const how = behave(vm.clock!.t, address + ":" + port);
+          if (how == "silent") return;
+          const nonce = decode(b).xmit;
+          // the server keeps true time (the device clock less its steps), `offset` ahead
+          const now = unixToNtp(vm.clock!.t - vm.clock!.stepped + 0.005 + offset);
+          const kod = how != "ok";
+          const reply = encode({
+            leap: kod ? 3 : 0, version: 4, mode: 4, stratum: kod ? 0 : 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0,
+            refid: kod ? Buffer.from(how).readUInt32BE(0) : 0x47505300, ref: now, orig: nonce, recv: now, xmit: now,
+          });
+          vm.clock!.after(() => onMessage && onMessage(String.fromCharCode(...reply), { address, port, size: 48 }), 10);
+        },
+        close: () => {},
+      };
+    },
+  };
+}
+
+/** Moves virtual time from timer to timer, letting Promise callbacks (settime().then) run between. */
+export async function advance(dev: EspruinoVm, ms: number) {
+  const clock = dev.clock!;
+  // counted in virtual time passed, so that a step of the device clock does not end it early
+  const stop = clock.mono + ms / 1000;
+  for (let guard = 0; guard < 1e6 && clock.mono < stop - 1e-9; guard++) {
+    clock.advance(Math.max(0, Math.min(clock.nextDue() - clock.t, stop - clock.mono)) * 1000);
+    await new Promise((r) => setImmediate(r));
+  }
+}
