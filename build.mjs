@@ -43,12 +43,15 @@ const DEVICE_UNSUPPORTED = [
 const ALL_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, true]));
 const NONE_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, false]));
 
+/** Config keys without a default: the network and the hardware of particular boards. */
+export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display"];
+
 /** The build config: firmware/defaults.json, overridden by a user file, plus the build date. */
 export function loadConfig(file, overrides = {}) {
   const defaults = JSON.parse(readFileSync(join(ROOT, "firmware/defaults.json"), "utf8"));
   const user = file ? JSON.parse(readFileSync(file, "utf8")) : {};
   const config = { ...defaults, ...user, ...overrides };
-  const known = new Set([...Object.keys(defaults), "wifi", "serial", "apn", "w5500", "display", "pivot"]);
+  const known = new Set([...Object.keys(defaults), ...BOARD_KEYS, "pivot"]);
   const unknown = Object.keys(config).filter((k) => !known.has(k));
   if (unknown.length) throw new Error(`unknown config key(s): ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
   if (typeof config.host != "string" || !config.host) throw new Error("config: host must be a non-empty string");
@@ -88,7 +91,9 @@ function virtualModules(board, config) {
       // Only a zone with DST carries the rules and their evaluation into the image.
       // Only a config with several servers carries selection among them.
       b.onResolve({ filter: /^@round$/ }, () => ({ path: join(ROOT, "firmware", config.servers && config.servers.length ? "round-many.ts" : "round-one.ts") }));
-      b.onResolve({ filter: /^@display$/ }, () => ({ path: join(ROOT, "displays", (config.display ? config.display.type : "none") + ".ts") }));
+      // The host image runs on Node, where there is no panel: its console is the face.
+      const panel = config.display && BOARDS[board].espruino ? config.display.type : "none";
+      b.onResolve({ filter: /^@display$/ }, () => ({ path: join(ROOT, "displays", panel + ".ts") }));
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
       b.onLoad({ filter: /.*/, namespace: "ntptime" }, () => ({
         contents: `export const config = ${jsLiteral(config)};`,

@@ -28,14 +28,22 @@ export function syncRound(ntptime: Ntptime, dev: Device, c: SyncOptions & { maxS
   });
 
   function decide(results: Outcome[]) {
-    const good = results.filter((r) => !r.reason);
+    // Names that resolve to one address (a pool's names, a host listed twice) are one server,
+    // with one vote: a falseticker under two names must not outvote a truechimer.
+    const seen: Record<string, string> = {};
+    const same: string[] = [];
+    const good = results.filter((r) => {
+      if (r.reason) return false;
+      if (seen[r.server]) return !same.push(r.host + " = " + seen[r.server]);
+      return !!(seen[r.server] = r.host);
+    });
     const ch = select(good.map((r) => ({ server: r.host, offset: r.offset!, delay: r.delay! })), AGREE_FLOOR);
     const best = ch.best ? good.filter((r) => r.host == ch.best!.server)[0] : results[0];
     let reason = ch.reason == "none" ? best.reason : ch.reason;
     if (!reason && stepped && Math.abs(best.offset!) > c.maxStep && ch.agree.length < 2) reason = "step";
     if (!reason) dev.setTime(dev.clock() + best.offset!);
     ntptime.last = reason ? Object.assign({}, best, { reason: reason }) : best;
-    let line = "ntptime: " + good.length + " of " + results.length + " servers answered, " + ch.agree.length + " agree";
+    let line = "ntptime: " + good.length + " of " + results.length + " servers answered" + (same.length ? " (" + same.join(", ") + ")" : "") + ", " + ch.agree.length + " agree";
     if (ch.reject.length) line += ", rejected " + ch.reject.map((a) => a.server + " (" + a.offset.toFixed(3) + " s)").join(" ");
     dev.log(line + (reason ? ", failed: " + reason : ", best " + best.host + " " + best.server + " stratum " + best.stratum +
       " offset " + best.offset!.toFixed(6) + " s delay " + best.delay!.toFixed(4) + " s, set " + new Date(dev.clock() * 1000).toISOString()));

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { BOARDS, BUDGET, buildImage, coreSize, loadConfig } from "../build.mjs";
+import { readFileSync } from "node:fs";
+import { BOARDS, BOARD_KEYS, BUDGET, buildImage, coreSize, loadConfig } from "../build.mjs";
 import { checkDialect } from "../tools/dialect.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
@@ -29,6 +30,16 @@ test("the config: defaults, overrides, the build date as pivot, unknown keys ref
   assert.ok(Math.abs(c.pivot - Date.now() / 1000) < 60);
   assert.throws(() => loadConfig(undefined, { hots: "x" }), /unknown config key\(s\): hots/);
   assert.throws(() => loadConfig(undefined, { host: "" }), /host must be a non-empty string/);
+});
+
+test("examples/full.json has every config key, the README documents each, and it builds for every board", async () => {
+  const keys = [...Object.keys(JSON.parse(readFileSync("firmware/defaults.json", "utf8"))), ...BOARD_KEYS];
+  const example = JSON.parse(readFileSync("examples/full.json", "utf8"));
+  assert.equal(Object.keys(example).sort(), [...keys].sort());
+  const readme = readFileSync("README.md", "utf8");
+  for (const k of keys) assert.ok(readme.includes("| `" + k + "` |"), `README has no row for ${k}`);
+  const config = loadConfig("examples/full.json");
+  for (const board of Object.keys(BOARDS)) assert.equal(checkDialect(await buildImage({ board, config })), [], board);
 });
 
 test("unknown boards are refused by name", async () => {

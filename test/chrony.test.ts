@@ -89,6 +89,23 @@ test("three servers, one a falseticker (chronyd under faketime): it is rejected 
   }
 });
 
+test("a falseticker under two names that resolve to one address has one vote: no majority, the clock is not touched", async () => {
+  // esp8266: names resolved by Wifi.getHostByName, as a pool's names may all give one address
+  const names: Record<string, string> = { "a.test": "127.0.0.1", "b.test": "127.0.0.1" };
+  const wifi = { connect: (s: string, o: object, cb: (e: null) => void) => cb(null), getHostByName: (n: string, cb: (ip?: string) => void) => cb(names[n]) };
+  const dev = new EspruinoVm({ clockStart: Date.now() / 1000 - 50, modules: { Wifi: wifi } });
+  try {
+    const servers = ["a.test:" + shifted.port, "b.test:" + shifted.port];
+    const config = loadConfig(undefined, { host: "127.0.0.1:" + plain.port, servers, console: false, startDelay: 0, gap: 100, wifi: { ssid: "lab" } });
+    dev.load(await buildImage({ board: "esp8266", config }), "esp8266.js");
+    const line = await dev.waitFor(/^ntptime: \d of \d servers/, 10000);
+    assert.match(line, new RegExp(`^ntptime: 2 of 3 servers answered \\(b\\.test:${shifted.port} = a\\.test:${shifted.port}\\), 1 agree, rejected .*, failed: nomajority$`), line);
+    assert.is(dev.steps.length, 0);
+  } finally {
+    dev.dispose();
+  }
+});
+
 test("two servers that disagree: no majority, the clock is not touched", async () => {
   const dev = new EspruinoVm({ clockStart: Date.now() / 1000 - 50 });
   try {
