@@ -38,7 +38,7 @@ export interface Env {
 }
 
 export interface SyncOptions extends Limits {
-  /** good exchanges wanted; the one with the least delay wins */
+  /** good exchanges wanted; their intervals are intersected (see sync) */
   burst: number;
   /** ms between exchanges of a burst */
   gap: number;
@@ -61,9 +61,9 @@ export interface SyncResult {
   /** requests sent, and good replies among them */
   sent: number;
   good: number;
-  /** of the best sample, when reason is "": seconds, positive when the server is ahead */
+  /** when reason is "": seconds, positive when the server is ahead, from the whole burst */
   offset?: number;
-  /** round trip, seconds */
+  /** the least round trip of the burst, seconds */
   delay?: number;
   stratum?: number;
   refid?: string;
@@ -88,6 +88,13 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   let ip = "";
   let over = false;
   let best: Sample | undefined;
+  // Each good sample bounds the true offset: at least T3 - T4 (offset - delay/2, the reply
+  // took no less than no time), at most T2 - T1 (offset + delay/2): RFC 5905 s8's
+  // offset +- delay/2. The burst's estimate is the middle of the intersection of these
+  // intervals: the best outbound and the best return leg, each from whichever sample had
+  // it, which halves the error of the least-delay sample alone under symmetric jitter.
+  let lo = -1e9;
+  let hi = 1e9;
 
   const finish = (reason: string) => {
     env.cancel(timer);
@@ -96,7 +103,8 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     over = true;
     if (link) link.close();
     res.reason = best ? "" : reason;
-    done(Object.assign(res, best));
+    // An empty intersection (a server or clock that stepped mid-burst) falls back to the least delay.
+    done(Object.assign(res, best, best && lo <= hi ? { offset: (lo + hi) / 2 } : {}));
   };
 
   const next = (failure: string) => {
@@ -136,6 +144,8 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     env.cancel(timer);
     res.good++;
     if (!best || v.delay < best.delay) best = v;
+    lo = Math.max(lo, v.offset - v.delay / 2);
+    hi = Math.min(hi, v.offset + v.delay / 2);
     next("");
   };
 

@@ -1,6 +1,7 @@
-// Server addresses as people type them: `name`, `a.b.c.d` or `[v6]`, each with an optional
-// `:port`. Parsed with split/indexOf and plain character classes only: the Espruino RegExp
-// engine fails optional and quantified groups, and `{m,n}` quantifiers.
+// Server addresses as people type them: `name` or `a.b.c.d`, each with an optional `:port`.
+// IPv6 literals are refused: every board's UDP is IPv4 (Espruino's dgram has udp4 only, and
+// so do the modems' AT sockets). Parsed with split/indexOf and plain character classes
+// only: the Espruino RegExp engine fails optional and quantified groups, and `{m,n}`.
 
 export interface HostPort {
   name: string;
@@ -14,17 +15,6 @@ function isIPv4(s: string): boolean {
   return q.length == 4 && q.every((n) => DIGITS.test(n) && +n < 256 && (n.length < 2 || n[0] > "0"));
 }
 
-/** RFC 4291 s2.2 text forms: eight groups of 1-4 hex digits, or fewer on either side of one `::`. */
-function isIPv6(s: string): boolean {
-  const sides = s.split("::");
-  let groups = 0;
-  return (
-    sides.length < 3 &&
-    sides.every((side) => !side || side.split(":").every((g) => (groups++, /^[0-9a-f]+$/i.test(g) && g.length < 5))) &&
-    (sides.length > 1 ? groups < 8 : groups == 8)
-  );
-}
-
 /** RFC 1123 s2.1 host names (labels of letters, digits and inner hyphens), or an IPv4 literal. */
 function isName(s: string): boolean {
   const labels = s.split(".");
@@ -36,18 +26,14 @@ function isName(s: string): boolean {
 /** The host and port in `s`, or null when `s` is not a valid server address. */
 export function parseHost(s: unknown, defaultPort: number): HostPort | null {
   if (typeof s != "string") return null;
-  // Past the "]" of a bracketed IPv6 literal (0 when there is none), else at the first ":".
-  const close = s[0] == "[" ? s.indexOf("]") + 1 : 0;
-  const colon = close || (s.indexOf(":") + 1 || s.length + 1) - 1;
-  const name = close ? s.slice(1, close - 1) : s.slice(0, colon);
+  const colon = (s.indexOf(":") + 1 || s.length + 1) - 1;
+  const name = s.slice(0, colon);
   const rest = s.slice(colon);
   const port = rest ? +rest.slice(1) : defaultPort;
-  return (close ? isIPv6(name) : isName(name)) && (!rest || (rest[0] == ":" && DIGITS.test(rest.slice(1)) && port < 65536 && port > 0))
-    ? { name, port }
-    : null;
+  return isName(name) && (!rest || (rest[0] == ":" && DIGITS.test(rest.slice(1)) && port < 65536 && port > 0)) ? { name, port } : null;
 }
 
 /** True for an address literal, false for a name that still needs resolving. */
 export function isIpLiteral(s: string): boolean {
-  return s.indexOf(":") >= 0 || isIPv4(s);
+  return isIPv4(s);
 }

@@ -39,7 +39,7 @@ test("asymmetric path: the error is half the asymmetry (RFC 4330 s5)", () => {
   assert.ok(Math.abs(r.offset! - -0.015) < 1e-6, String(r.offset));
 });
 
-test("burst: N exchanges spaced by the gap, the least-delay sample wins", () => {
+test("burst: N exchanges spaced by the gap; the least-delay interval, inside all the others, decides", () => {
   const delays = [0.3, 0.05, 0.2, 0.12];
   const { r, net } = run({ burst: 4 }, ({ clock, net }) => {
     let i = 0;
@@ -59,6 +59,40 @@ test("burst: N exchanges spaced by the gap, the least-delay sample wins", () => 
   assert.ok(Math.abs(r.offset! - -1.999) < 1e-6, String(r.offset));
   // each next request goes out one gap after the previous reply
   for (let i = 1; i < 4; i++) assert.ok(Math.abs(net.sent[i].at - net.sent[i - 1].at - delays[i - 1] - 0.5) < 1e-6);
+});
+
+/** A burst whose i-th exchange has one-way delays legs[i] = [up, down] to a server `offset` ahead (offsets[i] if given). */
+function burst(legs: number[][], offset = 0, offsets?: number[]) {
+  return run({ burst: legs.length }, ({ clock, net }) => {
+    let i = 0;
+    const server = { offset, up: 0, down: 0 };
+    fakeServer(clock, net, server);
+    const inner = net.onSend;
+    net.onSend = (s) => {
+      [server.up, server.down] = legs[i];
+      if (offsets) server.offset = offsets[i];
+      i++;
+      inner(s);
+    };
+  }).r;
+}
+
+test("burst: the best outbound and the best return leg, from different samples, give the offset", () => {
+  // Each sample alone is 10 ms off (half its asymmetry), both with a 40 ms round trip. The
+  // first bounds the offset to [truth - 30 ms, truth + 10 ms] ([T3 - T4, T2 - T1]), the
+  // second to [truth - 10 ms, truth + 30 ms]: the intersection is truth +- 10 ms.
+  const r = burst([[0.01, 0.03], [0.03, 0.01]], 1.5);
+  assert.ok(Math.abs(r.offset! - 1.5) < 1e-6, String(r.offset));
+  assert.ok(Math.abs(r.delay! - 0.04) < 1e-6, String(r.delay));
+  // with a third, looser sample the intersection is unchanged
+  const q = burst([[0.01, 0.03], [0.05, 0.05], [0.03, 0.01]], 1.5);
+  assert.ok(Math.abs(q.offset! - 1.5) < 1e-6, String(q.offset));
+});
+
+test("burst: a server that steps mid-burst (the intervals do not meet) falls back to the least-delay sample", () => {
+  const r = burst([[0.02, 0.02], [0.01, 0.01], [0.02, 0.02]], 0, [0, 0, 1]);
+  assert.ok(Math.abs(r.offset! - 0) < 1e-6, String(r.offset));
+  assert.ok(Math.abs(r.delay! - 0.02) < 1e-6, String(r.delay));
 });
 
 test("timeouts retry with exponential backoff, then give up with 'timeout'", () => {

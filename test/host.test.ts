@@ -11,12 +11,6 @@ const valid: [string, string, number][] = [
   ["xn--bcher-kva.example", "xn--bcher-kva.example", 123],
   ["127.0.0.1", "127.0.0.1", 123],
   ["203.107.6.88:65535", "203.107.6.88", 65535],
-  ["[::1]", "::1", 123],
-  ["[::1]:8123", "::1", 8123],
-  ["[2001:db8::1]", "2001:db8::1", 123],
-  ["[1:2:3:4:5:6:7:8]:1", "1:2:3:4:5:6:7:8", 1],
-  ["[::]", "::", 123],
-  ["[fe80::]", "fe80::", 123],
 ];
 for (const [s, name, port] of valid)
   test(`valid: ${s}`, () => {
@@ -25,8 +19,9 @@ for (const [s, name, port] of valid)
 
 const invalid: unknown[] = [
   "", ":123", "a:", "a:0", "a:65536", "a:-1", "a:12x", "a:+1", "host:12:3", "a b", "x_y.com", "-a.com", "a-.com", "a..b",
-  "a.", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.4:", "[::1", "[::1]x", "[::1]:", "[]", "[:::]", "[1::2::3]",
-  "[1:2:3:4:5:6:7:8:9]", "[12345::]", "[g::1]", "[fe80::1%eth0]", "::1", "a".repeat(64) + ".com", ("a".repeat(60) + ".").repeat(5) + "com",
+  "a.", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.4:", "a".repeat(64) + ".com", ("a".repeat(60) + ".").repeat(5) + "com",
+  // IPv6 literals: every board's UDP is IPv4, so sethost refuses them rather than fail later
+  "[::1]", "[::1]:8123", "[2001:db8::1]", "::1", "[]",
   123, null, undefined, {}, ["pool.ntp.org"],
 ];
 for (const s of invalid)
@@ -36,7 +31,6 @@ for (const s of invalid)
 
 test("address literals need no resolving; names do", () => {
   assert.ok(isIpLiteral("127.0.0.1"));
-  assert.ok(isIpLiteral("::1"));
   assert.not.ok(isIpLiteral("pool.ntp.org"));
   assert.not.ok(isIpLiteral("1and1.com"));
 });
