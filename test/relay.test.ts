@@ -50,9 +50,9 @@ test("datagrams are held as drawn, each way, and the log says what was applied",
   assert.is(log.length, 20);
   for (const a of log) {
     assert.is(a.planned, a.dir == "up" ? 5 : 15);
-    assert.ok(a.actual >= a.planned && a.actual < a.planned + 3, `${a.dir}: ${a.actual} ms for ${a.planned}`);
+    assert.ok(a.actual >= a.planned && a.actual < a.planned + 10, `${a.dir}: ${a.actual} ms for ${a.planned}`);
   }
-  for (const rtt of rtts) assert.ok(rtt! >= 20 && rtt! < 26, String(rtt));
+  for (const rtt of rtts) assert.ok(rtt! >= 20 && rtt! < 40, String(rtt));
 });
 
 test("loss: about the share asked, and the same datagrams lost with the same seed", async () => {
