@@ -10,7 +10,8 @@ export interface HostPort {
 
 const DIGITS = /^[0-9]+$/;
 
-function isIPv4(s: string): boolean {
+/** True for an IPv4 address literal, false for a name that still needs resolving. */
+export function isIpLiteral(s: string): boolean {
   const q = s.split(".");
   return q.length == 4 && q.every((n) => DIGITS.test(n) && +n < 256 && (n.length < 2 || n[0] > "0"));
 }
@@ -19,21 +20,17 @@ function isIPv4(s: string): boolean {
 function isName(s: string): boolean {
   const labels = s.split(".");
   // RFC 3696 s2: a top-level label is never all digits, so such a name must be an IPv4 literal.
-  if (DIGITS.test(labels[labels.length - 1])) return isIPv4(s);
+  if (DIGITS.test(labels[labels.length - 1])) return isIpLiteral(s);
   return s.length < 254 && labels.every((l) => l.length < 64 && /^[a-z0-9-]+$/i.test(l) && l[0] != "-" && l.slice(-1) != "-");
 }
 
 /** The host and port in `s`, or null when `s` is not a valid server address. */
 export function parseHost(s: unknown, defaultPort: number): HostPort | null {
   if (typeof s != "string") return null;
-  const colon = (s.indexOf(":") + 1 || s.length + 1) - 1;
+  const i = s.indexOf(":");
+  const colon = i < 0 ? s.length : i;
   const name = s.slice(0, colon);
   const rest = s.slice(colon);
   const port = rest ? +rest.slice(1) : defaultPort;
   return isName(name) && (!rest || (rest[0] == ":" && DIGITS.test(rest.slice(1)) && port < 65536 && port > 0)) ? { name, port } : null;
-}
-
-/** True for an address literal, false for a name that still needs resolving. */
-export function isIpLiteral(s: string): boolean {
-  return isIPv4(s);
 }
