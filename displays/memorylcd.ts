@@ -1,13 +1,12 @@
 import { config } from "@config";
-import { View } from "./render";
-import { Screen, usePanel } from "./panel";
+import { Panel, Screen, usePanel } from "./panel";
 
 /**
  * A Sharp Memory LCD (seed 002's Adafruit breakout) through Espruino's MemoryLCD module:
  * SPI sends LSB first and at most 4 MHz (espruino.com/MemoryLCD), and EXTCOMIN is toggled
  * by the module. Redrawn every second; the glass holds the picture without power to spare.
  */
-export function useDisplay(view: () => View): () => void {
+export function useDisplay(): Panel {
   const c = config.display!;
   return usePanel(
     (ready) => {
@@ -20,6 +19,5 @@ export function useDisplay(view: () => View): () => void {
       g.setColor(0);
     },
     true,
-    view,
   );
 }

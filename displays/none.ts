@@ -1,6 +1,6 @@
-import { View } from "./render";
+import { Panel } from "./panel";
 
 /** No display configured: the serial console is the clock face. */
-export function useDisplay(view: () => View): () => void {
-  return () => {};
+export function useDisplay(): Panel {
+  return { connect: () => {}, draw: () => {} };
 }

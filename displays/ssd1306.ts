@@ -1,9 +1,8 @@
 import { config } from "@config";
-import { View } from "./render";
-import { Screen, usePanel } from "./panel";
+import { Panel, Screen, usePanel } from "./panel";
 
 /** An SSD1306 OLED on I2C through Espruino's SSD1306 module, redrawn every second. */
-export function useDisplay(view: () => View): () => void {
+export function useDisplay(): Panel {
   const c = config.display!;
   return usePanel(
     (ready) => {
@@ -12,6 +11,5 @@ export function useDisplay(view: () => View): () => void {
       const g: Screen = require("SSD1306").connect(i2c, () => ready(g), { height: c.height, address: c.address });
     },
     true,
-    view,
   );
 }

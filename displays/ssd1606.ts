@@ -1,6 +1,5 @@
 import { config } from "@config";
-import { View } from "./render";
-import { Screen, usePanel } from "./panel";
+import { Panel, Screen, usePanel } from "./panel";
 
 /**
  * An SSD1606 e-paper panel (GDE021A1, 172x72, 2 bits a pixel) through Espruino's SSD1606
@@ -8,7 +7,7 @@ import { Screen, usePanel } from "./panel";
  * minutes are shown and the panel is refreshed only when the minute changes, never while
  * a refresh is still running (the module's busy pin watch).
  */
-export function useDisplay(view: () => View): () => void {
+export function useDisplay(): Panel {
   const c = config.display!;
   return usePanel(
     (ready) => {
@@ -39,6 +38,5 @@ export function useDisplay(view: () => View): () => void {
       );
     },
     false,
-    view,
   );
 }

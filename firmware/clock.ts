@@ -132,19 +132,22 @@ const start = () => {
     timer = dev.after(start, 30000);
   });
 };
-const panel = useDisplay(view);
+const panel = useDisplay();
 const boot = () => {
-  panel();
+  panel.connect();
   start();
 };
 // Uploaded, the image boots at once; saved, it runs at every boot, where E.on("init") comes
 // first and cancels this timer. A boot from save() also gets a fresh schedule.
 timer = dev.after(boot, 0);
 board.onBoot(boot);
-if (config.console)
+// One tick a second for every face: the view is computed once for the console and the panel.
+if (config.console || config.display)
   setInterval(() => {
     const v = view();
     const t = v.t;
-    dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + v.zone +
-      (v.state == "synced" ? "" : " (" + v.state + ")"));
+    panel.draw(v);
+    if (config.console)
+      dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + v.zone +
+        (v.state == "synced" ? "" : " (" + v.state + ")"));
   }, 1000);
