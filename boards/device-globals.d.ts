@@ -3,6 +3,7 @@
 
 declare function getTime(): number;
 declare function setTime(t: number): void;
+declare function getSerial(): string;
 declare function require(module: string): any;
 declare const E: {
   toString(b: Uint8Array): string;

@@ -52,6 +52,9 @@ export function espruinoDevice(net: Net): Device {
     log: (line) => console.log(line),
     setZone: (h) => E.setTimeZone(h),
     setDst: (a) => E.setDST.apply(E, a),
+    // getSerial(): the MAC on ESP8266/ESP32 ("5ccf7f0a-1b2c"), the chip id on STM32: its last
+    // three bytes, the part of a MAC that counts up across a production batch.
+    id: parseInt(getSerial().split("-").join("").slice(-6), 16) || 0,
   };
 }
 

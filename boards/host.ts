@@ -52,6 +52,7 @@ export const board: Board = {
     after: (fn, ms) => setTimeout(fn, ms),
     cancel: (id) => clearTimeout(id as any),
     rand: () => randomBytes(4).readUInt32BE(0),
+    id: randomBytes(3).readUIntBE(0, 3),
     log: (line) => console.log(line),
     setZone: () => {},
   },

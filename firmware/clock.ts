@@ -4,7 +4,9 @@ import { Ntptime, Outcome, createNtptime } from "../lib/ntptime";
 import { useZone } from "@zone";
 import { syncRound } from "@round";
 import { useDisplay } from "@display";
-import { HOLD, MIN_POLL, nextPoll } from "../lib/poll";
+import { HOLD, MIN_POLL, nextPoll, startWait } from "../lib/poll";
+import { Applied, createDiscipline } from "../lib/discipline";
+import { LEAP_STEP, leapAt } from "../lib/leap";
 import { TWO32 } from "../lib/wire";
 import { View } from "../displays/render";
 
@@ -32,16 +34,30 @@ if (board.extend) board.extend(ntptime);
 const offsetNow = useZone(ntptime, dev, saved.tz == null ? config.zone! : { std: saved.tz * 60, dst: 0 });
 global.ntptime = ntptime;
 
-/** Events for applications: ntptime.on("sync" | "error", outcome), ntptime.on("step", was, now). */
+/**
+ * Events for applications: ntptime.on("sync" | "error", outcome), ntptime.on("step", was,
+ * now), ntptime.on("leap", step, at) when a server announces a leap second for tonight.
+ */
 interface Events {
   emit(event: string, ...args: unknown[]): void;
 }
 const setTime = dev.setTime;
-dev.setTime = (t) => {
+/** every change made to the clock, summed: the clock less this runs on without jumps */
+let moved = 0;
+/** Every change of the clock comes through here; below NTP's step threshold it is not a step (RFC 5905 s11.3). */
+const set = (t: number) => {
   const was = dev.clock();
   setTime(t);
-  // Below NTP's step threshold a correction is not a step (RFC 5905 s11.3).
+  moved += t - was;
   if (Math.abs(t - was) > HOLD) ntptime.emit("step", was, t);
+};
+/** The clock between syncs: drift holdover, slews below config.stepThreshold (lib/discipline.ts). */
+const discipline = createDiscipline({ clock: dev.clock, setTime: set }, config);
+dev.setTime = (t, o) => {
+  if (o) return (o.applied = discipline.measure(o.offset!, o.err!)) == "step" ? "step" : "slew";
+  // a time with no sync behind it (a modem's whole seconds): the history starts again
+  discipline.moved(t - dev.clock());
+  set(t);
 };
 let told: Outcome | null = null;
 const tell = () => {
@@ -49,9 +65,13 @@ const tell = () => {
   if (o && o != told) ntptime.emit(o.reason ? "error" : "sync", (told = o));
 };
 
+/** syncs under way: the discipline's ticks wait, since a correction inside an exchange would skew its sample */
+let syncing = 0;
 const settime = ntptime.settime;
 ntptime.settime = (tz) => {
+  syncing++;
   return settime(tz).then((r) => {
+    syncing--;
     if (tz != null && ntptime.tz == tz && saved.tz !== tz) (saved.tz = tz), save();
     tell();
     return r;
@@ -74,7 +94,7 @@ let goodAt = 0;
 let timer: unknown = 0;
 let boots = 0;
 const servers = () => [ntptime.host].concat(config.servers);
-ntptime.status = () => ({ servers: servers(), denied: denied, last: ntptime.last, next: next, interval: interval, fails: fails });
+ntptime.status = () => ({ servers: servers(), denied: denied, last: ntptime.last, next: next, interval: interval, fails: fails, ppm: discipline.freq() * 1e6 });
 
 const two = (n: number) => (n < 10 ? "0" : "") + n;
 
@@ -97,11 +117,38 @@ const later = (s: number) => {
   timer = dev.after(round, s * 1000);
 };
 
+/**
+ * The leap second announced for tonight: its midnight (0: none), the timer that steps the
+ * clock then, and the last midnight done (after stepping back the clock reads that day
+ * again for a second, while servers still announce it).
+ */
+let leapMidnight = 0;
+let leapTimer: unknown = 0;
+let leapt = 0;
+const watchLeap = (li: number) => {
+  dev.cancel(leapTimer);
+  const at = leapAt(dev.clock(), li);
+  if (at == leapt) return;
+  if (at && at != leapMidnight) ntptime.emit("leap", LEAP_STEP[li], at);
+  if ((leapMidnight = at))
+    leapTimer = dev.after(() => {
+      leapMidnight = 0;
+      leapt = at;
+      discipline.leap(LEAP_STEP[li]);
+      dev.log("ntptime: leap second, clock " + (li == 1 ? "back" : "forward") + " 1 s");
+    }, (at - dev.clock()) * 1000);
+};
+
 const round = () => {
   const hosts = servers().filter((h) => !denied[h]);
   if (!hosts.length) return later(interval || MIN_POLL);
   const boot = boots;
+  // Rounds are `interval` apart from start to start, whatever a round took: a fleet started
+  // in even slots (startWait) stays in them.
+  const began = dev.clock() - moved;
+  syncing++;
   syncRound(ntptime, dev, config, hosts, !!goodAt).then((results) => {
+    syncing--;
     if (boot != boots) return;
     let rate = false;
     let changed = false;
@@ -111,14 +158,15 @@ const round = () => {
       rate = rate || r.kiss == "RATE";
     });
     tell();
-    const ok = !ntptime.last!.reason;
-    if (ok) goodAt = dev.clock();
+    const o = ntptime.last!;
+    const ok = !o.reason;
+    if (ok) (goodAt = dev.clock()), watchLeap(o.leap!);
     fails = ok ? 0 : fails + 1;
-    interval = nextPoll(interval || config.poll, config, ok ? ntptime.last!.offset : undefined, fails - 1, rate);
+    interval = nextPoll(interval || config.poll, config, ok ? (o.applied as Applied) || "step" : undefined, fails - 1, rate);
     // A RATE is remembered across a reboot: the first round after it waits this long, not startDelay.
     if (rate != !!saved.rate) (saved.rate = rate ? interval : 0), (changed = true);
     if (changed) save();
-    later(interval);
+    later(Math.max(0, interval - (dev.clock() - moved - began)));
   });
 };
 
@@ -126,8 +174,8 @@ const start = () => {
   dev.cancel(timer);
   boots++;
   board.up((err) => {
-    // A random start, so that a fleet powered on together does not ask at once.
-    if (!err) return later(saved.rate || (dev.rand() / TWO32) * config.startDelay);
+    // A start slot from the device's MAC, so that a fleet powered on together does not ask at once.
+    if (!err) return later(saved.rate || startWait(dev.id!, dev.rand() / TWO32, config.startDelay));
     dev.log(board.name + ": " + err + ", trying again in 30 s");
     timer = dev.after(start, 30000);
   });
@@ -141,13 +189,15 @@ const boot = () => {
 // first and cancels this timer. A boot from save() also gets a fresh schedule.
 timer = dev.after(boot, 0);
 board.onBoot(boot);
-// One tick a second for every face: the view is computed once for the console and the panel.
-if (config.console || config.display)
-  setInterval(() => {
-    const v = view();
-    const t = v.t;
-    panel.draw(v);
-    if (config.console)
-      dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + v.zone +
-        (v.state == "synced" ? "" : " (" + v.state + ")"));
-  }, 1000);
+// One tick a second: the discipline's correction first, then the faces, with the view
+// computed once for the console and the panel.
+setInterval(() => {
+  if (!syncing) discipline.tick();
+  if (!config.console && !config.display) return;
+  const v = view();
+  const t = v.t;
+  panel.draw(v);
+  if (config.console)
+    dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + v.zone +
+      (v.state == "synced" ? "" : " (" + v.state + ")"));
+}, 1000);

@@ -1,8 +1,9 @@
 import { Settings } from "../lib/ntptime";
 import { PollLimits } from "../lib/poll";
+import { DisciplineLimits } from "../lib/discipline";
 
 /** The build config (firmware/defaults.json merged with --config FILE.json, and the build date as pivot). */
-export interface Config extends Omit<Settings, "tz">, PollLimits {
+export interface Config extends Omit<Settings, "tz">, PollLimits, DisciplineLimits {
   /** more servers besides host, asked in turn each round; falsetickers are dropped */
   servers: string[];
   /** seconds: a random wait before the first round, so a fleet powered on together spreads out */

@@ -41,12 +41,12 @@ export function syncRound(ntptime: Ntptime, dev: Device, c: SyncOptions & { maxS
     const best = ch.best ? good.filter((r) => r.host == ch.best!.server)[0] : results[0];
     let reason = ch.reason == "none" ? best.reason : ch.reason;
     if (!reason && stepped && Math.abs(best.offset!) > c.maxStep && ch.agree.length < 2) reason = "step";
-    if (!reason) dev.setTime(dev.clock() + best.offset!);
     ntptime.last = reason ? Object.assign({}, best, { reason: reason }) : best;
+    const how = reason ? "" : dev.setTime(dev.clock() + best.offset!, best) || "set";
     let line = "ntptime: " + good.length + " of " + results.length + " servers answered" + (same.length ? " (" + same.join(", ") + ")" : "") + ", " + ch.agree.length + " agree";
     if (ch.reject.length) line += ", rejected " + ch.reject.map((a) => a.server + " (" + a.offset.toFixed(3) + " s)").join(" ");
     dev.log(line + (reason ? ", failed: " + reason : ", best " + best.host + " " + best.server + " stratum " + best.stratum +
-      " offset " + best.offset!.toFixed(6) + " s delay " + best.delay!.toFixed(4) + " s, set " + new Date(dev.clock() * 1000).toISOString()));
+      " offset " + best.offset!.toFixed(6) + " s delay " + best.delay!.toFixed(4) + " s, " + how + " " + new Date(dev.clock() * 1000).toISOString()));
     return results;
   }
 }

@@ -65,6 +65,8 @@ export interface SyncResult {
   offset?: number;
   /** the least round trip of the burst, seconds */
   delay?: number;
+  /** the offset is true within +- err seconds: half the intersection's width (half the least delay if none) */
+  err?: number;
   stratum?: number;
   refid?: string;
   leap?: number;
@@ -104,7 +106,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     if (link) link.close();
     res.reason = best ? "" : reason;
     // An empty intersection (a server or clock that stepped mid-burst) falls back to the least delay.
-    done(Object.assign(res, best, best && lo <= hi ? { offset: (lo + hi) / 2 } : {}));
+    done(Object.assign(res, best, best ? (lo <= hi ? { offset: (lo + hi) / 2, err: (hi - lo) / 2 } : { err: best.delay / 2 }) : {}));
   };
 
   const next = (failure: string) => {

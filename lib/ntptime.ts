@@ -5,13 +5,18 @@ import { civil } from "./calendar";
 
 /** A device: the client's Env plus the clock setter, the console and the display time zone. */
 export interface Device extends Env {
-  /** steps the clock to Unix seconds (Espruino setTime) */
-  setTime(t: number): void;
+  /**
+   * Sets the clock to Unix seconds (Espruino setTime). Given the sync's outcome, the clock
+   * app may slew instead, and says what it did ("step", "slew", "held").
+   */
+  setTime(t: number, o?: Outcome): string | void;
   log(line: string): void;
   /** display time zone in hours; the clock itself stays UTC (E.setTimeZone) */
   setZone(hours: number): void;
   /** daylight saving rules as E.setDST's twelve numbers (lib/tz.ts dstArgs) */
   setDst?(args: number[]): void;
+  /** a number unique to the device, from its MAC where it has one (consecutive across a batch) */
+  id?: number;
 }
 
 export interface Settings extends SyncOptions {
@@ -24,6 +29,8 @@ export interface Outcome extends SyncResult {
   host: string;
   /** set when the time came from a modem's own NTP command: whole seconds, no reply checks */
   unchecked?: boolean;
+  /** what the clock app did with the offset: "step", "slew" or "held" (a slew within the estimate) */
+  applied?: string;
 }
 
 export interface Ntptime {
@@ -72,10 +79,9 @@ export function createNtptime(dev: Device, s: Settings): Ntptime {
           let line = "ntptime: " + o.host + " " + o.server;
           if (o.reason) line += " failed: " + o.reason + (o.kiss ? " " + o.kiss : "");
           else {
-            // The offset was measured against the clock as it reads now, so it still applies.
-            dev.setTime(dev.clock() + o.offset!);
-            line += " stratum " + o.stratum + " offset " + o.offset!.toFixed(6) + " s delay " + o.delay!.toFixed(4) +
-              " s, set " + new Date(dev.clock() * 1000).toISOString();
+            line += " stratum " + o.stratum + " offset " + o.offset!.toFixed(6) + " s delay " + o.delay!.toFixed(4) + " s, " +
+              // The offset was measured against the clock as it reads now, so it still applies.
+              (dev.setTime(dev.clock() + o.offset!, o) || "set") + " " + new Date(dev.clock() * 1000).toISOString();
           }
           dev.log(line);
           resolve(o.reason ? 1 : 0);

@@ -79,6 +79,8 @@ test("three servers, one a falseticker (chronyd under faketime): it is rejected 
     const line = await dev.waitFor(/^ntptime: \d of \d servers/, 10000);
     // the device starts 50 s behind: the falseticker measures 50 + 3.5 s, the others 50 s
     assert.match(line, new RegExp(`^ntptime: 3 of 3 servers answered, 2 agree, rejected 127\\.0\\.0\\.1:${shifted.port} \\(53\\.5\\d\\d s\\), best `), line);
+    assert.match(line, /s, step \d{4}-/, "50 s is a step, and the line says so");
+    if (process.env.SHOW_LINES) console.log(line);
     assert.ok(Math.abs(dev.now() - Date.now() / 1000) < 0.005, `device clock - machine clock = ${dev.now() - Date.now() / 1000}`);
     assert.is(dev.steps.length, 1);
     const status = dev.eval("JSON.stringify(ntptime.status())");

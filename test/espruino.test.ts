@@ -42,6 +42,8 @@ if (!BIN || !existsSync(BIN)) {
       const { line, out } = await runImage(file, /ntptime: /, 8000);
       const offset = +(/offset (-?[\d.]+) s/.exec(line) || [])[1];
       assert.ok(Math.abs(offset - SHIFT) < 0.005, line);
+      assert.match(line, /s, step \d{4}-\d\d-\d\dT/, "an offset above 128 ms is a step, and the line says so");
+      if (process.env.SHOW_LINES) console.log(line);
       const set = +(/SETTIME (-?[\d.e+-]+)/.exec(out) || [])[1];
       assert.ok(Math.abs(set - SHIFT) < 0.005, `setTime moved the clock by ${set}:\n${out}`);
       // the REPL API in the interpreter

@@ -15,12 +15,16 @@ export interface VmOptions {
   clockStart?: number;
   /** run timers on a virtual clock that only advance() moves (no real waiting) */
   virtual?: boolean;
+  /** the virtual clock's crystal error: this many ppm fast (negative: slow) */
+  ppm?: number;
   /** extra device modules for require(): Wifi, WIZnet, a fake dgram... */
   modules?: Record<string, unknown>;
   /** device globals: Serial ports, SPI ports, pins */
   globals?: Record<string, unknown>;
   /** the Storage files (name to text); pass the same object to a new VM to reboot with them */
   storage?: Record<string, string>;
+  /** what getSerial() returns: an ESP8266 gives its MAC ("5ccf7f0a-1b2c"); default the Linux build's */
+  serial?: string;
 }
 
 /**
@@ -72,7 +76,7 @@ export class EspruinoVm {
   constructor(opts: VmOptions = {}) {
     const start = opts.clockStart ?? Date.now() / 1000;
     this.base = start - performance.now() / 1000;
-    if (opts.virtual) this.clock = new FakeClock(start);
+    if (opts.virtual) this.clock = new FakeClock(start, opts.ppm);
     const log = (...a: unknown[]) => this.log(a.map(String).join(" "));
     const E = {
       toString: (u: Uint8Array | string) => (typeof u == "string" ? u : String.fromCharCode.apply(null, Array.prototype.slice.call(u))),
@@ -114,6 +118,7 @@ export class EspruinoVm {
       console: { log },
       print: log,
       getTime: () => this.now(),
+      getSerial: () => opts.serial ?? "00000000-addeadde-addeadde",
       setTime: (t: number) => {
         this.steps.push(t);
         this.setNow(t);

@@ -13,13 +13,20 @@ export class FakeClock {
   t: number;
   /** virtual seconds advanced in all, which no step of the clock changes */
   mono = 0;
-  /** the sum of all steps: t - stepped is the true time */
+  /** the sum of all steps */
   stepped = 0;
   private timers: Timer[] = [];
   private end = 0;
   private ids = 0;
-  constructor(start: number) {
+  /** local seconds per true second: a crystal `ppm` fast runs at 1 + ppm * 1e-6 */
+  readonly rate: number;
+  constructor(private start: number, ppm = 0) {
     this.t = start;
+    this.rate = 1 + ppm * 1e-6;
+  }
+  /** true time: the clock less its steps, with the crystal's error taken out */
+  truth() {
+    return this.start + (this.t - this.stepped - this.start) / this.rate;
   }
   now = () => this.t;
   after = (fn: () => void, ms: number) => {
@@ -45,9 +52,9 @@ export class FakeClock {
     this.end += d;
     for (const x of this.timers) x.at += d;
   }
-  /** Runs due timers in time order, moving the clock to each, up to `ms` ahead (bounded). */
+  /** Runs due timers in time order, moving the clock to each, up to `ms` of true time ahead (bounded). */
   advance(ms: number) {
-    this.end = this.t + ms / 1000;
+    this.end = this.t + (ms / 1000) * this.rate;
     for (let guard = 0; guard < 100000; guard++) {
       this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
       const next = this.timers[0];

@@ -8,8 +8,16 @@ import { EspruinoVm } from "./espruino-vm";
 /** How the virtual server treats a request at device time t sent to "ip:port": answer, stay silent, or a Kiss-o'-Death. */
 export type Behaviour = (t: number, to: string) => "ok" | "silent" | "RATE" | "DENY";
 
-/** An Espruino-style dgram module whose "server" answers on the virtual clock, 10 ms later. */
-export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: number, behave: Behaviour = () => "ok", requests: number[] = []) {
+/** Seconds each way for one exchange: [to the server, back]. */
+export type Legs = () => [number, number];
+
+/**
+ * An Espruino-style dgram module whose "server" answers on the virtual clock, 5 ms each
+ * way unless `legs` says otherwise. With `leapAt` (a UTC midnight) it inserts a leap second
+ * there: LI 1 through that day, and its Unix time a second behind afterwards, as a server's
+ * clock goes through 23:59:60.
+ */
+export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: number, behave: Behaviour = () => "ok", requests: number[] = [], leapAt = 0, legs: Legs = () => [0.005, 0.005]) {
   return {
     createSocket: () => {
       let onMessage: ((msg: string, rinfo: object) => void) | null = null;
@@ -25,14 +33,17 @@ export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: n
           const how = behave(vm.clock!.t, address + ":" + port);
           if (how == "silent") return;
           const nonce = decode(b).xmit;
-          // the server keeps true time (the device clock less its steps), `offset` ahead
-          const now = unixToNtp(vm.clock!.t - vm.clock!.stepped + 0.005 + offset);
+          // the server keeps true time (the device clock less its steps and drift), `offset` ahead
+          const [up, down] = legs();
+          const truth = vm.clock!.truth() + up + offset;
+          const leaping = leapAt && truth < leapAt && truth >= leapAt - 86400;
+          const now = unixToNtp(leapAt && truth >= leapAt ? truth - 1 : truth);
           const kod = how != "ok";
           const reply = encode({
-            leap: kod ? 3 : 0, version: 4, mode: 4, stratum: kod ? 0 : 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0,
+            leap: kod ? 3 : leaping ? 1 : 0, version: 4, mode: 4, stratum: kod ? 0 : 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0,
             refid: kod ? Buffer.from(how).readUInt32BE(0) : 0x47505300, ref: now, orig: nonce, recv: now, xmit: now,
           });
-          vm.clock!.after(() => onMessage && onMessage(String.fromCharCode(...reply), { address, port, size: 48 }), 10);
+          vm.clock!.after(() => onMessage && onMessage(String.fromCharCode(...reply), { address, port, size: 48 }), (up + down) * 1000 * vm.clock!.rate);
         },
         close: () => {},
       };
@@ -46,7 +57,7 @@ export async function advance(dev: EspruinoVm, ms: number) {
   // counted in virtual time passed, so that a step of the device clock does not end it early
   const stop = clock.mono + ms / 1000;
   for (let guard = 0; guard < 1e6 && clock.mono < stop - 1e-9; guard++) {
-    clock.advance(Math.max(0, Math.min(clock.nextDue() - clock.t, stop - clock.mono)) * 1000);
+    clock.advance(Math.max(0, Math.min((clock.nextDue() - clock.t) / clock.rate, stop - clock.mono)) * 1000);
     await new Promise((r) => setImmediate(r));
   }
 }

@@ -1,0 +1,40 @@
+// Holdover: the built linux image on a virtual clock whose crystal runs 50 ppm fast, synced
+// through a path of 20 ms + Exp(10 ms) each way (seeded) with the default config, then an
+// hour with the server silent. Prints how far the clock is from the truth at the end.
+import { buildImage, loadConfig } from "../build.mjs";
+import { EspruinoVm } from "../test/helpers/espruino-vm";
+import { advance, virtualServer } from "../test/helpers/virtual-server";
+import { Leg, draw, seeded } from "./relay";
+
+export interface HoldoverRun {
+  seed: number;
+  /** ms from the truth when the server fell silent, and an hour later */
+  before: number;
+  after: number;
+  /** the frequency error the image had estimated, ppm */
+  ppm: number;
+  /** what the same hour costs a clock without the discipline, ms */
+  free: number;
+}
+
+const LEG: Leg = { base: 20, jitter: { kind: "exp", mean: 10 } };
+
+export async function holdover(seed: number, ppm = 50, syncedHours = 6): Promise<HoldoverRun> {
+  const rand = seeded(seed);
+  let silent = Infinity;
+  const start = Math.floor(Date.now() / 1000) + 86400;
+  let dev: EspruinoVm;
+  const server = virtualServer(() => dev, [], 0, (t) => (t >= silent ? "silent" : "ok"), [], 0, () => [draw(LEG, rand) / 1000, draw(LEG, rand) / 1000]);
+  dev = new EspruinoVm({ virtual: true, ppm, clockStart: start + 0.3, modules: { dgram: server } });
+  const image = await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:123", console: false }) });
+  dev.load(image, "linux.js");
+  const error = () => (dev.clock!.t - dev.clock!.truth()) * 1000;
+  await advance(dev, syncedHours * 3600 * 1000);
+  silent = dev.clock!.t;
+  const before = error();
+  const estimated = dev.eval("ntptime.status().ppm");
+  await advance(dev, 3600 * 1000);
+  const after = error();
+  dev.dispose();
+  return { seed, before, after, ppm: estimated, free: 3600 * ppm * 1e-3 };
+}

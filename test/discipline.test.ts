@@ -1,0 +1,148 @@
+// The discipline on a simulated crystal: steps above the threshold, slews below it in ticks
+// no larger than the slew size, fits the frequency from the history of syncs, holds the
+// time without a server, and moves with a leap second.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { MAX_FREQ, RESOLUTION, createDiscipline } from "../lib/discipline";
+import { seeded } from "../bench/relay";
+
+const LIM = { slew: 0.0005, stepThreshold: 0.128 };
+
+/** A device clock whose crystal runs `ppm` fast; true time moves only with run(). */
+class Crystal {
+  truth = 1_780_000_000;
+  local: number;
+  sets: number[] = [];
+  constructor(readonly ppm: number, offset = 0) {
+    this.local = this.truth + offset;
+  }
+  clock = () => this.local;
+  setTime = (t: number) => {
+    this.sets.push(t - this.local);
+    this.local = t;
+  };
+  /** lets `s` true seconds pass */
+  run(s: number) {
+    this.truth += s;
+    this.local += s * (1 + this.ppm * 1e-6);
+  }
+  /** the offset a perfect sync would measure now: server ahead is positive */
+  offset() {
+    return this.truth - this.local;
+  }
+}
+
+/** a seeded uniform in [-1, 1) */
+function noise(seed: number) {
+  const r = seeded(seed);
+  return () => r() * 2 - 1;
+}
+
+/** `n` syncs `every` seconds apart with ticks each second between; returns what each sync led to. */
+function discipline(c: Crystal, d: ReturnType<typeof createDiscipline>, n: number, every: number, jitter = 0, seed = 1) {
+  const r = noise(seed);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(d.measure(c.offset() + jitter * r(), 0.002));
+    for (let s = 0; s < every; s++) c.run(1), d.tick();
+  }
+  return out;
+}
+
+test("an offset above the threshold is stepped at once, exactly", () => {
+  const c = new Crystal(0, -0.5);
+  const d = createDiscipline(c, LIM);
+  assert.is(d.measure(0.5, 0.002), "step");
+  assert.equal(c.sets, [0.5]);
+  assert.ok(Math.abs(c.offset()) < 1e-9);
+  assert.is(d.tick(), 0, "nothing left to slew");
+});
+
+test("an offset below the threshold is slewed in ticks of at most the slew size", () => {
+  const c = new Crystal(0, -0.05);
+  const d = createDiscipline(c, LIM);
+  assert.is(d.measure(0.05, 0.002), "slew");
+  assert.equal(c.sets, [], "no step");
+  for (let i = 0; i < 150; i++) c.run(1), d.tick();
+  assert.ok(c.sets.every((s) => s > 0 && s <= LIM.slew + 1e-6), "every tick within the slew size");
+  assert.is(c.sets.length, 100, "50 ms at 0.5 ms a tick");
+  assert.ok(Math.abs(c.offset()) < RESOLUTION, `left ${c.offset()}`);
+});
+
+test("a negative slew, and a slew size from the limits", () => {
+  const c = new Crystal(0, 0.03);
+  const d = createDiscipline(c, { slew: 0.002, stepThreshold: 0.128 });
+  d.measure(-0.03, 0.002);
+  for (let i = 0; i < 40; i++) c.run(1), d.tick();
+  assert.is(c.sets.length, 15);
+  assert.ok(c.sets.every((s) => s < 0 && s >= -0.002 - 1e-6));
+  assert.ok(Math.abs(c.offset()) < RESOLUTION);
+});
+
+test("the frequency is fitted from the history and corrected between syncs", () => {
+  const c = new Crystal(50, 0.3);
+  const d = createDiscipline(c, LIM);
+  assert.is(d.freq(), 0, "no estimate before any sync");
+  const led = discipline(c, d, 8, 64, 0.001);
+  assert.is(led[0], "step");
+  assert.is(d.freq(), d.freq());
+  // the crystal is fast: the free clock gets ahead, so the correction runs negative
+  assert.ok(Math.abs(d.freq() + 50e-6) < 2e-6, `freq ${d.freq() * 1e6} ppm`);
+  assert.ok(led.slice(4).includes("held"), `the estimate held: ${led}`);
+});
+
+test("one hour without a server at 50 ppm stays within 5 ms", () => {
+  const c = new Crystal(50, 2);
+  const d = createDiscipline(c, LIM);
+  // the poll grows as it would: 64 s doubling to 1024 s, with 2 ms of measurement noise
+  for (const every of [64, 128, 256, 512, 1024, 1024, 1024, 1024, 1024]) discipline(c, d, 1, every, 0.002, every + c.local);
+  const before = c.offset();
+  for (let s = 0; s < 3600; s++) c.run(1), d.tick();
+  assert.ok(Math.abs(c.offset()) < 0.005, `after 1 h: ${(c.offset() * 1000).toFixed(2)} ms (before ${(before * 1000).toFixed(2)} ms)`);
+  // without the discipline the same hour would cost 180 ms
+  const free = new Crystal(50, 0);
+  free.run(3600);
+  assert.ok(Math.abs(free.offset()) > 0.17);
+});
+
+test("a sync far from the prediction is a slew, not held", () => {
+  const c = new Crystal(10, 0);
+  const d = createDiscipline(c, LIM);
+  discipline(c, d, 6, 64);
+  assert.is(d.measure(c.offset(), 0.002), "held");
+  assert.is(d.measure(c.offset() + 0.04, 0.002), "slew");
+});
+
+test("an absurd frequency is bounded at 500 ppm", () => {
+  const c = new Crystal(2000, 0);
+  const d = createDiscipline(c, { slew: 0.01, stepThreshold: 0.128 });
+  discipline(c, d, 6, 30);
+  assert.is(d.freq(), -MAX_FREQ);
+});
+
+test("a leap second moves the clock and keeps the estimate", () => {
+  const c = new Crystal(20, 0);
+  const d = createDiscipline(c, LIM);
+  discipline(c, d, 6, 64);
+  const f = d.freq();
+  const due = d.pending();
+  d.leap(-1);
+  assert.is(c.sets[c.sets.length - 1], -1);
+  assert.is(d.freq(), f);
+  assert.ok(Math.abs(d.pending() - due) < 1e-9, "no correction owed for it");
+  // the timescale moved too: the next sync sees no offset from the leap
+  c.truth -= 1;
+  assert.is(d.measure(c.offset(), 0.002), "held");
+});
+
+test("a clock set by someone else starts the history again", () => {
+  const c = new Crystal(0, 0);
+  const d = createDiscipline(c, LIM);
+  d.measure(0.05, 0.002);
+  c.setTime(c.local + 3);
+  d.moved(3);
+  assert.ok(Math.abs(d.pending()) < 1e-9, "the slew owed before is dropped");
+  assert.is(d.tick(), 0);
+});
+
+test.run();
