@@ -114,7 +114,7 @@ const INTERNAL_PROPS = new RegExp("^(" + [
   "sec", "frac", "version", "mode", "poll", "precision", "rootDelay", "rootDisp", "ref", "orig", "recv", "xmit",
   "nonce", "t1", "t3", "t4", "ip", "pivot", "maxDelay", "maxDistance", "burst", "gap", "timeout", "retries",
   "backoff", "best", "net", "clock", "after", "cancel", "rand", "setTime", "setZone", "resolve", "device", "up",
-  "maxPoll", "startDelay", "maxStep", "zone", "std", "dst", "setDst", "slew", "stepThreshold", "measure", "moved", "tick",
+  "maxPoll", "startDelay", "maxStep", "zone", "std", "dst", "setDst", "slew", "stepThreshold", "measure", "moved", "tick", "free",
 ].join("|") + ")$");
 
 /** The config as a JavaScript literal with bare keys, so that INTERNAL_PROPS rename there too. */

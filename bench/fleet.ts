@@ -5,10 +5,10 @@
 import { sync, Env, SyncOptions } from "../lib/client";
 import { createDiscipline } from "../lib/discipline";
 import { PollLimits, nextPoll, startWait } from "../lib/poll";
-import { encode, decode } from "../lib/packet";
-import { unixToNtp } from "../lib/timestamp";
+import { decode } from "../lib/packet";
 import { TWO32 } from "../lib/wire";
-import { Leg, draw, seeded } from "./relay";
+import { stratumOneReply } from "../test/helpers/golden";
+import { EXP_LEG, draw, seeded } from "./relay";
 
 export interface FleetConfig extends SyncOptions, PollLimits {
   startDelay: number;
@@ -84,7 +84,6 @@ class Timers {
  */
 export function fleet(devices: number, c: FleetConfig, ids: (i: number) => number, seconds: number, seed: number): FleetResult {
   const rand = seeded(seed);
-  const leg: Leg = { base: 20, jitter: { kind: "exp", mean: 10 } };
   const timers = new Timers();
   const perSecond = new Map<number, number>();
   let requests = 0;
@@ -105,15 +104,14 @@ export function fleet(devices: number, c: FleetConfig, ids: (i: number) => numbe
         resolve: (name, cb) => cb(name),
         open: (onDatagram) => ({
           send: (b) => {
-            const up = draw(leg, rand) / 1000;
-            const down = draw(leg, rand) / 1000;
+            const up = draw(EXP_LEG, rand) / 1000;
+            const down = draw(EXP_LEG, rand) / 1000;
             timers.after(() => {
               // counted as the server receives it
               requests++;
               const s = Math.floor(timers.now);
               perSecond.set(s, (perSecond.get(s) || 0) + 1);
-              const now = unixToNtp(T0 + timers.now);
-              const reply = encode({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0, refid: 0x47505300, ref: now, orig: decode(b).xmit, recv: now, xmit: now });
+              const reply = stratumOneReply(decode(b).xmit, T0 + timers.now);
               timers.after(() => onDatagram(reply, "10.0.0.1", 123, clock()), down);
             }, up);
           },

@@ -4,7 +4,7 @@
 import { buildImage, loadConfig } from "../build.mjs";
 import { EspruinoVm } from "../test/helpers/espruino-vm";
 import { advance, virtualServer } from "../test/helpers/virtual-server";
-import { Leg, draw, seeded } from "./relay";
+import { EXP_LEG, draw, seeded } from "./relay";
 
 export interface HoldoverRun {
   seed: number;
@@ -17,14 +17,12 @@ export interface HoldoverRun {
   free: number;
 }
 
-const LEG: Leg = { base: 20, jitter: { kind: "exp", mean: 10 } };
-
 export async function holdover(seed: number, ppm = 50, syncedHours = 6): Promise<HoldoverRun> {
   const rand = seeded(seed);
   let silent = Infinity;
   const start = Math.floor(Date.now() / 1000) + 86400;
   let dev: EspruinoVm;
-  const server = virtualServer(() => dev, [], 0, (t) => (t >= silent ? "silent" : "ok"), [], 0, () => [draw(LEG, rand) / 1000, draw(LEG, rand) / 1000]);
+  const server = virtualServer(() => dev, [], 0, (t) => (t >= silent ? "silent" : "ok"), [], 0, () => [draw(EXP_LEG, rand) / 1000, draw(EXP_LEG, rand) / 1000]);
   dev = new EspruinoVm({ virtual: true, ppm, clockStart: start + 0.3, modules: { dgram: server } });
   const image = await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:123", console: false }) });
   dev.load(image, "linux.js");

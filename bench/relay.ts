@@ -30,6 +30,9 @@ export interface Applied {
   actual: number;
 }
 
+/** The bench's main condition, each way: 20 ms plus exponential jitter of mean 10 ms. */
+export const EXP_LEG: Leg = { base: 20, jitter: { kind: "exp", mean: 10 } };
+
 /** mulberry32: a small seeded generator, so a run can be repeated exactly. */
 export function seeded(seed: number): () => number {
   let a = seed >>> 0;

@@ -14,13 +14,13 @@ import { EspruinoVm } from "../test/helpers/espruino-vm";
 import { startChronyd } from "../test/helpers/chrony";
 import { request } from "../lib/request";
 import { NTP_UNIX_OFFSET } from "../lib/wire";
-import { Leg, RelaySpec, seeded, startRelay } from "./relay";
+import { EXP_LEG, Leg, RelaySpec, seeded, startRelay } from "./relay";
 import { holdover } from "./holdover";
 import { FleetConfig, fleet } from "./fleet";
 
 const SEED = 20261121;
 const CONDITIONS: { name: string; up: Leg; down: Leg }[] = [
-  { name: "20 ms each way + Exp(10 ms)", up: { base: 20, jitter: { kind: "exp", mean: 10 } }, down: { base: 20, jitter: { kind: "exp", mean: 10 } } },
+  { name: "20 ms each way + Exp(10 ms)", up: EXP_LEG, down: EXP_LEG },
   { name: "20 ms each way + U(0, 30 ms)", up: { base: 20, jitter: { kind: "uniform", max: 30 } }, down: { base: 20, jitter: { kind: "uniform", max: 30 } } },
   { name: "10 ms up / 40 ms down", up: { base: 10, jitter: { kind: "none" } }, down: { base: 40, jitter: { kind: "none" } } },
 ];

@@ -42,13 +42,10 @@ interface Events {
   emit(event: string, ...args: unknown[]): void;
 }
 const setTime = dev.setTime;
-/** every change made to the clock, summed: the clock less this runs on without jumps */
-let moved = 0;
 /** Every change of the clock comes through here; below NTP's step threshold it is not a step (RFC 5905 s11.3). */
 const set = (t: number) => {
   const was = dev.clock();
   setTime(t);
-  moved += t - was;
   if (Math.abs(t - was) > HOLD) ntptime.emit("step", was, t);
 };
 /** The clock between syncs: drift holdover, slews below config.stepThreshold (lib/discipline.ts). */
@@ -145,7 +142,7 @@ const round = () => {
   const boot = boots;
   // Rounds are `interval` apart from start to start, whatever a round took: a fleet started
   // in even slots (startWait) stays in them.
-  const began = dev.clock() - moved;
+  const began = discipline.free();
   syncing++;
   syncRound(ntptime, dev, config, hosts, !!goodAt).then((results) => {
     syncing--;
@@ -166,7 +163,7 @@ const round = () => {
     // A RATE is remembered across a reboot: the first round after it waits this long, not startDelay.
     if (rate != !!saved.rate) (saved.rate = rate ? interval : 0), (changed = true);
     if (changed) save();
-    later(Math.max(0, interval - (dev.clock() - moved - began)));
+    later(Math.max(0, interval - (discipline.free() - began)));
   });
 };
 

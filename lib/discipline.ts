@@ -59,6 +59,8 @@ export interface Discipline {
   freq(): number;
   /** seconds of correction decided but not yet made */
   pending(): number;
+  /** the clock less every change made to it (by the discipline, a leap, or someone else): it runs on without jumps */
+  free(): number;
 }
 
 export function createDiscipline(clk: Steered, lim: DisciplineLimits): Discipline {
@@ -149,5 +151,6 @@ export function createDiscipline(clk: Steered, lim: DisciplineLimits): Disciplin
     },
     freq: () => f,
     pending: due,
+    free: free,
   };
 }

@@ -45,6 +45,16 @@ export interface ServerModel {
   edit?: (p: Packet, req: Sent) => Packet | null;
 }
 
+/**
+ * A stratum 1 (GPS) reply to the request whose transmit timestamp was `nonce`, received and
+ * sent at Unix time `t`; `over` changes fields (a Kiss-o'-Death, a leap indicator).
+ */
+export function stratumOneReply(nonce: Timestamp, t: number, over?: Partial<Packet>): Uint8Array {
+  const now = unixToNtp(t);
+  return encode(Object.assign({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0,
+    refid: 0x47505300, ref: now, orig: nonce, recv: now, xmit: now }, over));
+}
+
 /** Makes `net` answer every request like a real server described by `m`. */
 export function fakeServer(clock: FakeClock, net: FakeNet, m: ServerModel) {
   net.onSend = (req) => {

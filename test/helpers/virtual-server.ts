@@ -1,9 +1,9 @@
 // A virtual SNTP server inside an Espruino-style dgram module, answering on the device's
 // virtual clock, and the loop that moves that clock from timer to timer.
 import * as assert from "uvu/assert";
-import { decode, encode } from "../../lib/packet";
-import { unixToNtp } from "../../lib/timestamp";
+import { decode } from "../../lib/packet";
 import { EspruinoVm } from "./espruino-vm";
+import { stratumOneReply } from "./golden";
 
 /** How the virtual server treats a request at device time t sent to "ip:port": answer, stay silent, or a Kiss-o'-Death. */
 export type Behaviour = (t: number, to: string) => "ok" | "silent" | "RATE" | "DENY";
@@ -37,12 +37,9 @@ export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: n
           const [up, down] = legs();
           const truth = vm.clock!.truth() + up + offset;
           const leaping = leapAt && truth < leapAt && truth >= leapAt - 86400;
-          const now = unixToNtp(leapAt && truth >= leapAt ? truth - 1 : truth);
           const kod = how != "ok";
-          const reply = encode({
-            leap: kod ? 3 : leaping ? 1 : 0, version: 4, mode: 4, stratum: kod ? 0 : 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0,
-            refid: kod ? Buffer.from(how).readUInt32BE(0) : 0x47505300, ref: now, orig: nonce, recv: now, xmit: now,
-          });
+          const reply = stratumOneReply(nonce, leapAt && truth >= leapAt ? truth - 1 : truth,
+            kod ? { leap: 3, stratum: 0, refid: Buffer.from(how).readUInt32BE(0) } : { leap: leaping ? 1 : 0 });
           vm.clock!.after(() => onMessage && onMessage(String.fromCharCode(...reply), { address, port, size: 48 }), (up + down) * 1000 * vm.clock!.rate);
         },
         close: () => {},
