@@ -21,7 +21,7 @@ export const BOARDS = {
   sim800: { espruino: true },
   espat: { espruino: true },
 };
-export const APPS = ["clock"];
+export const APPS = ["clock", "gps-server"];
 /**
  * Footprint budgets in bytes: the core (lib + the ntptime facade) at 3.8 KB, the size of
  * Espruino's own sntp module (issue 2); the esp8266 app image at 8.5 KB: issue 2's app fitted
@@ -45,7 +45,28 @@ const ALL_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, true]
 const NONE_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, false]));
 
 /** Config keys without a default: the network and the hardware of particular boards. */
-export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display"];
+export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display", "gps"];
+
+/**
+ * The gps-server app: where the receiver is wired on each board that can serve UDP (the AT
+ * modems cannot bind a port), as Espruino names ports and pins. On an ESP8266 the only full
+ * UART is the USB console's (GPIO3 RX), so the console moves to Telnet (port 23). The Linux
+ * build reads a tty and has no pin to watch: it times the NMEA sentences alone.
+ */
+export const GPS_WIRING = {
+  esp8266: { serial: "Serial1", rx: "D3", tx: "D1", pps: "D4", console: "Telnet" },
+  esp32: { serial: "Serial2", rx: "D16", tx: "D17", pps: "D4" },
+  w5500: { serial: "Serial1", rx: "B7", tx: "B6", pps: "A8" },
+  linux: { serial: "Serial1", path: "/dev/ttyACM0", pps: null },
+};
+
+/**
+ * The server's settings: the receiver's baud rate; NMEA only, the delay from the top of the
+ * second to its first sentence (s); the port; how long (s) the time is served as synchronized
+ * without a fresh second; per client, one request each `interval` s after a `burst`; clients
+ * tracked at once.
+ */
+export const GPS_DEFAULTS = { baud: 9600, nmeaDelay: 0.1, port: 123, holdover: 300, interval: 2, burst: 8, clients: 32 };
 
 /** The build config: firmware/defaults.json, overridden by a user file, plus the build date. */
 export function loadConfig(file, overrides = {}) {
@@ -83,6 +104,17 @@ function displayConfig(d) {
   return { ...wiring, ...d };
 }
 
+function gpsConfig(board, user = {}) {
+  const wiring = GPS_WIRING[board];
+  if (!wiring) throw new Error(`the gps-server app needs a board whose UDP socket can bind a port: ${Object.keys(GPS_WIRING).join(", ")} (not ${board})`);
+  const g = { ...GPS_DEFAULTS, ...wiring, ...user };
+  const unknown = Object.keys(g).filter((k) => !(k in GPS_DEFAULTS) && !(k in GPS_WIRING.esp8266) && k != "path");
+  if (unknown.length) throw new Error(`config: gps key(s) ${unknown.join(", ")} unknown (known: ${[...Object.keys(GPS_DEFAULTS), ...Object.keys(GPS_WIRING.esp8266), "path"].join(", ")})`);
+  if (!(g.holdover > 0 && g.interval > 0 && g.burst >= 1 && g.clients >= 1 && g.port > 0 && g.port < 65536))
+    throw new Error("config: gps.holdover, interval, burst, clients and port must be positive (port below 65536)");
+  return g;
+}
+
 function virtualModules(board, config) {
   return {
     name: "ntptime-virtual",
@@ -115,6 +147,7 @@ const INTERNAL_PROPS = new RegExp("^(" + [
   "nonce", "t1", "t3", "t4", "ip", "pivot", "maxDelay", "maxDistance", "burst", "gap", "timeout", "retries",
   "backoff", "best", "net", "clock", "after", "cancel", "rand", "setTime", "setZone", "resolve", "device", "up",
   "maxPoll", "startDelay", "maxStep", "zone", "std", "dst", "setDst", "slew", "stepThreshold", "measure", "moved", "tick", "free",
+  "nmeaDelay", "holdover", "pulse", "sentence", "check",
 ].join("|") + ")$");
 
 /** The config as a JavaScript literal with bare keys, so that INTERNAL_PROPS rename there too. */
@@ -172,6 +205,8 @@ export async function buildImage({ board, app = "clock", config, outfile }) {
     throw new Error(`config: tz ${JSON.stringify(config.tz)} is neither hours (-12 to 14) nor a POSIX TZ string with Mm.w.d rules (e.g. "CET-1CEST,M3.5.0,M10.5.0/3")`);
   config = { ...config, zone };
   if (!APPS.includes(app)) throw new Error(`unknown app '${app}' (apps: ${APPS.join(", ")})`);
+  config = { ...config, gps: app == "gps-server" ? gpsConfig(board, config.gps) : undefined };
+  if (!config.gps) delete config.gps;
   const espruino = BOARDS[board].espruino;
   const opts = { board, config, espruino };
   const entry = `firmware/${app}.ts`;
@@ -215,7 +250,8 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfig(args.config && resolve(args.config));
   const out = resolve(args.out || join(ROOT, "dist"));
-  const boards = args.board ? [args.board] : Object.keys(BOARDS);
+  // every board, or with the gps-server app every board that can serve
+  const boards = args.board ? [args.board] : Object.keys(args.app == "gps-server" ? GPS_WIRING : BOARDS);
   const rows = [];
   for (const board of boards) {
     const outfile = join(out, `${board}.js`);

@@ -11,4 +11,7 @@ declare const E: {
   setTimeZone(hours: number): void;
   setDST(...args: number[]): void;
   on(event: string, fn: () => void): void;
+  setConsole(device: string, options?: { force?: boolean }): void;
 };
+declare function setWatch(fn: (e: { state: boolean; time: number; lastTime: number }) => void, pin: unknown, options: object): number;
+declare function clearWatch(id: number): void;

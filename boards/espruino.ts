@@ -1,6 +1,6 @@
 import { TWO32 } from "../lib/wire";
 import { Device } from "../lib/ntptime";
-import { Net } from "../lib/client";
+import { Net, OnDatagram } from "../lib/client";
 import { isIpLiteral } from "../lib/host";
 import { Store } from "./board";
 
@@ -25,6 +25,29 @@ export function dgramNet(resolve: Net["resolve"], source?: Source): Net {
         close: () => sock.close(),
       };
     },
+  };
+}
+
+/** A bound socket's way back to whoever sent a datagram. */
+export interface Reply {
+  send(b: Uint8Array, ip: string, port: number): void;
+  close(): void;
+}
+
+/**
+ * The time server's socket, bound to `port` on every interface the board has; replies leave
+ * from it. Every board with a dgram network has it (not the AT modems, whose UDP is their own).
+ */
+export function dgramListen(port: number, got: OnDatagram): Reply {
+  const sock = require("dgram").createSocket("udp4");
+  sock.on("message", (msg: string, r: { address: string; port: number }) => {
+    const t2 = getTime();
+    got(E.toUint8Array(msg), r.address, r.port, t2);
+  });
+  sock.bind(port);
+  return {
+    send: (b, ip, to) => sock.send(E.toString(b), to, ip),
+    close: () => sock.close(),
   };
 }
 

@@ -26,6 +26,8 @@ export interface Config extends Omit<Settings, "tz">, PollLimits, DisciplineLimi
   w5500?: Partial<import("../boards/w5500").W5500Config>;
   /** a display panel; the build fills in the wiring defaults of its type */
   display?: DisplayConfig;
+  /** the gps-server app only: the receiver and the server */
+  gps?: GpsConfig;
 }
 
 /** The panel and its wiring, with ports and pins named as Espruino names them ("SPI1", "B3"). */
@@ -52,4 +54,25 @@ export interface DisplayConfig {
   busy?: string;
   bs1?: string;
   power?: string;
+}
+
+/** The gps-server app's receiver wiring and server settings (build.mjs GPS_WIRING, GPS_DEFAULTS). */
+export interface GpsConfig {
+  /** the Serial port the receiver's TX is wired to, its pins, and its baud rate */
+  serial: string;
+  rx?: string;
+  tx?: string;
+  baud: number;
+  /** Espruino's Linux build: the receiver's tty */
+  path?: string;
+  /** the pin its PPS output is wired to; null: none, the time comes from NMEA alone */
+  pps?: string | null;
+  /** move the REPL here first (ESP8266: its one UART is the console's) */
+  console?: string;
+  nmeaDelay: number;
+  port: number;
+  holdover: number;
+  interval: number;
+  burst: number;
+  clients: number;
 }

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { BOARDS, BOARD_KEYS, BUDGET, buildImage, coreSize, loadConfig } from "../build.mjs";
+import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, coreSize, loadConfig } from "../build.mjs";
 import { checkDialect } from "../tools/dialect.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
@@ -40,6 +40,22 @@ test("examples/full.json has every config key, the README documents each, and it
   for (const k of keys) assert.ok(readme.includes("| `" + k + "` |"), `README has no row for ${k}`);
   const config = loadConfig("examples/full.json");
   for (const board of Object.keys(BOARDS)) assert.equal(checkDialect(await buildImage({ board, config })), [], board);
+  // the gps-server app: every key of its gps object in the example and the README, and an image for each board that can serve
+  const gpsKeys = [...new Set([...Object.keys(GPS_DEFAULTS), ...Object.keys(GPS_WIRING.esp8266), "path"])];
+  for (const k of gpsKeys) assert.ok(readme.includes("| `gps." + k + "` |"), `README has no row for gps.${k}`);
+  assert.equal(Object.keys(example.gps).sort(), gpsKeys.filter((k) => k != "path").sort());
+  for (const board of Object.keys(GPS_WIRING)) assert.equal(checkDialect(await buildImage({ board, app: "gps-server", config })), [], board);
+});
+
+test("the gps-server app: refused on a board that cannot bind UDP, and for an unknown gps key; within the esp8266 budget", async () => {
+  let err: Error | null = null;
+  await buildImage({ board: "quectel", app: "gps-server", config: loadConfig() }).catch((e) => (err = e));
+  assert.match(String(err), /gps-server app needs a board whose UDP socket can bind a port: esp8266, esp32, w5500, linux \(not quectel\)/);
+  err = null;
+  await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig(undefined, { gps: { ppps: "D5" } }) }).catch((e) => (err = e));
+  assert.match(String(err), /gps key\(s\) ppps unknown/);
+  const code = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig() });
+  assert.ok(Buffer.byteLength(code) <= BUDGET.esp8266, `${Buffer.byteLength(code)} bytes`);
 });
 
 test("unknown boards are refused by name", async () => {

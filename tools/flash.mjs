@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// npm run flash -- --board NAME --port PORT [--baud 115200] [--config FILE.json] [--dry-run]
+// npm run flash -- --board NAME --port PORT [--app clock|gps-server] [--baud 115200] [--config FILE.json] [--dry-run]
 // Builds the board's image and uploads it with the espruino command line tool, saved to flash
 // (SAVE_ON_SEND) so that it runs at power-on.
 import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BOARDS, buildImage, loadConfig } from "../build.mjs";
+import { APPS, BOARDS, buildImage, loadConfig } from "../build.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -16,13 +16,19 @@ const opt = (name) => {
 const board = opt("board");
 const port = opt("port");
 const baud = opt("baud") || "115200";
-if (!board || !port || !BOARDS[board] || !BOARDS[board].espruino) {
-  console.error(`usage: npm run flash -- --board ${Object.keys(BOARDS).filter((b) => BOARDS[b].espruino).join("|")} --port /dev/ttyUSB0|tcp://HOST [--baud N] [--config FILE.json] [--dry-run]`);
+const app = opt("app") || "clock";
+if (!board || !port || !BOARDS[board] || !BOARDS[board].espruino || !APPS.includes(app)) {
+  console.error(`usage: npm run flash -- --board ${Object.keys(BOARDS).filter((b) => BOARDS[b].espruino).join("|")} --port /dev/ttyUSB0|tcp://HOST [--app ${APPS.join("|")}] [--baud N] [--config FILE.json] [--dry-run]`);
   process.exit(2);
 }
 const config = opt("config");
 const file = join(root, "dist", `${board}.js`);
-await buildImage({ board, config: loadConfig(config && resolve(config)), outfile: file });
+try {
+  await buildImage({ board, app, config: loadConfig(config && resolve(config)), outfile: file });
+} catch (e) {
+  console.error(`flash: ${e.message}`);
+  process.exit(1);
+}
 // --no-ble: no Bluetooth scanning; -t: set the board's clock from this machine as a first guess.
 const cmd = [join(root, "node_modules", ".bin", "espruino"), "--no-ble", "-t", "-p", port, "-b", baud, "--config", "SAVE_ON_SEND=1", file];
 console.log(cmd.join(" "));

@@ -25,6 +25,15 @@ export interface VmOptions {
   storage?: Record<string, string>;
   /** what getSerial() returns: an ESP8266 gives its MAC ("5ccf7f0a-1b2c"); default the Linux build's */
   serial?: string;
+  /** where a bound dgram socket listens (the device binds every interface): 127.0.0.1 unless set */
+  bindAddress?: string;
+}
+
+interface Watch {
+  fn: (e: { state: boolean; time: number; lastTime: number }) => void;
+  pin: unknown;
+  repeat: boolean;
+  last: number;
 }
 
 /**
@@ -62,6 +71,10 @@ export class EspruinoVm {
   readonly zones: number[] = [];
   /** every E.setDST() call's twelve numbers */
   readonly dst: number[][] = [];
+  /** every E.setConsole() device */
+  readonly consoles: string[] = [];
+  private watches = new Map<number, Watch>();
+  private watchIds = 0;
   readonly context: vm.Context;
   readonly clock?: FakeClock;
   private base: number;
@@ -72,6 +85,7 @@ export class EspruinoVm {
   private off = false;
   private inits: (() => void)[] = [];
   readonly storage: Record<string, string>;
+  private bindAddress: string;
 
   constructor(opts: VmOptions = {}) {
     const start = opts.clockStart ?? Date.now() / 1000;
@@ -91,7 +105,9 @@ export class EspruinoVm {
         this.dst.push(a);
       },
       on: (ev: string, fn: () => void) => ev == "init" && this.inits.push(fn),
+      setConsole: (device: string) => this.consoles.push(device),
     };
+    this.bindAddress = opts.bindAddress || "127.0.0.1";
     const files = (this.storage = opts.storage || {});
     const Storage = {
       read: (n: string) => files[n],
@@ -128,6 +144,15 @@ export class EspruinoVm {
       // As on the device: an explicit undefined throws (only a bare call clears every timer).
       clearTimeout: (...a: unknown[]) => this.clear(a),
       clearInterval: (...a: unknown[]) => this.clear(a),
+      // setWatch's event has the time of the edge, taken in the interrupt; edge() plays one.
+      setWatch: (fn: Watch["fn"], pin: unknown, o: { repeat?: boolean }) => {
+        if (pin === undefined) throw new Error("setWatch: invalid pin");
+        this.watches.set(++this.watchIds, { fn, pin, repeat: !!(o && o.repeat), last: 0 });
+        return this.watchIds;
+      },
+      clearWatch: (id: number) => {
+        if (!this.watches.delete(id)) throw new Error("clearWatch: no watch " + id);
+      },
       E,
       require: (name: string) => {
         if (!(name in modules)) throw new Error(`Module ${name} not found`);
@@ -147,6 +172,20 @@ export class EspruinoVm {
    */
   boot() {
     for (const fn of this.inits) fn();
+  }
+
+  /**
+   * A rising edge on `pin` at device clock `time`: each watch on it is called from the idle
+   * loop with that time, as Espruino queues the interrupt's timestamp.
+   */
+  edge(pin: unknown, time: number) {
+    for (const [id, w] of this.watches) {
+      if (w.pin !== pin) continue;
+      const e = { state: true, time, lastTime: w.last };
+      w.last = time;
+      if (!w.repeat) this.watches.delete(id);
+      this.after(() => w.fn(e), 0, false);
+    }
   }
 
   /** Loads an image as the device would: refused if its dialect is wrong, then run. */
@@ -236,6 +275,8 @@ export class EspruinoVm {
         if (typeof msg != "string") msg = String(msg);
         sock.send(Buffer.from(msg, "latin1"), port, address);
       },
+      // A server socket: replies sent from it leave from its port.
+      bind: (port: number) => (sock.bind(port, this.bindAddress), api),
       close: () => sock.close(),
     };
     return api;

@@ -1,0 +1,124 @@
+// The GPS + PPS stratum-1 SNTP server (seed 004): NMEA from a receiver on a Serial port,
+// its pulse-per-second on a pin, the device clock kept on GPS time, and SNTP answered on
+// UDP port 123 with per-client rate limiting.
+import { board } from "@board";
+import { config } from "@config";
+import { useDisplay } from "@display";
+import { dgramListen, Reply } from "../boards/espruino";
+import { createNmea } from "../lib/nmea";
+import { createRefclock } from "../lib/refclock";
+import { DROP, KISS, createLimiter } from "../lib/ratelimit";
+import { answer, refuse } from "../lib/serve";
+import { civil } from "../lib/calendar";
+
+const dev = board.device;
+const g = config.gps!;
+const ref = createRefclock({ pps: !!g.pps, holdover: g.holdover, nmeaDelay: g.nmeaDelay, pivot: config.pivot });
+const limiter = createLimiter(g.interval, g.burst, g.clients);
+/** requests answered, answered with Kiss-o'-Death RATE, dropped by the limiter, refused as malformed (modes 6, 7...) */
+const counts = { answered: 0, kissed: 0, dropped: 0, refused: 0 };
+/** mean seconds from the PPS edge to the first sentence naming its second: nmeaDelay for a server without PPS */
+let lag = 0;
+
+/**
+ * Keeps the device clock (getTime, the REPL's Date, the display) on GPS time: set when it is
+ * off by more than 1 ms, or by more than 3 jitters when the time comes from NMEA alone. The
+ * replies read the pinned second themselves, so they do not wait for this.
+ */
+const keep = () => {
+  const c = dev.clock();
+  const off = ref.time(c) - c;
+  if (Math.abs(off) <= Math.max(0.001, 3 * ref.jitter())) return;
+  dev.setTime(c + off);
+  ref.moved(off);
+  if (Math.abs(off) > 1) dev.log("gps: clock set to " + new Date((c + off) * 1000).toISOString());
+};
+
+const nmea = createNmea(config.pivot, g.pps ? 0 : g.baud, (s) => {
+  if (ref.sentence(s)) {
+    if (g.pps) lag += (ref.time(s.at) - s.t - lag) / (lag ? 16 : 1);
+    keep();
+  }
+});
+
+let sock: Reply | null = null;
+const onRequest = (b: Uint8Array, ip: string, port: number, t: number) => {
+  if (refuse(b)) return counts.refused++;
+  const v = limiter.check(ip, t);
+  if (v == DROP) return counts.dropped++;
+  v == KISS ? counts.kissed++ : counts.answered++;
+  sock!.send(answer(b, ref.time(t), ref.head(t), v == KISS ? "RATE" : "", () => ref.time(dev.clock())), ip, port);
+};
+
+/** The state the console reports when it changes: "PPS", "GPS" (NMEA timing), or why not synchronized. */
+const state = () => {
+  const c = dev.clock();
+  const h = ref.head(c);
+  return h.synced ? h.refid : !ref.st.fix ? "no fix" : ref.st.pins ? "lost" : "waiting";
+};
+let said = "";
+global.gps = {
+  status: () => {
+    const c = dev.clock();
+    return {
+      state: state(),
+      fix: ref.st.fix,
+      sats: ref.st.sats,
+      ppm: (ref.rate() - 1) * 1e6,
+      jitter: ref.jitter(),
+      lag: lag,
+      head: ref.head(c),
+      clients: limiter.clients(c, 3600),
+      counts: counts,
+      nmea: nmea.stats,
+      seconds: { pinned: ref.st.pins, jumps: ref.st.jumps, leaps: ref.st.leaps },
+    };
+  },
+};
+
+let watch = 0;
+const start = () => {
+  if (g.console) E.setConsole(g.console, { force: true });
+  const serial = global[g.serial];
+  serial.setup(g.baud, g.path ? { path: g.path } : { rx: global[g.rx!], tx: global[g.tx!] });
+  serial.on("data", (d: string) => nmea.feed(d, getTime()));
+  // setWatch's event carries the time of the edge itself, taken in the interrupt.
+  if (watch) clearWatch(watch);
+  if (g.pps) watch = setWatch((e: { time: number }) => ref.pulse(e.time), global[g.pps], { repeat: true, edge: "rising" });
+  dev.log("gps-server: " + g.serial + " at " + g.baud + " baud, " + (g.pps ? "PPS on " + g.pps : "no PPS (NMEA timing)") + ", port " + g.port);
+  const up = () =>
+    board.up((err) => {
+      if (err) {
+        dev.log(board.name + ": " + err + ", trying again in 30 s");
+        return dev.after(up, 30000);
+      }
+      if (sock) sock.close();
+      sock = dgramListen(g.port, onRequest);
+    });
+  up();
+};
+const panel = useDisplay();
+const boot = () => {
+  panel.connect();
+  start();
+};
+// As the clock app: uploaded, it starts at once; saved, E.on("init") starts it at each boot.
+let booting: unknown = dev.after(boot, 0);
+board.onBoot(() => {
+  dev.cancel(booting);
+  booting = 0;
+  boot();
+});
+
+const two = (n: number) => (n < 10 ? "0" : "") + n;
+setInterval(() => {
+  const s = state();
+  if (s != said) dev.log("gps: " + (said = s) + (ref.head(dev.clock()).synced ? ", serving stratum 1" : ", answering LI 3 (not synchronized)") + ", " + ref.st.sats + " satellites");
+  if (!config.console && !config.display) return;
+  const t = civil(dev.clock());
+  const clients = limiter.clients(dev.clock(), 3600);
+  panel.draw({ t: t, zone: "UTC", state: s + " " + ref.st.sats + "sv " + clients + "cl" });
+  if (config.console)
+    dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " UTC " + s + ", " + ref.st.sats +
+      " satellites, " + clients + " clients, " + counts.answered + " answered");
+}, 1000);

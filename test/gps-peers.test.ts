@@ -1,0 +1,176 @@
+// Real clients against the gps-server image (esp8266) running as a simulated device in a
+// network namespace of its own, on its own loopback: ntpdig (it only speaks to port 123) and
+// chronyd -Q must measure the offset the GPS simulation implies within 1 ms, see stratum 1,
+// and LI 3 without a fix; then a flood of 200 clients for 10 s. The machine's network is
+// never touched: the namespace has nothing but its loopback, and it ends with the device.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { peersMissing } from "./helpers/chrony";
+
+/** The GPS time is the machine's plus this: what the clients must measure. */
+const OFFSET = 0.25;
+
+/** How to make a network namespace here: as root, or inside a user namespace; "" when neither works. */
+function nsMode(): "root" | "user" | "" {
+  if (spawnSync("unshare", ["-n", "true"]).status == 0) return "root";
+  if (spawnSync("unshare", ["-rn", "true"]).status == 0) return "user";
+  return "";
+}
+const mode = nsMode();
+const haveIp = spawnSync("sh", ["-c", "command -v ip || test -x /usr/sbin/ip"]).status == 0;
+const haveNtpdig = spawnSync("sh", ["-c", "command -v ntpdig"]).status == 0;
+const missing = peersMissing() || (!mode ? "cannot create a network namespace (unshare -n)" : "") ||
+  (!haveIp ? "no ip command (Debian iproute2): tools/setup.sh" : "") || (!haveNtpdig ? "no ntpdig (Debian ntpsec-ntpdig): tools/setup.sh" : "");
+if (missing) console.log(`  (skipped: gps-server against chronyd and ntpdig: ${missing})`);
+
+interface Device {
+  pid: number;
+  child: ChildProcess;
+  /** the next JSON line the device prints after `cmd` */
+  status(): Promise<any>;
+  send(cmd: string): void;
+  stop(): Promise<void>;
+}
+
+/** Starts the device in a new network namespace with its loopback up; resolves once it serves stratum 1. */
+async function startDevice(args: string[]): Promise<Device> {
+  const script = `ip link set lo up && exec "${process.execPath}" --expose-gc --import ./tools/ts-register.mjs test/helpers/gps-device.ts ${args.join(" ")}`;
+  const child = spawn("unshare", [mode == "root" ? "-n" : "-rn", "sh", "-c", script], { stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  const waiting: ((line: string) => void)[] = [];
+  child.stdout!.on("data", (d) => {
+    out += d;
+    let i;
+    while ((i = out.indexOf("\n")) >= 0) {
+      const line = out.slice(0, i);
+      out = out.slice(i + 1);
+      const w = waiting.shift();
+      if (w) w(line);
+    }
+  });
+  child.stderr!.on("data", (d) => (err += d));
+  const next = (ms: number) =>
+    new Promise<string>((res, rej) => {
+      const t = setTimeout(() => rej(new Error(`the device said nothing in ${ms} ms; stderr: ${err}`)), ms);
+      waiting.push((l) => (clearTimeout(t), res(l)));
+    });
+  const ready = await next(60000);
+  assert.is(ready, "ready", err);
+  const send = (cmd: string) => child.stdin!.write(cmd + "\n");
+  return {
+    pid: child.pid!,
+    child,
+    send,
+    status: async () => {
+      send("status");
+      return JSON.parse(await next(5000));
+    },
+    stop: async () => {
+      child.stdin!.end();
+      await new Promise<void>((res) => {
+        const t = setTimeout(() => (child.kill("SIGKILL"), res()), 3000);
+        if (child.exitCode != null) return clearTimeout(t), res();
+        child.once("exit", () => (clearTimeout(t), res()));
+      });
+    },
+  };
+}
+
+/** Runs a command in the device's namespace, bounded to `ms`: its output. */
+function inNs(dev: Device, argv: string[], ms: number): Promise<string> {
+  const ns = ["-t", String(dev.pid), "-n", ...(mode == "user" ? ["-U", "--preserve-credentials"] : [])];
+  return new Promise((res) => {
+    const c = spawn("nsenter", [...ns, ...argv]);
+    let text = "";
+    c.stdout.on("data", (d) => (text += d));
+    c.stderr.on("data", (d) => (text += d));
+    const t = setTimeout(() => c.kill("SIGKILL"), ms);
+    c.on("close", () => (clearTimeout(t), res(text)));
+  });
+}
+
+/** ntpdig -j against port 123 in the namespace: its JSON. */
+async function ntpdig(dev: Device) {
+  const out = await inNs(dev, ["ntpdig", "-j", "-t", "2", "127.0.0.1"], 10000);
+  try {
+    return JSON.parse(out.slice(out.indexOf("{")));
+  } catch {
+    throw new Error("ntpdig said: " + out);
+  }
+}
+
+/** chronyd -Q (measure only, never set), without the clock capability: the offset it measured (s), or its output. */
+async function chronyQ(dev: Device): Promise<number | string> {
+  const dir = mkdtempSync(join(tmpdir(), "ntptime-gps-chrony-"));
+  const uid = spawnSync("id", ["-u", "_chrony"], { encoding: "utf8" });
+  if (uid.status == 0) chownSync(dir, +uid.stdout.trim(), +uid.stdout.trim());
+  const chronyd = spawnSync("sh", ["-c", "command -v chronyd || echo /usr/sbin/chronyd"], { encoding: "utf8" }).stdout.trim();
+  const out = await inNs(dev, ["setpriv", "--bounding-set", "-sys_time", "--", chronyd, "-x", "-Q", "-t", "12",
+    "server 127.0.0.1 port 123 iburst minpoll -4 maxpoll -4", "cmdport 0", `pidfile ${dir}/q.pid`], 20000);
+  rmSync(dir, { recursive: true, force: true });
+  const m = /System clock wrong by (-?[\d.e+-]+) seconds/.exec(out);
+  // "wrong by" +X: the server is X s ahead of the local clock (seen here against a server set 0.25 s ahead)
+  return m ? +m[1] : out;
+}
+
+test("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and LI 3 without a fix", async () => {
+  if (missing) return;
+  const dev = await startDevice(["--offset", String(OFFSET)]);
+  try {
+    const d = await ntpdig(dev);
+    assert.is(d.stratum, 1, JSON.stringify(d));
+    assert.ok(Math.abs(d.offset - OFFSET) < 0.001, `ntpdig offset ${d.offset} s, the GPS says ${OFFSET}`);
+    const c = await chronyQ(dev);
+    assert.type(c, "number", String(c));
+    assert.ok(Math.abs((c as number) - OFFSET) < 0.001, `chronyd offset ${c} s, the GPS says ${OFFSET}`);
+    dev.send("fix 0");
+    await new Promise((r) => setTimeout(r, 1500));
+    // ntpdig takes no time from a stratum 0 reply; at debug level 5 it dumps the packets: the
+    // request (48 bytes, 3 lines of 16), then the reply, whose first byte holds LI.
+    const dump = await inNs(dev, ["ntpdig", "-D", "5", "-t", "2", "127.0.0.1"], 10000);
+    const bytes = dump.split("\n").filter((l) => /^([0-9a-f]{2} ){16}/.test(l)).map((l) => l.slice(0, 47).split(" ").map((h) => parseInt(h, 16)));
+    assert.is(bytes.length, 6, dump);
+    assert.is(bytes[3][0] >> 6, 3, "LI 3 in the reply ntpdig received:\n" + dump);
+    assert.is(bytes[3][1], 0, "stratum 0");
+    assert.match(dump, /stratum 0/);
+    const refused = await chronyQ(dev);
+    assert.type(refused, "string", "chronyd takes no time from an unsynchronized server");
+    dev.send("fix 1");
+  } finally {
+    await dev.stop();
+  }
+});
+
+test("a flood of 200 clients for 10 s: every request answered or rate-limited, no reply larger than its request, memory flat", async () => {
+  if (missing) return;
+  const dev = await startDevice([]);
+  try {
+    const before = await dev.status();
+    const out = await inNs(dev, [process.execPath, "--import", "./tools/ts-register.mjs", "test/helpers/flood.ts", "123", "200", "10", "200"], 30000);
+    const f = JSON.parse(out.slice(out.indexOf("{")));
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await dev.status();
+    const c = after.status.counts;
+    const b = before.status.counts;
+    const handled = c.answered + c.kissed + c.dropped + c.refused - (b.answered + b.kissed + b.dropped + b.refused);
+    console.log(`  flood: ${f.sent} requests, ${c.answered - b.answered} answered, ${c.kissed - b.kissed} told RATE, ${c.dropped - b.dropped} dropped; heap ${(before.heap / 1e6).toFixed(1)} -> ${(after.heap / 1e6).toFixed(1)} MB; clients tracked ${after.status.clients}`);
+    assert.ok(f.sent >= 9000, `${f.sent} sent`);
+    assert.is(handled, f.sent, "every request counted: answered, told RATE or dropped");
+    assert.is(c.refused - b.refused, 0);
+    assert.is(f.replies, c.answered - b.answered + c.kissed - b.kissed, "every answer and kiss arrived");
+    assert.ok(f.kisses > 0 && f.kisses == c.kissed - b.kissed);
+    assert.ok(f.oversize <= 0, `a reply ${f.oversize} bytes larger than its request`);
+    assert.ok(after.status.clients <= 32, `${after.status.clients} clients tracked`);
+    assert.ok(after.heap - before.heap < 2e6, `heap grew ${after.heap - before.heap} bytes`);
+    assert.is(after.status.state, "PPS", "still serving");
+  } finally {
+    await dev.stop();
+  }
+});
+
+test.run();
