@@ -76,12 +76,13 @@ global.gps = {
   },
 };
 
+const serial = global[g.serial];
+// Once, at load: a saved image keeps its listeners through a reboot, and a second one would feed every byte twice.
+serial.on("data", (d: string) => nmea.feed(d, getTime()));
 let watch = 0;
 const start = () => {
   if (g.console) E.setConsole(g.console, { force: true });
-  const serial = global[g.serial];
   serial.setup(g.baud, g.path ? { path: g.path } : { rx: global[g.rx!], tx: global[g.tx!] });
-  serial.on("data", (d: string) => nmea.feed(d, getTime()));
   // setWatch's event carries the time of the edge itself, taken in the interrupt.
   if (watch) clearWatch(watch);
   if (g.pps) watch = setWatch((e: { time: number }) => ref.pulse(e.time), global[g.pps], { repeat: true, edge: "rising" });
@@ -92,7 +93,10 @@ const start = () => {
         dev.log(board.name + ": " + err + ", trying again in 30 s");
         return dev.after(up, 30000);
       }
-      if (sock) sock.close();
+      // a socket from before a reboot is gone with the network; closing it may throw
+      try {
+        if (sock) sock.close();
+      } catch (e) {}
       sock = dgramListen(g.port, onRequest);
     });
   up();

@@ -231,4 +231,18 @@ test("rate limit: a burst of 8 answered, the 9th told RATE, the rest dropped; ot
   vm.dispose();
 });
 
+test("a boot of the saved image (E.on(\"init\")): one serial listener and one PPS watch, still serving", async () => {
+  const { vm, gps, udp, sched } = await server();
+  await advance(vm, 5000);
+  vm.boot();
+  await advance(vm, 5000);
+  assert.is((gps.serial as any).fns.length, 1, "one data listener");
+  const { p, asked } = await exchange(vm, udp, sched);
+  assert.is(p.stratum, 1);
+  assert.ok(Math.abs(ntpToUnix(p.recv, PIVOT) - asked) < 1e-5);
+  const st = vm.eval("gps.status()");
+  assert.is(st.nmea.bad + st.nmea.junk, 0);
+  vm.dispose();
+});
+
 test.run();
