@@ -48,8 +48,10 @@ test("unsynchronized: LI 3, stratum 0, INIT; a kiss: LI 3, stratum 0 and its cod
   assert.equal(k.orig, NONCE);
 });
 
-test("never synced: the reference timestamp stays zero", () => {
-  const p = decode(answer(request(NONCE), T, { ...synced, synced: false, ref: 0 }, "", () => T));
+test("never synced: the reference timestamp stays zero, whatever the request carried there", () => {
+  const q = request(NONCE);
+  q.fill(0x5a, 16, 24);
+  const p = decode(answer(q, T, { ...synced, synced: false, ref: 0 }, "", () => T));
   assert.equal(p.ref, { sec: 0, frac: 0 });
 });
 
