@@ -108,8 +108,9 @@ function gpsConfig(board, user = {}) {
   const wiring = GPS_WIRING[board];
   if (!wiring) throw new Error(`the gps-server app needs a board whose UDP socket can bind a port: ${Object.keys(GPS_WIRING).join(", ")} (not ${board})`);
   const g = { ...GPS_DEFAULTS, ...wiring, ...user };
-  const unknown = Object.keys(g).filter((k) => !(k in GPS_DEFAULTS) && !(k in GPS_WIRING.esp8266) && k != "path");
-  if (unknown.length) throw new Error(`config: gps key(s) ${unknown.join(", ")} unknown (known: ${[...Object.keys(GPS_DEFAULTS), ...Object.keys(GPS_WIRING.esp8266), "path"].join(", ")})`);
+  const known = [...Object.keys(GPS_DEFAULTS), ...Object.keys(GPS_WIRING.esp8266), "path"];
+  const unknown = Object.keys(g).filter((k) => !known.includes(k));
+  if (unknown.length) throw new Error(`config: gps key(s) ${unknown.join(", ")} unknown (known: ${known.join(", ")})`);
   if (!(g.holdover > 0 && g.interval > 0 && g.burst >= 1 && g.clients >= 1 && g.port > 0 && g.port < 65536))
     throw new Error("config: gps.holdover, interval, burst, clients and port must be positive (port below 65536)");
   return g;

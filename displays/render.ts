@@ -1,5 +1,6 @@
 // The clock face, drawn through the part of Espruino's Graphics API it needs, so a test
 // can record it and any panel (Memory LCD, OLED, e-paper) can show it.
+import { two } from "../lib/calendar";
 
 /** What the clock shows: local time (ntptime.localtime()), the offset in effect, the sync state. */
 export interface View {
@@ -22,7 +23,6 @@ export interface Canvas {
 const CHAR_W = 6;
 const CHAR_H = 8;
 const DAYS = "MonTueWedThuFriSatSun";
-const two = (n: number) => (n < 10 ? "0" : "") + n;
 
 /**
  * Date and weekday at the top, the time as large as the panel allows in the middle, zone

@@ -8,6 +8,7 @@ import { HOLD, MIN_POLL, nextPoll, startWait } from "../lib/poll";
 import { Applied, createDiscipline } from "../lib/discipline";
 import { LEAP_STEP, leapAt } from "../lib/leap";
 import { TWO32 } from "../lib/wire";
+import { two } from "../lib/calendar";
 import { View } from "../displays/render";
 
 /** The record kept in board.store. */
@@ -92,8 +93,6 @@ let timer: unknown = 0;
 let boots = 0;
 const servers = () => [ntptime.host].concat(config.servers);
 ntptime.status = () => ({ servers: servers(), denied: denied, last: ntptime.last, next: next, interval: interval, fails: fails, ppm: discipline.freq() * 1e6 });
-
-const two = (n: number) => (n < 10 ? "0" : "") + n;
 
 /** "UTC+8", "UTC-3:30": the offset in effect now, DST included. */
 const utc = (min: number) => {

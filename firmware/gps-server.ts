@@ -6,10 +6,10 @@ import { config } from "@config";
 import { useDisplay } from "@display";
 import { dgramListen, Reply } from "../boards/espruino";
 import { createNmea } from "../lib/nmea";
-import { createRefclock } from "../lib/refclock";
+import { Head, createRefclock } from "../lib/refclock";
 import { DROP, KISS, createLimiter } from "../lib/ratelimit";
 import { answer, refuse } from "../lib/serve";
-import { civil } from "../lib/calendar";
+import { civil, two } from "../lib/calendar";
 
 const dev = board.device;
 const g = config.gps!;
@@ -51,23 +51,20 @@ const onRequest = (b: Uint8Array, ip: string, port: number, t: number) => {
 };
 
 /** The state the console reports when it changes: "PPS", "GPS" (NMEA timing), or why not synchronized. */
-const state = () => {
-  const c = dev.clock();
-  const h = ref.head(c);
-  return h.synced ? h.refid : !ref.st.fix ? "no fix" : ref.st.pins ? "lost" : "waiting";
-};
+const state = (h: Head) => (h.synced ? h.refid : !ref.st.fix ? "no fix" : ref.st.pins ? "lost" : "waiting");
 let said = "";
 global.gps = {
   status: () => {
     const c = dev.clock();
+    const h = ref.head(c);
     return {
-      state: state(),
+      state: state(h),
       fix: ref.st.fix,
       sats: ref.st.sats,
       ppm: (ref.rate() - 1) * 1e6,
       jitter: ref.jitter(),
       lag: lag,
-      head: ref.head(c),
+      head: h,
       clients: limiter.clients(c, 3600),
       counts: counts,
       nmea: nmea.stats,
@@ -114,15 +111,15 @@ board.onBoot(() => {
   boot();
 });
 
-const two = (n: number) => (n < 10 ? "0" : "") + n;
 setInterval(() => {
-  const s = state();
-  if (s != said) dev.log("gps: " + (said = s) + (ref.head(dev.clock()).synced ? ", serving stratum 1" : ", answering LI 3 (not synchronized)") + ", " + ref.st.sats + " satellites");
+  const c = dev.clock();
+  const h = ref.head(c);
+  const s = state(h);
+  if (s != said) dev.log("gps: " + (said = s) + (h.synced ? ", serving stratum 1" : ", answering LI 3 (not synchronized)") + ", " + ref.st.sats + " satellites");
   if (!config.console && !config.display) return;
-  const t = civil(dev.clock());
-  const clients = limiter.clients(dev.clock(), 3600);
+  const t = civil(c);
+  const clients = limiter.clients(c, 3600);
   panel.draw({ t: t, zone: "UTC", state: s + " " + ref.st.sats + "sv " + clients + "cl" });
   if (config.console)
-    dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " UTC " + s + ", " + ref.st.sats +
-      " satellites, " + clients + " clients, " + counts.answered + " answered");
+    dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " UTC " + s + ", " + ref.st.sats + " satellites, " + clients + " clients, " + counts.answered + " answered");
 }, 1000);

@@ -38,3 +38,7 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
+
+/** Two digits, a leading zero below 10: for the clock faces. */
+export const two = (n: number) => (n < 10 ? "0" : "") + n;
+
