@@ -3,15 +3,15 @@
 // fleet of 10,000 devices powered on together. The server is a real chronyd on 127.0.0.1 on
 // the machine's clock (true offset 0), run without the clock capability; so is every
 // chronyd client here. Prints mean and p95 |offset error| in ms per method and condition.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildImage, loadConfig } from "../build.mjs";
 import { EspruinoVm } from "../test/helpers/espruino-vm";
-import { startChronyd } from "../test/helpers/chrony";
+import { CHRONYD, SAFE, chronyDir, chronyQuery, startChronyd } from "../test/helpers/chrony";
 import { request } from "../lib/request";
 import { NTP_UNIX_OFFSET } from "../lib/wire";
 import { EXP_LEG, Leg, RelaySpec, seeded, startRelay } from "./relay";
@@ -25,8 +25,6 @@ const CONDITIONS: { name: string; up: Leg; down: Leg }[] = [
   { name: "10 ms up / 40 ms down", up: { base: 10, jitter: { kind: "none" } }, down: { base: 40, jitter: { kind: "none" } } },
 ];
 const OURS_CONTINUOUS = "ntptime continuous, bursts of 8 every 15 s, after 50 s";
-const CHRONYD = existsSync("/usr/sbin/chronyd") ? "/usr/sbin/chronyd" : "chronyd";
-const SAFE = ["setpriv", "--bounding-set", "-sys_time", "--"];
 
 /** |errors| in ms: mean and 95th percentile. */
 function stats(errors: number[]) {
@@ -98,31 +96,12 @@ async function seedsMethod(port: number, trials: number): Promise<number[]> {
   return errors;
 }
 
-function chronyDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "ntptime-bench-"));
-  const uid = spawnSync("id", ["-u", "_chrony"], { encoding: "utf8" });
-  if (uid.status == 0) chownSync(dir, +uid.stdout.trim(), +uid.stdout.trim());
-  return dir;
-}
-
-/** chronyd -Q: one measurement per run ("System clock wrong by X seconds"). */
+/** chronyd -Q, a fresh run per measurement: its error is the offset it measured (the relay's server is true). */
 async function chronyOnce(port: number, trials: number): Promise<number[]> {
   const errors: number[] = [];
   for (let i = 0; i < trials; i++) {
-    const dir = chronyDir();
-    // (not spawnSync: the relay runs in this process and must keep relaying meanwhile)
-    const out = await new Promise<string>((resolve) => {
-      const child = spawn(SAFE[0], [...SAFE.slice(1), CHRONYD, "-Q", `server 127.0.0.1 port ${port} iburst minpoll -4 maxpoll -4`, "cmdport 0", `pidfile ${dir}/q.pid`]);
-      let text = "";
-      child.stdout.on("data", (d) => (text += d));
-      child.stderr.on("data", (d) => (text += d));
-      const t = setTimeout(() => child.kill("SIGKILL"), 15000);
-      child.on("close", () => (clearTimeout(t), resolve(text)));
-    });
-    rmSync(dir, { recursive: true, force: true });
-    const m = /System clock wrong by (-?[\d.e+-]+) seconds/.exec(out);
-    // chrony says how wrong the local clock is: the offset it measured, with the sign turned
-    if (m) errors.push(-+m[1] * 1000);
+    const offset = await chronyQuery(port);
+    if (typeof offset == "number") errors.push(offset * 1000);
   }
   return errors;
 }

@@ -13,6 +13,7 @@ import { buildImage, loadConfig } from "../build.mjs";
 import { ptyModem, socatMissing } from "./helpers/pty";
 import { ModemSim } from "./helpers/modem-sim";
 import { sentences } from "./helpers/gps-sim";
+import { runFor } from "./helpers/run-until";
 import { realtime } from "./helpers/realtime";
 
 const BIN = process.env.ESPRUINO_BIN || "";
@@ -21,15 +22,8 @@ const why = !BIN || !existsSync(BIN) ? "set ESPRUINO_BIN to an Espruino 2v29 Lin
   (!root ? "needs root for a network namespace the interpreter can share with ntpdig" : "") ||
   (spawnSync("sh", ["-c", "command -v ntpdig"]).status ? "no ntpdig" : "");
 
-const nsenter = (pid: number, argv: string[], ms: number) =>
-  new Promise<string>((res) => {
-    const c = spawn("nsenter", ["-t", String(pid), "-n", ...argv]);
-    let out = "";
-    c.stdout.on("data", (d) => (out += d));
-    c.stderr.on("data", (d) => (out += d));
-    const t = setTimeout(() => c.kill("SIGKILL"), ms);
-    c.on("close", () => (clearTimeout(t), res(out)));
-  });
+/** A command in the network namespace of process `pid`, bounded to `ms`: its output. */
+const nsenter = (pid: number, argv: string[], ms: number) => runFor("nsenter", ["-t", String(pid), "-n", ...argv], ms);
 
 if (why) {
   console.log(`  SKIP gps-espruino.test.ts: ${why}`);

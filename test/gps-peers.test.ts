@@ -6,10 +6,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { peersMissing } from "./helpers/chrony";
+import { chronyQuery, peersMissing } from "./helpers/chrony";
+import { runFor } from "./helpers/run-until";
 
 /** The GPS time is the machine's plus this: what the clients must measure. */
 const OFFSET = 0.25;
@@ -82,17 +80,8 @@ async function startDevice(args: string[]): Promise<Device> {
 }
 
 /** Runs a command in the device's namespace, bounded to `ms`: its output. */
-function inNs(dev: Device, argv: string[], ms: number): Promise<string> {
-  const ns = ["-t", String(dev.pid), "-n", ...(mode == "user" ? ["-U", "--preserve-credentials"] : [])];
-  return new Promise((res) => {
-    const c = spawn("nsenter", [...ns, ...argv]);
-    let text = "";
-    c.stdout.on("data", (d) => (text += d));
-    c.stderr.on("data", (d) => (text += d));
-    const t = setTimeout(() => c.kill("SIGKILL"), ms);
-    c.on("close", () => (clearTimeout(t), res(text)));
-  });
-}
+const nsenter = (dev: Device) => ["nsenter", "-t", String(dev.pid), "-n", ...(mode == "user" ? ["-U", "--preserve-credentials"] : [])];
+const inNs = (dev: Device, argv: string[], ms: number) => runFor("nsenter", [...nsenter(dev).slice(1), ...argv], ms);
 
 /** ntpdig -j against port 123 in the namespace: its JSON. */
 async function ntpdig(dev: Device) {
@@ -104,20 +93,6 @@ async function ntpdig(dev: Device) {
   }
 }
 
-/** chronyd -Q (measure only, never set), without the clock capability: the offset it measured (s), or its output. */
-async function chronyQ(dev: Device): Promise<number | string> {
-  const dir = mkdtempSync(join(tmpdir(), "ntptime-gps-chrony-"));
-  const uid = spawnSync("id", ["-u", "_chrony"], { encoding: "utf8" });
-  if (uid.status == 0) chownSync(dir, +uid.stdout.trim(), +uid.stdout.trim());
-  const chronyd = spawnSync("sh", ["-c", "command -v chronyd || echo /usr/sbin/chronyd"], { encoding: "utf8" }).stdout.trim();
-  const out = await inNs(dev, ["setpriv", "--bounding-set", "-sys_time", "--", chronyd, "-x", "-Q", "-t", "12",
-    "server 127.0.0.1 port 123 iburst minpoll -4 maxpoll -4", "cmdport 0", `pidfile ${dir}/q.pid`], 20000);
-  rmSync(dir, { recursive: true, force: true });
-  const m = /System clock wrong by (-?[\d.e+-]+) seconds/.exec(out);
-  // "wrong by" +X: the server is X s ahead of the local clock (seen here against a server set 0.25 s ahead)
-  return m ? +m[1] : out;
-}
-
 test("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and LI 3 without a fix", async () => {
   if (missing) return;
   const dev = await startDevice(["--offset", String(OFFSET)]);
@@ -125,7 +100,7 @@ test("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and
     const d = await ntpdig(dev);
     assert.is(d.stratum, 1, JSON.stringify(d));
     assert.ok(Math.abs(d.offset - OFFSET) < 0.001, `ntpdig offset ${d.offset} s, the GPS says ${OFFSET}`);
-    const c = await chronyQ(dev);
+    const c = await chronyQuery(123, nsenter(dev));
     assert.type(c, "number", String(c));
     assert.ok(Math.abs((c as number) - OFFSET) < 0.001, `chronyd offset ${c} s, the GPS says ${OFFSET}`);
     dev.send("fix 0");
@@ -138,7 +113,7 @@ test("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and
     assert.is(bytes[3][0] >> 6, 3, "LI 3 in the reply ntpdig received:\n" + dump);
     assert.is(bytes[3][1], 0, "stratum 0");
     assert.match(dump, /stratum 0/);
-    const refused = await chronyQ(dev);
+    const refused = await chronyQuery(123, nsenter(dev));
     assert.type(refused, "string", "chronyd takes no time from an unsynchronized server");
     dev.send("fix 1");
   } finally {

@@ -7,6 +7,7 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "../../lib/request";
+import { runFor } from "./run-until";
 
 export interface Chronyd {
   port: number;
@@ -49,21 +50,45 @@ function answers(port: number, ms: number): Promise<boolean> {
   });
 }
 
+/** A run directory for chronyd, which drops to the _chrony user: the directory must be its own. */
+export function chronyDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ntptime-chrony-"));
+  const uid = spawnSync("id", ["-u", "_chrony"], { encoding: "utf8" });
+  if (uid.status == 0) chownSync(dir, +uid.stdout.trim(), +uid.stdout.trim());
+  return dir;
+}
+
+/** chronyd started without the clock capability: it cannot set the machine's clock whatever it is told. */
+export const SAFE = ["setpriv", "--bounding-set", "-sys_time", "--"];
+export const CHRONYD = which("chronyd") || "/usr/sbin/chronyd";
+
+/**
+ * One `chronyd -x -Q` measurement of a server on 127.0.0.1:port (it never sets the clock),
+ * run after `wrap` (nsenter into a namespace, say): the server's offset from the machine's
+ * clock in seconds, positive when the server is ahead, or chronyd's output when it measured
+ * nothing. Not spawnSync: a relay or a device in this process must keep running meanwhile.
+ */
+export async function chronyQuery(port: number, wrap: string[] = []): Promise<number | string> {
+  const dir = chronyDir();
+  const argv = [...wrap, ...SAFE, CHRONYD, "-x", "-Q", "-t", "12", `server 127.0.0.1 port ${port} iburst minpoll -4 maxpoll -4`, "cmdport 0", `pidfile ${dir}/q.pid`];
+  const out = await runFor(argv[0], argv.slice(1), 20000);
+  rmSync(dir, { recursive: true, force: true });
+  const m = /System clock wrong by (-?[\d.e+-]+) seconds/.exec(out);
+  // "wrong by" +X: the server is X s ahead of the local clock (seen against a server set 0.25 s ahead)
+  return m ? +m[1] : out;
+}
+
 export async function startChronyd(opts: { offset?: number } = {}): Promise<Chronyd> {
   const why = peersMissing();
   if (why) throw new Error(why);
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "ntptime-chrony-"));
+  const dir = chronyDir();
   const conf = join(dir, "chrony.conf");
   writeFileSync(conf, [
     `port ${port}`, "bindaddress 127.0.0.1", "allow 127.0.0.0/8", "local stratum 1", "cmdport 0",
     `pidfile ${dir}/chronyd.pid`, `driftfile ${dir}/drift`, "",
   ].join("\n"));
-  // chronyd drops to the _chrony user: its run directory must be its own.
-  const uid = spawnSync("id", ["-u", "_chrony"], { encoding: "utf8" });
-  if (uid.status == 0) chownSync(dir, +uid.stdout.trim(), +uid.stdout.trim());
-  const chronyd = which("chronyd") || "/usr/sbin/chronyd";
-  const argv = ["setpriv", "--bounding-set", "-sys_time", "--", chronyd, "-x", "-d", "-f", conf];
+  const argv = [...SAFE, CHRONYD, "-x", "-d", "-f", conf];
   if (opts.offset) argv.unshift("faketime", "-f", (opts.offset >= 0 ? "+" : "") + opts.offset + "s");
   const child: ChildProcess = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
   let err = "";

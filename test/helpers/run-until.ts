@@ -23,3 +23,15 @@ export function runUntil(cmd: string, args: string[], re: RegExp, ms: number, op
     child.stderr.on("data", look);
   });
 }
+
+/** Runs a program to its end, bounded in time (then killed by PID): all it printed. */
+export function runFor(cmd: string, args: string[], ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args);
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const t = setTimeout(() => child.kill("SIGKILL"), ms);
+    child.on("close", () => (clearTimeout(t), resolve(out)));
+  });
+}
