@@ -10,6 +10,7 @@ import { buildImage, loadConfig } from "../../build.mjs";
 import { EspruinoVm } from "./espruino-vm";
 import { GpsSim, realScheduler } from "./gps-sim";
 import { realtime } from "./realtime";
+import { fakeWifi } from "./fake-modules";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -20,9 +21,8 @@ const port = +opt("port", "123");
 const offset = +opt("offset", "0");
 const pps = opt("pps", "1") == "1";
 
-const wifi = { connect: (_s: string, _o: object, cb: (e: null) => void) => setTimeout(() => cb(null), 1), getHostByName: () => {} };
 // The device clock starts an hour behind, as a device's does before GPS has set it.
-const vm = new EspruinoVm({ clockStart: realtime() - 3600, modules: { Wifi: wifi } });
+const vm = new EspruinoVm({ clockStart: realtime() - 3600, modules: { Wifi: fakeWifi() } });
 const sched = realScheduler(vm, offset, realtime);
 const gps = new GpsSim(vm, sched, { pps });
 Object.assign(vm.context, gps.globals());
