@@ -8,3 +8,4 @@ export const DISPLAYS: Record<string, Record<string, string | number>>;
 export function loadConfig(file?: string, overrides?: Record<string, unknown>): Record<string, any>;
 export function buildImage(o: { board: string; app?: string; config: Record<string, unknown>; outfile?: string }): Promise<string>;
 export function coreSize(config: Record<string, unknown>): Promise<number>;
+export function imageKeys(app: string, config: Record<string, unknown>): Promise<{ id: number; secret: number[] }[] | undefined>;

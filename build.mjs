@@ -45,7 +45,7 @@ const ALL_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, true]
 const NONE_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, false]));
 
 /** Config keys without a default: the network and the hardware of particular boards. */
-export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display", "gps"];
+export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display", "gps", "key", "keys"];
 
 /**
  * The gps-server app: where the receiver is wired on each board that can serve UDP (the AT
@@ -128,6 +128,9 @@ function virtualModules(board, config) {
       // The host image runs on Node, where there is no panel: its console is the face.
       const panel = config.display && BOARDS[board].espruino ? config.display.type : "none";
       b.onResolve({ filter: /^@display$/ }, () => ({ path: join(ROOT, "displays", panel + ".ts") }));
+      // Only a config with keys carries authentication (and the hash) into the image.
+      b.onResolve({ filter: /^@auth$/ }, () => ({ path: join(ROOT, "firmware", config.keys ? "auth-key.ts" : "auth-none.ts") }));
+      b.onResolve({ filter: /^@sha1$/ }, () => ({ path: join(ROOT, "boards", BOARDS[board].espruino ? "sha1-espruino.ts" : "sha1-node.ts") }));
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
       b.onLoad({ filter: /.*/, namespace: "ntptime" }, () => ({
         contents: `export const config = ${jsLiteral(config)};`,
@@ -148,7 +151,7 @@ const INTERNAL_PROPS = new RegExp("^(" + [
   "nonce", "t1", "t3", "t4", "ip", "pivot", "maxDelay", "maxDistance", "burst", "gap", "timeout", "retries",
   "backoff", "best", "net", "clock", "after", "cancel", "rand", "setTime", "setZone", "resolve", "device", "up",
   "maxPoll", "startDelay", "maxStep", "zone", "std", "dst", "setDst", "slew", "stepThreshold", "measure", "moved", "tick", "free",
-  "nmeaDelay", "holdover", "pulse", "sentence", "check",
+  "nmeaDelay", "holdover", "pulse", "sentence", "check", "got", "sign", "auth", "secret",
 ].join("|") + ")$");
 
 /** The config as a JavaScript literal with bare keys, so that INTERNAL_PROPS rename there too. */
@@ -189,14 +192,37 @@ async function bundle(entry, { board, config, minify, supported, espruino }) {
  * Builds one image: first readable (esbuild marks each module) for a gate report that names
  * the source, then minified with the device's missing features turned off, gated again.
  */
-/** lib/tz.ts for the build itself: the TZ string is parsed here, not on the device. */
-let tzLib;
-export async function parseTz(tz) {
-  if (!tzLib) {
-    const r = await esbuild({ entryPoints: [join(ROOT, "lib/tz.ts")], bundle: true, write: false, format: "esm", logLevel: "silent" });
-    tzLib = await import("data:text/javascript;base64," + Buffer.from(r.outputFiles[0].text).toString("base64"));
+/** A lib module for the build itself: the TZ string and the keys are parsed here, not on the device. */
+const buildLibs = {};
+async function buildLib(name) {
+  if (!buildLibs[name]) {
+    const r = await esbuild({ entryPoints: [join(ROOT, `lib/${name}.ts`)], bundle: true, write: false, format: "esm", logLevel: "silent" });
+    buildLibs[name] = await import("data:text/javascript;base64," + Buffer.from(r.outputFiles[0].text).toString("base64"));
   }
-  return tzLib.parseTz(tz);
+  return buildLibs[name];
+}
+export async function parseTz(tz) {
+  return (await buildLib("tz")).parseTz(tz);
+}
+
+/**
+ * The keys an image carries: config.keys (chrony key-file lines, or the file's path) parsed;
+ * for the clock app only config.key, the one it signs with, and for the gps-server all.
+ */
+export async function imageKeys(app, config) {
+  if (config.keys == null) {
+    if (config.key != null) throw new Error(`config: key ${config.key} names a key but there are no keys`);
+    return undefined;
+  }
+  const text = typeof config.keys == "string" ? readFileSync(config.keys, "utf8") : Array.isArray(config.keys) ? config.keys.join("\n") : null;
+  if (text == null) throw new Error("config: keys must be chrony key-file lines (\"1 SHA1 HEX:...\") or the key file's path");
+  const keys = (await buildLib("keys")).parseKeys(text);
+  if (typeof keys == "string") throw new Error(`config: keys ${keys}`);
+  if (!keys.length) throw new Error("config: keys has no key");
+  if (app == "gps-server") return keys;
+  const mine = keys.filter((k) => k.id === config.key);
+  if (!mine.length) throw new Error(`config: key must be the id of one of the keys (${keys.map((k) => k.id).join(", ")}) for the client to sign with`);
+  return mine;
 }
 
 export async function buildImage({ board, app = "clock", config, outfile }) {
@@ -206,8 +232,9 @@ export async function buildImage({ board, app = "clock", config, outfile }) {
     throw new Error(`config: tz ${JSON.stringify(config.tz)} is neither hours (-12 to 14) nor a POSIX TZ string with Mm.w.d rules (e.g. "CET-1CEST,M3.5.0,M10.5.0/3")`);
   config = { ...config, zone };
   if (!APPS.includes(app)) throw new Error(`unknown app '${app}' (apps: ${APPS.join(", ")})`);
-  config = { ...config, gps: app == "gps-server" ? gpsConfig(board, config.gps) : undefined };
+  config = { ...config, gps: app == "gps-server" ? gpsConfig(board, config.gps) : undefined, keys: await imageKeys(app, config) };
   if (!config.gps) delete config.gps;
+  if (!config.keys) delete config.keys;
   const espruino = BOARDS[board].espruino;
   const opts = { board, config, espruino };
   const entry = `firmware/${app}.ts`;
@@ -234,6 +261,7 @@ export async function buildImage({ board, app = "clock", config, outfile }) {
 /** The core client alone (lib + the ntptime facade), minified as on the device, for the footprint figure. */
 export async function coreSize(config) {
   const code = await bundle("tools/core-entry.ts", { board: "linux", config, minify: true, supported: NONE_SUPPORTED, espruino: true });
+  if (process.env.CORE_DUMP) writeFileSync(process.env.CORE_DUMP, code);
   return Buffer.byteLength(code.replace('"use strict";', ""));
 }
 

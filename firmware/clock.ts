@@ -10,6 +10,7 @@ import { LEAP_STEP, leapAt } from "../lib/leap";
 import { TWO32 } from "../lib/wire";
 import { two } from "../lib/calendar";
 import { View } from "../displays/render";
+import { auth } from "@auth";
 
 /** The record kept in board.store. */
 interface Saved {
@@ -29,7 +30,7 @@ const save = () => board.store.write(saved);
 /** servers that answered Kiss-o'-Death DENY or RSTR: never asked again (RFC 4330 s8) */
 const denied = saved.denied || (saved.denied = {});
 
-const ntptime = createNtptime(dev, Object.assign({}, config, { tz: 0, host: saved.host || config.host })) as Ntptime & Events;
+const ntptime = createNtptime(dev, Object.assign({}, config, { tz: 0, host: saved.host || config.host, auth: auth })) as Ntptime & Events;
 if (board.extend) board.extend(ntptime);
 // The zone (parsed by the build) is applied by useZone, unless settime(hours) chose one before a reboot.
 const offsetNow = useZone(ntptime, dev, saved.tz == null ? config.zone! : { std: saved.tz * 60, dst: 0 });
@@ -107,7 +108,7 @@ const view = (): View => ({
   state: !goodAt ? "not synced" : dev.clock() - goodAt > 4 * config.maxPoll ? "stale" : "synced",
 });
 
-dev.log("clock: board " + board.name + ", server " + servers().join(" ") + ", poll " + Math.max(MIN_POLL, config.poll) + "-" + config.maxPoll + " s");
+dev.log("clock: board " + board.name + ", server " + servers().join(" ") + ", poll " + Math.max(MIN_POLL, config.poll) + "-" + config.maxPoll + " s" + (auth ? ", key " + config.key : ""));
 const later = (s: number) => {
   next = dev.clock() + s;
   timer = dev.after(round, s * 1000);

@@ -28,6 +28,13 @@ export interface Config extends Omit<Settings, "tz">, PollLimits, DisciplineLimi
   display?: DisplayConfig;
   /** the gps-server app only: the receiver and the server */
   gps?: GpsConfig;
+  /** the id of the key the client signs its requests with (one of `keys`) */
+  key?: number;
+  /**
+   * keys as chrony's key file has them ("1 SHA1 HEX:..."): the lines, or the file's path. The
+   * build writes the parsed keys into the image: the client's one, or all for the GPS server.
+   */
+  keys?: import("../lib/keys").KeyEntry[];
 }
 
 /** The panel and its wiring, with ports and pins named as Espruino names them ("SPI1", "B3"). */

@@ -8,15 +8,21 @@ import { dgramListen, Reply } from "../boards/espruino";
 import { createNmea } from "../lib/nmea";
 import { Head, createRefclock } from "../lib/refclock";
 import { DROP, KISS, createLimiter } from "../lib/ratelimit";
-import { answer, refuse } from "../lib/serve";
+import { answer, hasMac, refuse } from "../lib/serve";
+import { keys, signedBy, signWith } from "@auth";
 import { civil, two } from "../lib/calendar";
 
 const dev = board.device;
 const g = config.gps!;
 const ref = createRefclock({ pps: !!g.pps, holdover: g.holdover, nmeaDelay: g.nmeaDelay, pivot: config.pivot });
 const limiter = createLimiter(g.interval, g.burst, g.clients);
-/** requests answered, answered with Kiss-o'-Death RATE, dropped by the limiter, refused as malformed (modes 6, 7...) */
-const counts = { answered: 0, kissed: 0, dropped: 0, refused: 0 };
+/**
+ * requests answered, answered with Kiss-o'-Death RATE, dropped by the limiter, refused as
+ * malformed (modes 6, 7...), dropped for a MAC that did not verify: each request counts once
+ */
+const counts = { answered: 0, kissed: 0, dropped: 0, refused: 0, unverified: 0 };
+/** replies (answers and kisses) signed with a key */
+let signed = 0;
 /** mean seconds from the PPS edge to the first sentence naming its second: nmeaDelay for a server without PPS */
 let lag = 0;
 
@@ -42,12 +48,26 @@ const nmea = createNmea(config.pivot, g.pps ? 0 : g.baud, (s) => {
 });
 
 let sock: Reply | null = null;
+/** seconds one SHA1 signing takes here (a running mean) */
+let signing = 0;
 const onRequest = (b: Uint8Array, ip: string, port: number, t: number) => {
   if (refuse(b)) return counts.refused++;
   const v = limiter.check(ip, t);
   if (v == DROP) return counts.dropped++;
+  // Signed requests (RFC 5905 s7.3) get a reply signed with the same key, a kiss too; with an
+  // unknown key or a wrong digest, none (as chrony): a guesser learns nothing.
+  const k = hasMac(b) ? signedBy(b) : undefined;
+  if (hasMac(b) && !k) return counts.unverified++;
   v == KISS ? counts.kissed++ : counts.answered++;
-  sock!.send(answer(b, ref.time(t), ref.head(t), v == KISS ? "RATE" : "", () => ref.time(dev.clock())), ip, port);
+  // The digest covers the transmit timestamp, so it is read before signing: it is stamped
+  // ahead by what signing took lately (chrony does the same with its measured auth delay).
+  const r = answer(b, ref.time(t), ref.head(t), v == KISS ? "RATE" : "", () => ref.time(dev.clock()) + (k ? signing : 0));
+  if (!k) return sock!.send(r, ip, port);
+  const s = dev.clock();
+  const mac = signWith(k, r);
+  signing += (dev.clock() - s - signing) / 4;
+  signed++;
+  sock!.send(mac, ip, port);
 };
 
 /** The state the console reports when it changes: "PPS", "GPS" (NMEA timing), or why not synchronized. */
@@ -64,6 +84,8 @@ global.gps = {
       ppm: (ref.rate() - 1) * 1e6,
       jitter: ref.jitter(),
       lag: lag,
+      signed: signed,
+      signing: signing,
       head: h,
       clients: limiter.clients(c, 3600),
       counts: counts,
@@ -83,7 +105,8 @@ const start = () => {
   // setWatch's event carries the time of the edge itself, taken in the interrupt.
   if (watch) clearWatch(watch);
   if (g.pps) watch = setWatch((e: { time: number }) => ref.pulse(e.time), global[g.pps], { repeat: true, edge: "rising" });
-  dev.log("gps-server: " + g.serial + " at " + g.baud + " baud, " + (g.pps ? "PPS on " + g.pps : "no PPS (NMEA timing)") + ", port " + g.port);
+  dev.log("gps-server: " + g.serial + " at " + g.baud + " baud, " + (g.pps ? "PPS on " + g.pps : "no PPS (NMEA timing)") + ", port " + g.port +
+    (keys ? ", keys " + keys.map((k) => k.id).join(" ") : ""));
   const up = () =>
     board.up((err) => {
       if (err) {

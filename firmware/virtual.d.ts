@@ -11,6 +11,15 @@ declare module "@round" {
 declare module "@display" {
   export const useDisplay: typeof import("../displays/none").useDisplay;
 }
+declare module "@auth" {
+  export const keys: typeof import("./auth-key").keys | undefined;
+  export const auth: typeof import("./auth-key").auth;
+  export const signedBy: typeof import("./auth-key").signedBy;
+  export const signWith: typeof import("./auth-key").signWith;
+}
+declare module "@sha1" {
+  export const sha1: import("../lib/mac").Hash;
+}
 declare module "@config" {
   export const config: import("./config").Config;
 }

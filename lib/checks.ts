@@ -11,6 +11,8 @@ export interface Exchange {
   /** where it went: a reply must come from there */
   ip: string;
   port: number;
+  /** once answered: the answer, as text, to tell a copy of it from a conflicting one */
+  got?: string;
 }
 
 /** What a good reply must meet. */
@@ -21,6 +23,15 @@ export interface Limits {
   maxDelay: number;
   /** root distance limit, seconds */
   maxDistance: number;
+  /** with a key configured: signs requests and checks the MAC of replies (lib/mac.ts) */
+  auth?: Auth;
+}
+
+/** The key a client signs its requests with, bound to the board's hash. */
+export interface Auth {
+  sign(h: Uint8Array): Uint8Array;
+  /** true when `b` is a header and a MAC by this key */
+  check(b: Uint8Array): boolean;
 }
 
 /** One good exchange, as the result of a sync shows it. */
@@ -38,14 +49,15 @@ export interface Sample {
 
 /**
  * The reply checks in the order they are reported, each with its reason (chrony's
- * test1..test7 idea). The first five say the datagram does not answer this request, and
- * the client keeps waiting for one that does (see `stray`); the rest end the exchange.
+ * test1..test7 idea). The first seven say the datagram does not answer this request, and
+ * the client keeps waiting for one that does (see `stray`): a forger who cannot sign, or
+ * cannot see the request, cannot end an exchange. The rest end it.
  */
-const REASONS = ["short", "source", "mode", "version", "origin", "kod", "unsync", "stratum", "zero", "early", "delay", "distance"];
+const REASONS = ["short", "source", "auth", "length", "mode", "version", "origin", "kod", "unsync", "stratum", "zero", "early", "delay", "distance"];
 
 /** Reasons for a datagram that is not an answer to the request in flight. */
 export function stray(reason: string): boolean {
-  return REASONS.indexOf(reason) < 5;
+  return REASONS.indexOf(reason) < 7;
 }
 
 /**
@@ -55,13 +67,19 @@ export function stray(reason: string): boolean {
  * server's. T3 - T2 is taken from the timestamps themselves, exactly.
  */
 export function judge(b: Uint8Array, address: string, port: number, t4: number, x: Exchange, l: Limits): Sample | string {
-  if (b.length < HEADER_LEN) return REASONS[0];
+  // A short datagram decodes too (missing bytes read as undefined, so 0), and fails the first check.
   const p = decode(b);
   const t3 = ntpToUnix(p.xmit, l.pivot);
   const delay = t4 - x.t1 - ntpDiff(p.xmit, p.recv);
-  // One entry per REASONS entry after "short", same order; all are cheap, so all are evaluated.
+  // One entry per REASONS entry, same order; all are cheap, so all are evaluated.
   const failed = [
+    b.length < HEADER_LEN,
     port != x.port || address != x.ip,
+    // RFC 5905 s7.3: with a key, only a reply signed by it; an unsigned kiss is ignored too.
+    l.auth && !l.auth.check(b),
+    // Without one, a reply is the header alone: anything after it (junk, extension fields
+    // nobody asked for) makes it something else.
+    !l.auth && b.length > HEADER_LEN,
     p.mode != MODE_SERVER,
     p.version < 3 || p.version > 4,
     // RFC 5905 s8: a reply whose originate is not our transmit is stale, duplicated or forged.
@@ -76,7 +94,7 @@ export function judge(b: Uint8Array, address: string, port: number, t4: number, 
     // RFC 5905 s7.3: root distance, the most the server's time can be wrong by as seen from here.
     delay / 2 + p.rootDelay / 2 + p.rootDisp > l.maxDistance,
   ].indexOf(true);
-  if (failed >= 0) return REASONS[failed + 1];
+  if (failed >= 0) return REASONS[failed];
   return {
     offset: (ntpToUnix(p.recv, l.pivot) - x.t1 + t3 - t4) / 2,
     delay,

@@ -78,7 +78,8 @@ export interface SyncResult {
  * One sync: resolve, then exchanges until `burst` good samples or `retries` failures.
  * A datagram that does not answer the request in flight (wrong source, mode, version or
  * origin: a late reply to an earlier request, a forgery) is ignored and the wait goes on.
- * A Kiss-o'-Death ends the sync at once, with no retry (RFC 4330 s8).
+ * A Kiss-o'-Death ends the sync at once, with no retry (RFC 4330 s8). Two different answers
+ * to one request end it with reason "conflict" and no result.
  */
 export function sync(env: Env, o: SyncOptions, name: string, port: number, done: (r: SyncResult) => void) {
   const res: SyncResult = { reason: "", server: name, sent: 0, good: 0 };
@@ -98,31 +99,30 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   let lo = -1e9;
   let hi = 1e9;
 
-  const finish = (reason: string) => {
+  // (called with no reason after a full burst: best is set, so the reason is "")
+  const finish = (reason?: string) => {
     env.cancel(timer);
     x = null;
     if (over) return;
     over = true;
     if (link) link.close();
-    res.reason = best ? "" : reason;
+    res.reason = best ? "" : reason!;
     // An empty intersection (a server or clock that stepped mid-burst) falls back to the least delay.
     done(Object.assign(res, best, best ? (lo <= hi ? { offset: (lo + hi) / 2, err: (hi - lo) / 2 } : { err: best.delay / 2 }) : {}));
   };
 
+  // Called once per exchange, never after finish (which clears x and the timer). An answered
+  // request stays in flight until the next one leaves, `gap` later (after the last one too):
+  // a second, different answer to it means replies are being forged.
   const next = (failure: string) => {
-    x = null;
-    if (over) return;
-    if (!failure) {
-      if (res.good < o.burst) timer = env.after(send, o.gap);
-      else finish("");
-    } else if (++fails > o.retries) finish(failure);
-    else timer = env.after(send, o.backoff * (1 << (fails - 1)));
+    if (failure && ((x = null), ++fails > o.retries)) return finish(failure);
+    timer = env.after(failure || res.good < o.burst ? send : finish, failure ? o.backoff * (1 << (fails - 1)) : o.gap);
   };
 
   const send = () => {
     heard = "";
     x = { nonce: { sec: env.rand(), frac: env.rand() }, t1: 0, ip, port };
-    const b = request(x.nonce);
+    const b = o.auth ? o.auth.sign(request(x.nonce)) : request(x.nonce);
     res.sent++;
     timer = env.after(() => next(heard || "timeout"), o.timeout);
     x.t1 = env.clock();
@@ -136,14 +136,18 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   const onDatagram: OnDatagram = (b, address, from, t4) => {
     if (!x) return;
     const v = judge(b, address, from, t4, x, o);
+    if (typeof v == "string" && stray(v)) return void (heard = v);
+    // A second answer to one request: a copy is harmless (a duplicated datagram), another is
+    // not, and nothing of this sync can be trusted: which of the two was the server?
+    if (x.got) return void (x.got != "" + b && ((best = undefined), finish("conflict")));
     if (typeof v == "string") {
-      if (stray(v)) return void (heard = v);
       env.cancel(timer);
       if (v != "kod") return next(v);
       res.kiss = refidText(decode(b));
       return finish(v);
     }
     env.cancel(timer);
+    x.got = "" + b;
     res.good++;
     if (!best || v.delay < best.delay) best = v;
     lo = Math.max(lo, v.offset - v.delay / 2);

@@ -21,7 +21,7 @@ function isName(s: string): boolean {
   const labels = s.split(".");
   // RFC 3696 s2: a top-level label is never all digits, so such a name must be an IPv4 literal.
   if (DIGITS.test(labels[labels.length - 1])) return isIpLiteral(s);
-  return s.length < 254 && labels.every((l) => l.length < 64 && /^[a-z0-9-]+$/i.test(l) && l[0] != "-" && l.slice(-1) != "-");
+  return s.length < 254 && labels.every((l) => l.length < 64 && /^[a-z0-9][a-z0-9-]*$/i.test(l) && l.slice(-1) != "-");
 }
 
 /** The host and port in `s`, or null when `s` is not a valid server address. */
@@ -32,5 +32,6 @@ export function parseHost(s: unknown, defaultPort: number): HostPort | null {
   const name = s.slice(0, colon);
   const rest = s.slice(colon);
   const port = rest ? +rest.slice(1) : defaultPort;
-  return isName(name) && (!rest || (rest[0] == ":" && DIGITS.test(rest.slice(1)) && port < 65536 && port > 0)) ? { name, port } : null;
+  // `rest` is empty or starts at the first ":"
+  return isName(name) && (!rest || (DIGITS.test(rest.slice(1)) && port < 65536 && port > 0)) ? { name, port } : null;
 }

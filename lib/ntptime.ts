@@ -84,7 +84,7 @@ export function createNtptime(dev: Device, s: Settings): Ntptime {
               (dev.setTime(dev.clock() + o.offset!, o) || "set") + " " + new Date(dev.clock() * 1000).toISOString();
           }
           dev.log(line);
-          resolve(o.reason ? 1 : 0);
+          resolve(+!!o.reason);
         });
       });
     },

@@ -1,55 +1,62 @@
 import { HEADER_LEN, SHORT_UNIT } from "./wire";
 import { Timestamp } from "./timestamp";
 
-/** The NTP header, RFC 4330 s4 / RFC 5905 s7.3. Extension fields and MAC after byte 48 are not decoded. */
-export interface Packet {
+/**
+ * The NTP header fields the reply checks and the server read (RFC 4330 s4 / RFC 5905 s7.3).
+ * Extension fields and MAC after byte 48 are not decoded.
+ */
+export interface Header {
   leap: number;
   version: number;
   mode: number;
   stratum: number;
-  /** log2 seconds, signed */
-  poll: number;
-  /** log2 seconds, signed */
-  precision: number;
   /** seconds (NTP short format) */
   rootDelay: number;
   /** seconds (NTP short format) */
   rootDisp: number;
   refid: number;
-  ref: Timestamp;
   orig: Timestamp;
   recv: Timestamp;
   xmit: Timestamp;
 }
 
-function u32(b: Uint8Array, o: number): number {
+/** The whole header, as encode() writes it. */
+export interface Packet extends Header {
+  /** log2 seconds, signed */
+  poll: number;
+  /** log2 seconds, signed */
+  precision: number;
+  ref: Timestamp;
+}
+
+export function u32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
 
-function ts(b: Uint8Array, o: number): Timestamp {
+export function ts(b: Uint8Array, o: number): Timestamp {
   return { sec: u32(b, o), frac: u32(b, o + 4) };
 }
 
-/** Decodes the 48-byte header; the caller has checked the length. */
-export function decode(b: Uint8Array): Packet {
+/**
+ * Decodes the 48-byte header, but for poll, precision and the reference timestamp, which
+ * no check reads (bytes 2, 3 and 16-23): the device carries no code for them.
+ */
+export function decode(b: Uint8Array): Header {
   return {
     leap: b[0] >> 6,
     version: (b[0] >> 3) & 7,
     mode: b[0] & 7,
     stratum: b[1],
-    poll: (b[2] << 24) >> 24,
-    precision: (b[3] << 24) >> 24,
     rootDelay: u32(b, 4) / SHORT_UNIT,
     rootDisp: u32(b, 8) / SHORT_UNIT,
     refid: u32(b, 12),
-    ref: ts(b, 16),
     orig: ts(b, 24),
     recv: ts(b, 32),
     xmit: ts(b, 40),
   };
 }
 
-function put(b: Uint8Array, o: number, v: number) {
+export function put(b: Uint8Array, o: number, v: number) {
   b[o] = v >>> 24;
   b[o + 1] = v >>> 16;
   b[o + 2] = v >>> 8;
@@ -79,7 +86,7 @@ export function encode(p: Packet): Uint8Array {
 }
 
 /** RFC 5905 s7.3: the reference id is four ASCII characters at stratum 0 and 1 (kiss codes, sources), an IPv4 address above. */
-export function refidText(p: Packet): string {
+export function refidText(p: Header): string {
   const r = p.refid;
   let s = "";
   for (let i = 24; i >= 0; i -= 8) {

@@ -1,7 +1,7 @@
 // The time server's side of RFC 4330 s6 / RFC 5905 s8: which requests get an answer, and the
 // answer. Replies are the 48-byte header: never larger than the request they answer, so the
 // server cannot be used to amplify a flood.
-import { HEADER_LEN, LEAP_ALARM, MODE_CLIENT, MODE_SERVER, STRATUM_KOD } from "./wire";
+import { HEADER_LEN, KEY_ID_LEN, LEAP_ALARM, MAC_LEN, MD5_LEN, MODE_CLIENT, MODE_SERVER, STRATUM_KOD } from "./wire";
 import { decode, encode, putTs } from "./packet";
 import { unixToNtp } from "./timestamp";
 import { Head } from "./refclock";
@@ -18,6 +18,16 @@ export const STRATUM_PRIMARY = 1;
 export function refuse(b: Uint8Array): string {
   const v = (b[0] >> 3) & 7;
   return b.length < HEADER_LEN ? "short" : (b[0] & 7) != MODE_CLIENT ? "mode" : v < 1 || v > 4 ? "version" : b.length % 4 ? "length" : "";
+}
+
+/**
+ * True when the request ends in a MAC (RFC 5905 s7.3; RFC 7822 s7.5 tells one from extension
+ * fields by its length): a crypto-NAK (the key id alone), an MD5 or a SHA1 MAC. Such a request
+ * is answered only when the MAC verifies; other tails are extension fields, answered without.
+ */
+export function hasMac(b: Uint8Array): boolean {
+  const t = b.length - HEADER_LEN;
+  return t == KEY_ID_LEN || t == KEY_ID_LEN + MD5_LEN || t == MAC_LEN;
 }
 
 /** RFC 5905 s7.3: a reference id of up to four ASCII characters, left-justified. */
@@ -42,7 +52,8 @@ export function answer(req: Uint8Array, recv: number, head: Head, kiss: string, 
     version: q.version,
     mode: MODE_SERVER,
     stratum: ok ? STRATUM_PRIMARY : STRATUM_KOD,
-    poll: q.poll,
+    // byte 2 as it came: encode stores its low 8 bits
+    poll: req[2],
     precision: head.precision,
     rootDelay: 0,
     rootDisp: head.disp,

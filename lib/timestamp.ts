@@ -34,5 +34,5 @@ export function ntpEqual(a: Timestamp, b: Timestamp): boolean {
 }
 
 export function ntpZero(t: Timestamp): boolean {
-  return !t.sec && !t.frac;
+  return !(t.sec | t.frac);
 }

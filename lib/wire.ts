@@ -31,3 +31,13 @@ export const LEAP_ALARM = 3;
 /** RFC 5905 s7.3: stratum 0 is a Kiss-o'-Death, 16 is unsynchronized, so 15 is the largest usable one. */
 export const STRATUM_KOD = 0;
 export const STRATUM_MAX = 15;
+
+/**
+ * RFC 5905 s7.3 and s9.1: the MAC after the header is a 32-bit key id and the digest of the
+ * key followed by the packet; SHA1's digest is 20 bytes (MD5's 16, which Espruino cannot
+ * compute). Key id 0 alone (4 bytes) is a crypto-NAK.
+ */
+export const KEY_ID_LEN = 4;
+export const MD5_LEN = 16;
+export const SHA1_LEN = 20;
+export const MAC_LEN = KEY_ID_LEN + SHA1_LEN;

@@ -1,7 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
-import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, coreSize, loadConfig } from "../build.mjs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, coreSize, imageKeys, loadConfig } from "../build.mjs";
 import { checkDialect } from "../tools/dialect.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
@@ -62,6 +64,36 @@ test("unknown boards are refused by name", async () => {
   let err: Error | null = null;
   await buildImage({ board: "toaster", config: loadConfig() }).catch((e) => (err = e));
   assert.match(String(err), /unknown board 'toaster'/);
+});
+
+test("keys: chrony key-file lines or the file's path; the clock image carries only `key`, the gps-server all; mistakes refused", async () => {
+  const lines = ["1 SHA1 HEX:00112233445566778899aabbccddeeff00112233", "2 SHA1 ASCII:second"];
+  const dir = mkdtempSync(join(tmpdir(), "ntptime-keys-"));
+  const file = join(dir, "chrony.keys");
+  writeFileSync(file, "# chronyc keygen\n" + lines.join("\n") + "\n");
+  try {
+    for (const keys of [lines, file]) {
+      assert.equal(await imageKeys("clock", { key: 2, keys }), [{ id: 2, secret: [115, 101, 99, 111, 110, 100] }]);
+      assert.equal((await imageKeys("gps-server", { keys }))!.map((k: { id: number }) => k.id), [1, 2]);
+    }
+    const clock = await buildImage({ board: "esp8266", config: loadConfig(undefined, { key: 2, keys: lines }) });
+    assert.ok(clock.includes("[115,101,99,111,110,100]") && !clock.includes("[0,17,34"), "the clock image holds key 2 alone");
+    assert.ok(clock.includes('require("crypto")'));
+    assert.not.ok((await buildImage({ board: "esp8266", config: loadConfig() })).includes("crypto"), "no key, no crypto");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const refused = async (c: Record<string, unknown>, app: string, re: RegExp) => {
+    let err: unknown = null;
+    await imageKeys(app, c).catch((e: unknown) => (err = e));
+    assert.match(String(err), re);
+  };
+  await refused({ key: 1 }, "clock", /key 1 names a key but there are no keys/);
+  await refused({ key: 3, keys: lines }, "clock", /key must be the id of one of the keys \(1, 2\)/);
+  await refused({ keys: lines }, "clock", /key must be the id/);
+  await refused({ keys: ["1 MD5 HEX:00"] }, "gps-server", /keys line 1: key type MD5 is not supported/);
+  await refused({ keys: [] }, "gps-server", /keys has no key/);
+  await refused({ keys: 7 }, "gps-server", /keys must be chrony key-file lines/);
 });
 
 test.run();

@@ -1,6 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Exchange, Limits, Sample, judge, stray } from "../lib/checks";
+import { Auth, Exchange, Limits, Sample, judge, stray } from "../lib/checks";
+import { Key, sign, signer } from "../lib/mac";
+import { sha1 } from "../boards/sha1-node";
 import { ntpToUnix } from "../lib/timestamp";
 import { GOLDEN_HEX, GOLDEN_NONCE, hex, patch } from "./helpers/golden";
 
@@ -62,14 +64,46 @@ for (const [name, b, over, reason] of cases) {
 }
 
 test("stray reasons keep the client waiting, the others end the exchange", () => {
-  for (const r of ["short", "source", "mode", "version", "origin"]) assert.ok(stray(r), r);
+  for (const r of ["short", "source", "auth", "length", "mode", "version", "origin"]) assert.ok(stray(r), r);
   for (const r of ["kod", "unsync", "stratum", "zero", "early", "delay", "distance"]) assert.not.ok(stray(r), r);
 });
 
-test("an extended reply (48 + extension bytes) is judged on its header", () => {
-  const long = new Uint8Array(96);
-  long.set(golden);
-  assert.type(ok(long), "object");
+test("without a key, anything after the header (junk, unasked extension fields, a MAC) is refused: length", () => {
+  for (const n of [49, 52, 68, 72, 96, 1000]) {
+    const long = new Uint8Array(n);
+    long.set(golden);
+    assert.is(ok(long), "length", String(n));
+  }
+});
+
+// A key: the golden reply signed with it must pass, and every other shape fails "auth".
+const key: Key = { id: 7, secret: new TextEncoder().encode("secret") };
+const auth: Auth = { sign: (h) => sign(sha1, key, h), check: (b) => !!signer(sha1, [key], b) };
+const keyed = { ...limits, auth };
+
+test("with a key: the signed golden reply is accepted", () => {
+  assert.type(ok(sign(sha1, key, golden), { l: keyed }), "object");
+});
+
+const authCases: [string, Uint8Array][] = [
+  ["unsigned", golden],
+  ["signed by another key id", sign(sha1, { id: 8, secret: key.secret }, golden)],
+  ["signed with another secret", sign(sha1, { id: 7, secret: new TextEncoder().encode("secreT") }, golden)],
+  ["a header byte changed after signing", patch(sign(sha1, key, golden), { 43: 0x3c })],
+  ["a digest byte changed", patch(sign(sha1, key, golden), { 71: sign(sha1, key, golden)[71] ^ 1 })],
+  ["a crypto-NAK (key id 0 alone)", new Uint8Array([...golden, 0, 0, 0, 0])],
+  ["signed, then a byte appended", new Uint8Array([...sign(sha1, key, golden), 0])],
+  ["an unsigned kiss RATE", patch(golden, { 0: 0xe4, 1: 0, 12: 0x52, 13: 0x41, 14: 0x54, 15: 0x45 })],
+];
+for (const [name, b] of authCases) {
+  test(`with a key, refused: ${name} -> auth`, () => {
+    assert.is(ok(b, { l: keyed }), "auth");
+  });
+}
+
+test("with a key, the other checks still apply to a signed reply", () => {
+  assert.is(ok(sign(sha1, key, patch(golden, { 1: 16 })), { l: keyed }), "stratum");
+  assert.is(ok(sign(sha1, key, patch(golden, { 31: 0x89 })), { l: keyed }), "origin");
 });
 
 test.run();

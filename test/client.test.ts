@@ -4,7 +4,10 @@ import { SyncOptions, SyncResult, sync } from "../lib/client";
 import { decode, encode } from "../lib/packet";
 import { unixToNtp } from "../lib/timestamp";
 import { fakeEnv } from "./helpers/fake-env";
-import { fakeServer } from "./helpers/golden";
+import { decodePacket, fakeServer } from "./helpers/golden";
+import { Auth } from "../lib/checks";
+import { Key, sign, signer } from "../lib/mac";
+import { sha1 } from "../boards/sha1-node";
 
 const START = 1795000000; // the device clock: 2026-11-18
 const OPTS: SyncOptions = { burst: 1, gap: 500, timeout: 2000, retries: 3, backoff: 1000, pivot: START - 86400, maxDelay: 3, maxDistance: 3 };
@@ -232,6 +235,85 @@ test("requests carry fresh random nonces: never the local time", () => {
   for (const s of net.sent) {
     assert.ok(Math.abs(decode(s.b).xmit.sec - localNtpSec) > 1000);
   }
+});
+
+// With a key: requests go out signed, and only replies signed by the same key count.
+const key: Key = { id: 42, secret: new TextEncoder().encode("shared secret") };
+const auth: Auth = { sign: (h) => sign(sha1, key, h), check: (b) => !!signer(sha1, [key], b) };
+
+/** A server with the key: checks the request's MAC, signs its reply (or, with `signWith`, signs it with another key). */
+function keyedServer(w: ReturnType<typeof fakeEnv>, signWith: Key | null = key) {
+  w.net.onSend = (req) => {
+    assert.is(signer(sha1, [key], req.b), key, "the request is signed with the configured key");
+    const t = req.at + 0.01;
+    const reply = encode({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0, refid: 0x47505300,
+      ref: unixToNtp(t), orig: decode(req.b).xmit, recv: unixToNtp(t), xmit: unixToNtp(t) });
+    w.clock.after(() => w.net.deliver(signWith ? sign(sha1, signWith, reply) : reply, req.ip, req.port), 20);
+  };
+}
+
+test("with a key: a signed exchange succeeds", () => {
+  const { r, net } = run({ auth, burst: 2 }, (w) => keyedServer(w));
+  assert.is(r.reason, "");
+  assert.is(r.good, 2);
+  assert.is(net.sent[0].b.length, 72);
+});
+
+test("with a key: unsigned replies and replies under another key fail 'auth' after the retries, the clock untouched", () => {
+  for (const signWith of [null, { id: 42, secret: new TextEncoder().encode("wrong secret") }, { id: 43, secret: key.secret }]) {
+    const { r, net } = run({ auth }, (w) => keyedServer(w, signWith));
+    assert.is(r.reason, "auth");
+    assert.is(r.offset, undefined);
+    assert.is(net.sent.length, OPTS.retries + 1);
+  }
+});
+
+test("without a key: a reply longer than the header fails 'length'", () => {
+  const { r } = run({}, ({ clock, net }) => {
+    fakeServer(clock, net, { offset: 0, up: 0.01, down: 0.01 });
+    const inner = net.deliver.bind(net);
+    net.deliver = (b, a, p) => inner(new Uint8Array([...b, 0, 0, 0, 0]), a, p);
+  });
+  assert.is(r.reason, "length");
+});
+
+/** A server that answers each request twice, 5 ms apart; `second` changes the copy. */
+function twice(second: (b: Uint8Array) => Uint8Array, burstSize = 1) {
+  return run({ burst: burstSize }, ({ clock, net }) => {
+    fakeServer(clock, net, { offset: 0.25, up: 0.01, down: 0.01 });
+    const inner = net.deliver.bind(net);
+    net.deliver = (b, a, p) => {
+      inner(b, a, p);
+      clock.after(() => inner(second(b), a, p), 5);
+    };
+  });
+}
+
+test("two different answers to one request: 'conflict', no result, even on the last exchange of a burst", () => {
+  for (const n of [1, 3]) {
+    const { r, net } = twice((b) => encode({ ...decodePacket(b), xmit: unixToNtp(START + 1000) }), n);
+    assert.is(r.reason, "conflict", String(n));
+    assert.is(r.offset, undefined);
+    assert.is(net.sent.length, 1, "it ends at the first conflict");
+  }
+  // a conflicting kiss counts too
+  assert.is(twice((b) => encode({ ...decodePacket(b), leap: 3, stratum: 0, refid: 0x52415445 })).r.reason, "conflict");
+});
+
+test("a duplicated datagram (the same answer twice) is harmless", () => {
+  const { r } = twice((b) => b, 3);
+  assert.is(r.reason, "");
+  assert.is(r.good, 3);
+  assert.ok(Math.abs(r.offset! - 0.25) < 1e-6);
+});
+
+test("the result waits one gap after the last answer, for a conflicting one", () => {
+  const w = fakeEnv(START);
+  fakeServer(w.clock, w.net, { offset: 0, up: 0.01, down: 0.01 });
+  let at = 0;
+  sync(w.env, { ...OPTS, burst: 1 }, "192.0.2.1", 123, () => (at = w.clock.t));
+  w.clock.advance(10000);
+  assert.ok(Math.abs(at - (START + 0.02 + OPTS.gap / 1000)) < 1e-6, String(at - START));
 });
 
 test.run();

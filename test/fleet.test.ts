@@ -11,7 +11,8 @@ const DEFAULTS = loadConfig(undefined) as FleetConfig;
 test("a batch of 480 on the fleet config: two a second at most, all synced within startDelay", () => {
   const f = fleet(480, FLEET, (i) => 0x0a1b00 + i, 600, 1);
   assert.is(f.synced, 480);
-  assert.ok(f.allSynced < 240.2, String(f.allSynced));
+  // the last device starts just before 240 s; its sync ends one gap after its answer
+  assert.ok(f.allSynced < 240.2 + FLEET.gap / 1000, String(f.allSynced));
   assert.ok(f.peak >= 2 && f.peak <= 3, `peak ${f.peak}`);
   // one exchange per round: 480 first rounds, then a round 256 s after each start
   assert.ok(f.requests >= 480 * 2 && f.requests <= 480 * 3, String(f.requests));

@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { answer, asciiId, refuse } from "../lib/serve";
-import { decode } from "../lib/packet";
 import { request } from "../lib/request";
 import { ntpToUnix } from "../lib/timestamp";
 import { Head } from "../lib/refclock";
+import { decodePacket } from "./helpers/golden";
 
 const NONCE = { sec: 0xdeadbeef, frac: 0x01020304 };
 const synced: Head = { synced: true, refid: "PPS", precision: -20, disp: 0.000123, ref: 1800000000 };
@@ -27,7 +27,7 @@ test("answer: mode 4, the request's version and poll, origin its transmit, strat
   q[2] = 10;
   const b = answer(q, T, synced, "", () => T + 0.001);
   assert.is(b.length, 48);
-  const p = decode(b);
+  const p = decodePacket(b);
   assert.equal([p.leap, p.version, p.mode, p.stratum, p.poll, p.precision], [0, 3, 4, 1, 10, -20]);
   assert.is(p.refid, asciiId("PPS"));
   assert.is(p.refid, 0x50505300);
@@ -41,9 +41,9 @@ test("answer: mode 4, the request's version and poll, origin its transmit, strat
 
 test("unsynchronized: LI 3, stratum 0, INIT; a kiss: LI 3, stratum 0 and its code, still answering the request", () => {
   const q = request(NONCE);
-  const u = decode(answer(q, T, { ...synced, synced: false }, "", () => T));
+  const u = decodePacket(answer(q, T, { ...synced, synced: false }, "", () => T));
   assert.equal([u.leap, u.stratum, u.refid], [3, 0, asciiId("INIT")]);
-  const k = decode(answer(q, T, synced, "RATE", () => T));
+  const k = decodePacket(answer(q, T, synced, "RATE", () => T));
   assert.equal([k.leap, k.stratum, k.refid], [3, 0, asciiId("RATE")]);
   assert.equal(k.orig, NONCE);
 });
@@ -51,7 +51,7 @@ test("unsynchronized: LI 3, stratum 0, INIT; a kiss: LI 3, stratum 0 and its cod
 test("never synced: the reference timestamp stays zero, whatever the request carried there", () => {
   const q = request(NONCE);
   q.fill(0x5a, 16, 24);
-  const p = decode(answer(q, T, { ...synced, synced: false, ref: 0 }, "", () => T));
+  const p = decodePacket(answer(q, T, { ...synced, synced: false, ref: 0 }, "", () => T));
   assert.equal(p.ref, { sec: 0, frac: 0 });
 });
 

@@ -7,6 +7,7 @@
 import vm from "node:vm";
 import { createSocket, Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";
+import { createHash } from "node:crypto";
 import { MISSING_DATE_METHODS, MISSING_GLOBALS, MISSING_MEMBERS, checkDialect, formatProblems } from "../../tools/dialect.mjs";
 import { FakeClock } from "./fake-env";
 
@@ -129,7 +130,18 @@ export class EspruinoVm {
       },
       erase: (n: string) => delete files[n],
     };
-    const modules: Record<string, unknown> = { dgram: { createSocket: (t: string) => this.socket(t) }, Storage, ...opts.modules };
+    // Espruino's crypto.SHA1 hashes a string (one char per byte), a typed array or an
+    // ArrayBuffer, and gives a 20-byte ArrayBuffer, not a typed array.
+    const crypto = {
+      SHA1: (m: string | ArrayBuffer | Uint8Array) => {
+        const bytes = typeof m == "string" ? Buffer.from(m, "latin1") : m instanceof ArrayBuffer || Object.prototype.toString.call(m) == "[object ArrayBuffer]" ? Buffer.from(m as ArrayBuffer) : Buffer.from((m as Uint8Array).buffer, (m as Uint8Array).byteOffset, (m as Uint8Array).byteLength);
+        const d = createHash("sha1").update(bytes).digest();
+        const out = new (vm.runInContext("ArrayBuffer", this.context) as typeof ArrayBuffer)(20);
+        new Uint8Array(out).set(d);
+        return out;
+      },
+    };
+    const modules: Record<string, unknown> = { dgram: { createSocket: (t: string) => this.socket(t) }, Storage, crypto, ...opts.modules };
     this.context = vm.createContext({
       console: { log },
       print: log,

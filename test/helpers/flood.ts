@@ -1,6 +1,7 @@
 // A flood of SNTP clients on loopback: `clients` sockets, each from an address of its own
 // (127.0.1.1, 127.0.1.2, ...: all of 127/8 is the loopback), each sending a request every
-// `every` ms for `seconds` s, half of them 48 bytes and half 68 (a header and a MAC's room).
+// `every` ms for `seconds` s, half of them 48 bytes and half 80 (a header and an extension
+// field's room; a tail of 20 or 24 bytes would be a MAC, checked before any answer).
 // Prints one JSON line: requests sent, replies, Kiss-o'-Death RATE replies, and the largest
 // reply relative to its request (bytes). Bounded: it stops after `seconds` + 1 s whatever happens.
 //   node --import ./tools/ts-register.mjs test/helpers/flood.ts PORT [clients] [seconds] [every]
@@ -15,7 +16,7 @@ let oversize = -Infinity;
 const sockets: Socket[] = [];
 for (let c = 0; c < clients; c++) {
   const s = createSocket("udp4");
-  const size = c % 2 ? 68 : 48;
+  const size = c % 2 ? 80 : 48;
   s.on("message", (m) => {
     replies++;
     if (m.length >= 16 && m[1] == 0 && m.toString("latin1", 12, 16) == "RATE") kisses++;

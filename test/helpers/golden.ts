@@ -1,6 +1,6 @@
 // Golden NTP replies: a real-shaped server reply as bytes, and a fake server that answers
 // requests the way a true one does, with a chosen offset and path delays.
-import { Packet, decode, encode } from "../../lib/packet";
+import { Packet, decode, encode, ts } from "../../lib/packet";
 import { Timestamp, unixToNtp } from "../../lib/timestamp";
 import { FakeClock, FakeNet, Sent } from "./fake-env";
 
@@ -17,6 +17,11 @@ export const GOLDEN_HEX =
   "11223344" + "55667788" + // originate: the client's nonce
   "e2cfa73b" + "40000000" + // receive 3805259579.25 (seed 003's seconds)
   "e2cfa73b" + "80000000"; // transmit 3805259579.5
+
+/** The whole header: decode() and the three fields the device never reads (poll, precision, reference). */
+export function decodePacket(b: Uint8Array): Packet {
+  return { ...decode(b), poll: (b[2] << 24) >> 24, precision: (b[3] << 24) >> 24, ref: ts(b, 16) };
+}
 
 export function hex(s: string): Uint8Array {
   return new Uint8Array(s.match(/../g)!.map((x) => parseInt(x, 16)));
