@@ -154,9 +154,10 @@ const INTERNAL_PROPS = new RegExp("^(" + [
   "nmeaDelay", "holdover", "pulse", "sentence", "check", "got", "sign", "auth", "secret",
 ].join("|") + ")$");
 
-/** The config as a JavaScript literal with bare keys, so that INTERNAL_PROPS rename there too. */
+/** The config as a JavaScript literal with bare keys (in arrays too), so that INTERNAL_PROPS rename there too. */
 function jsLiteral(v) {
-  if (v && typeof v == "object" && !Array.isArray(v))
+  if (Array.isArray(v)) return "[" + v.map(jsLiteral).join(",") + "]";
+  if (v && typeof v == "object")
     return "{" + Object.entries(v).map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}:${jsLiteral(x)}`).join(",") + "}";
   return JSON.stringify(v);
 }

@@ -68,9 +68,10 @@ export const CHRONYD = which("chronyd") || "/usr/sbin/chronyd";
  * clock in seconds, positive when the server is ahead, or chronyd's output when it measured
  * nothing. Not spawnSync: a relay or a device in this process must keep running meanwhile.
  */
-export async function chronyQuery(port: number, wrap: string[] = []): Promise<number | string> {
+export async function chronyQuery(port: number, wrap: string[] = [], auth?: { key: number; keys: string }): Promise<number | string> {
   const dir = chronyDir();
-  const argv = [...wrap, ...SAFE, CHRONYD, "-x", "-Q", "-t", "12", `server 127.0.0.1 port ${port} iburst minpoll -4 maxpoll -4`, "cmdport 0", `pidfile ${dir}/q.pid`];
+  const keyed = auth ? [`keyfile ${writeKeys(dir, auth.keys)}`] : [];
+  const argv = [...wrap, ...SAFE, CHRONYD, "-x", "-Q", "-t", "12", `server 127.0.0.1 port ${port} iburst minpoll -4 maxpoll -4${auth ? " key " + auth.key : ""}`, "cmdport 0", `pidfile ${dir}/q.pid`, ...keyed];
   const out = await runFor(argv[0], argv.slice(1), 20000);
   rmSync(dir, { recursive: true, force: true });
   const m = /System clock wrong by (-?[\d.e+-]+) seconds/.exec(out);
@@ -78,7 +79,15 @@ export async function chronyQuery(port: number, wrap: string[] = []): Promise<nu
   return m ? +m[1] : out;
 }
 
-export async function startChronyd(opts: { offset?: number } = {}): Promise<Chronyd> {
+/** chrony's key file (lines "1 SHA1 HEX:..."), in chronyd's run directory. */
+function writeKeys(dir: string, keys: string): string {
+  const file = join(dir, "chrony.keys");
+  writeFileSync(file, keys + "\n");
+  return file;
+}
+
+/** chronyd serving on a free port of 127.0.0.1; `offset` runs it under faketime, `keys` gives it a key file. */
+export async function startChronyd(opts: { offset?: number; keys?: string } = {}): Promise<Chronyd> {
   const why = peersMissing();
   if (why) throw new Error(why);
   const port = await freePort();
@@ -86,7 +95,7 @@ export async function startChronyd(opts: { offset?: number } = {}): Promise<Chro
   const conf = join(dir, "chrony.conf");
   writeFileSync(conf, [
     `port ${port}`, "bindaddress 127.0.0.1", "allow 127.0.0.0/8", "local stratum 1", "cmdport 0",
-    `pidfile ${dir}/chronyd.pid`, `driftfile ${dir}/drift`, "",
+    `pidfile ${dir}/chronyd.pid`, `driftfile ${dir}/drift`, ...(opts.keys ? [`keyfile ${writeKeys(dir, opts.keys)}`] : []), "",
   ].join("\n"));
   const argv = [...SAFE, CHRONYD, "-x", "-d", "-f", conf];
   if (opts.offset) argv.unshift("faketime", "-f", (opts.offset >= 0 ? "+" : "") + opts.offset + "s");
