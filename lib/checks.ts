@@ -1,5 +1,5 @@
 import { HEADER_LEN, LEAP_ALARM, MODE_SERVER, STRATUM_KOD, STRATUM_MAX } from "./wire";
-import { Timestamp, ntpDiff, ntpEqual, ntpToUnix, ntpZero } from "./timestamp";
+import { Timestamp, ntpDiff, ntpEqual, ntpToUnix } from "./timestamp";
 import { decode, refidText } from "./packet";
 
 /** The request in flight, which a reply must answer. */
@@ -88,7 +88,9 @@ export function judge(b: Uint8Array, address: string, port: number, t4: number, 
     p.stratum == STRATUM_KOD,
     p.leap == LEAP_ALARM,
     p.stratum > STRATUM_MAX,
-    ntpZero(p.recv) || ntpZero(p.xmit),
+    // Seconds 0 is 1900, or 2036-02-07 in era 1: the mark of an unset clock or a zeroed field,
+    // never a real time (a true server's seconds are 0 for one second in 136 years).
+    !p.recv.sec || !p.xmit.sec,
     t3 < l.pivot,
     !(delay >= 0 && delay <= l.maxDelay),
     // RFC 5905 s7.3: root distance, the most the server's time can be wrong by as seen from here.

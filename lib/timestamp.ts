@@ -32,7 +32,3 @@ export function ntpDiff(a: Timestamp, b: Timestamp): number {
 export function ntpEqual(a: Timestamp, b: Timestamp): boolean {
   return a.sec == b.sec && a.frac == b.frac;
 }
-
-export function ntpZero(t: Timestamp): boolean {
-  return !(t.sec | t.frac);
-}

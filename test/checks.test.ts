@@ -50,6 +50,8 @@ const cases: [string, Uint8Array, Partial<Parameters<typeof ok>[1]>, string][] =
   ["stratum 255", patch(golden, { 1: 255 }), {}, "stratum"],
   ["receive timestamp zero", patch(golden, { 32: 0, 33: 0, 34: 0, 35: 0, 36: 0, 37: 0, 38: 0, 39: 0 }), {}, "zero"],
   ["transmit timestamp zero", patch(golden, { 40: 0, 41: 0, 42: 0, 43: 0, 44: 0, 45: 0, 46: 0, 47: 0 }), {}, "zero"],
+  ["transmit seconds zero, a fraction left (2036-02-07 in era 1)", patch(golden, { 40: 0, 41: 0, 42: 0, 43: 0 }), {}, "zero"],
+  ["receive seconds zero", patch(golden, { 32: 0, 33: 0, 34: 0, 35: 0 }), {}, "zero"],
   ["time before the build date", golden, { l: { ...limits, pivot: 1700000000 } }, "early"],
   ["negative delay", golden, { t4: T1 + 0.2 }, "delay"],
   ["delay over the limit", golden, { t4: T1 + 4 }, "delay"],
