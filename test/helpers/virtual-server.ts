@@ -5,8 +5,8 @@ import { decode } from "../../lib/packet";
 import { EspruinoVm } from "./espruino-vm";
 import { stratumOneReply } from "./golden";
 
-/** How the virtual server treats a request at device time t sent to "ip:port": answer, stay silent, or a Kiss-o'-Death. */
-export type Behaviour = (t: number, to: string) => "ok" | "silent" | "RATE" | "DENY";
+/** How the virtual server treats a request at device time t sent to "ip:port": answer, stay silent, a Kiss-o'-Death, or LI 3. */
+export type Behaviour = (t: number, to: string) => "ok" | "silent" | "RATE" | "DENY" | "LI3";
 
 /** Seconds each way for one exchange: [to the server, back]. */
 export type Legs = () => [number, number];
@@ -37,9 +37,9 @@ export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: n
           const [up, down] = legs();
           const truth = vm.clock!.truth() + up + offset;
           const leaping = leapAt && truth < leapAt && truth >= leapAt - 86400;
-          const kod = how != "ok";
+          const kod = how == "RATE" || how == "DENY";
           const reply = stratumOneReply(nonce, leapAt && truth >= leapAt ? truth - 1 : truth,
-            kod ? { leap: 3, stratum: 0, refid: Buffer.from(how).readUInt32BE(0) } : { leap: leaping ? 1 : 0 });
+            kod ? { leap: 3, stratum: 0, refid: Buffer.from(how).readUInt32BE(0) } : { leap: how == "LI3" ? 3 : leaping ? 1 : 0 });
           vm.clock!.after(() => onMessage && onMessage(String.fromCharCode(...reply), { address, port, size: 48 }), (up + down) * 1000 * vm.clock!.rate);
         },
         close: () => {},
