@@ -188,7 +188,8 @@ export function atEngine(port: Port, t: Timers): At {
         if (end < 0 || (eol >= 0 && eol < end)) continue; // a plain line with the same start
         const header = buf.substr(0, end).replace("\r", "");
         const n = f.size(header);
-        if (n < 0 || n > MAX_FRAME) continue;
+        // a length that is not a whole number up to MAX_FRAME ("4(", "", "3.5": a damaged header) is no frame
+        if (!(n >= 0 && n <= MAX_FRAME && n % 1 == 0)) continue;
         buf = buf.substr(end + f.stop.length);
         reading = { f: f, header: header, n: n };
         // Data that never completes (the modem restarted mid-frame) is given up, and what
@@ -257,6 +258,11 @@ export function quote(s: string): string {
   let q = "";
   for (let i = 0; i < s.length; i++) q += ('"\\,'.indexOf(s[i]) >= 0 ? "\\" : "") + s[i];
   return '"' + q + '"';
+}
+
+/** A field of decimal digits as a number, or -1 ("", " ", "4(", "-1", "3.5" are not counts). */
+export function count(f: string | undefined): number {
+  return f && /^[0-9]+$/.test(f) ? +f : -1;
 }
 
 /**

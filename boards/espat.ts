@@ -1,6 +1,6 @@
 import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
-import { atSeq, fields, quote } from "./at";
+import { atSeq, count, fields, quote } from "./at";
 import { modemBoard } from "./modem";
 
 /**
@@ -48,10 +48,7 @@ export const board = modemBoard(
       at.frame({
         head: "+IPD,",
         stop: ":",
-        size: (h) => {
-          const n = +fields(h)[1];
-          return n >= 0 ? n : -1;
-        },
+        size: (h) => count(fields(h)[1]),
         got: (data, h, t) => {
           const f = fields(h);
           rx(data, f[2] || "", +f[3] || 0, t);

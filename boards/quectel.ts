@@ -1,6 +1,6 @@
 import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
-import { atSeq, fields, quote } from "./at";
+import { atSeq, count, fields, quote } from "./at";
 import { CELLULAR_START, modemBoard } from "./modem";
 import { modemTime } from "./modem-time";
 
@@ -73,7 +73,7 @@ export const board = modemBoard(
         stop: "\n",
         size: (h) => {
           const f = fields(h);
-          return f.length == 5 && +f[1] == CONNECT_ID ? +f[2] : -1;
+          return f.length == 5 && count(f[1]) == CONNECT_ID ? count(f[2]) : -1;
         },
         got: (data, h, t) => {
           const f = fields(h);

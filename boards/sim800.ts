@@ -1,6 +1,6 @@
 import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
-import { Cmd, atSeq, fields, quote } from "./at";
+import { Cmd, atSeq, count, fields, quote } from "./at";
 import { CELLULAR_START, modemBoard } from "./modem";
 import { modemTime } from "./modem-time";
 
@@ -53,10 +53,7 @@ export const board = modemBoard(
       at.frame({
         head: "+IPD,",
         stop: ":",
-        size: (h) => {
-          const n = +h.substr(5);
-          return n >= 0 ? n : -1;
-        },
+        size: (h) => count(h.substr(5)),
         got: (data, h, t) => {
           rx(data, from.address, from.port, t);
           from = { address: "", port: 0 };

@@ -77,7 +77,8 @@ export function createNmea(pivot: number, baud: number, got: (s: Sentence) => vo
     if (s[star] != "*" || s.substr(star + 1).toUpperCase() != HEX[sum >> 4] + HEX[sum & 15]) return stats.bad++;
     const f = s.substring(1, star).split(",");
     const id = f[0];
-    const type = id.length == 5 ? id.substr(2) : "";
+    // a talker is two capital letters (GP, GN, GL, GA, BD...)
+    const type = /^[A-Z][A-Z]/.test(id) && id.length == 5 ? id.substr(2) : "";
     if (type != "RMC" && type != "GGA" && type != "ZDA") return stats.other++;
     const secs = timeOfDay(f[1] || "");
     let d = day;
