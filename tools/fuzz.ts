@@ -308,7 +308,7 @@ function fuzzAt(r: Rng, n: number, s: TargetStats) {
     for (const f of frames) {
       s.accepted++;
       // the oracle: the header declares exactly the data's length, and header and data came in, in that order
-      const m = /^\+IPD,(\d+)[,:]/.exec(f.header) || /^\+QIURC: "recv",0,(\d+),/.exec(f.header);
+      const m = /^\+IPD,(\d+)(,|$)/.exec(f.header) || /^\+QIURC: "recv",0,(\d+),/.exec(f.header);
       if (!m || +m[1] != f.data.length || stream.indexOf(f.data) < 0 || f.data.length > 576) fail(s, "acceptedInvalid", `at frame ${JSON.stringify(f)}`);
     }
   }
