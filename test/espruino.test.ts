@@ -31,7 +31,28 @@ if (!BIN || !existsSync(BIN)) {
   test.skip("a DST zone: the interpreter's own Date agrees with ntptime.localtime()", () => {});
   test.skip("Storage in the interpreter: sethost and settime(hours) survive a restart", () => {});
   test.skip("a display image draws the clock face with the interpreter's own Graphics", () => {});
+  test.skip("a keyed image signs with the interpreter's crypto.SHA1 and authenticates chronyd", () => {});
 } else {
+  test("a keyed image signs with the interpreter's crypto.SHA1 and authenticates chronyd; with a wrong key, nothing is set", async () => {
+    const key = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
+    const server = await startChronyd({ offset: SHIFT, keys: key });
+    const dir = mkdtempSync(join(tmpdir(), "ntptime-espruino-"));
+    try {
+      const file = join(dir, "linux.js");
+      const image = (keys: string[]) => buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:" + server.port, console: false, startDelay: 0, retries: 1, timeout: 500, backoff: 200, key: 1, keys }) });
+      writeFileSync(file, PROBE + (await image([key])));
+      const { line } = await runImage(file, /ntptime: /, 8000);
+      assert.ok(Math.abs(+(/offset (-?[\d.]+) s/.exec(line) || [])[1] - SHIFT) < 0.005, line);
+      writeFileSync(file, PROBE + (await image([key.slice(0, -1) + "C"])));
+      const wrong = await runImage(file, /ntptime: /, 8000);
+      assert.match(wrong.line, /failed: timeout/);
+      assert.not.match(wrong.out, /SETTIME/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await server.stop();
+    }
+  });
+
   test(`linux image in ${BIN} measures chronyd's +${SHIFT} s within 5 ms and sets the clock`, async () => {
     const server = await startChronyd({ offset: SHIFT });
     const dir = mkdtempSync(join(tmpdir(), "ntptime-espruino-"));
