@@ -262,7 +262,6 @@ export async function buildImage({ board, app = "clock", config, outfile }) {
 /** The core client alone (lib + the ntptime facade), minified as on the device, for the footprint figure. */
 export async function coreSize(config) {
   const code = await bundle("tools/core-entry.ts", { board: "linux", config, minify: true, supported: NONE_SUPPORTED, espruino: true });
-  if (process.env.CORE_DUMP) writeFileSync(process.env.CORE_DUMP, code);
   return Buffer.byteLength(code.replace('"use strict";', ""));
 }
 

@@ -56,8 +56,9 @@ const onRequest = (b: Uint8Array, ip: string, port: number, t: number) => {
   if (v == DROP) return counts.dropped++;
   // Signed requests (RFC 5905 s7.3) get a reply signed with the same key, a kiss too; with an
   // unknown key or a wrong digest, none (as chrony): a guesser learns nothing.
-  const k = hasMac(b) ? signedBy(b) : undefined;
-  if (hasMac(b) && !k) return counts.unverified++;
+  const signedRequest = hasMac(b);
+  const k = signedRequest ? signedBy(b) : undefined;
+  if (signedRequest && !k) return counts.unverified++;
   v == KISS ? counts.kissed++ : counts.answered++;
   // The digest covers the transmit timestamp, so it is read before signing: it is stamped
   // ahead by what signing took lately (chrony does the same with its measured auth delay).

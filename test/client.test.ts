@@ -4,7 +4,7 @@ import { SyncOptions, SyncResult, sync } from "../lib/client";
 import { decode, encode } from "../lib/packet";
 import { unixToNtp } from "../lib/timestamp";
 import { fakeEnv } from "./helpers/fake-env";
-import { decodePacket, fakeServer } from "./helpers/golden";
+import { decodePacket, fakeServer, stratumOneReply } from "./helpers/golden";
 import { Auth } from "../lib/checks";
 import { Key, sign, signer } from "../lib/mac";
 import { sha1 } from "../boards/sha1-node";
@@ -245,9 +245,7 @@ const auth: Auth = { sign: (h) => sign(sha1, key, h), check: (b) => !!signer(sha
 function keyedServer(w: ReturnType<typeof fakeEnv>, signWith: Key | null = key) {
   w.net.onSend = (req) => {
     assert.is(signer(sha1, [key], req.b), key, "the request is signed with the configured key");
-    const t = req.at + 0.01;
-    const reply = encode({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0, refid: 0x47505300,
-      ref: unixToNtp(t), orig: decode(req.b).xmit, recv: unixToNtp(t), xmit: unixToNtp(t) });
+    const reply = stratumOneReply(decode(req.b).xmit, req.at + 0.01);
     w.clock.after(() => w.net.deliver(signWith ? sign(sha1, signWith, reply) : reply, req.ip, req.port), 20);
   };
 }

@@ -134,7 +134,7 @@ export class EspruinoVm {
     // ArrayBuffer, and gives a 20-byte ArrayBuffer, not a typed array.
     const crypto = {
       SHA1: (m: string | ArrayBuffer | Uint8Array) => {
-        const bytes = typeof m == "string" ? Buffer.from(m, "latin1") : m instanceof ArrayBuffer || Object.prototype.toString.call(m) == "[object ArrayBuffer]" ? Buffer.from(m as ArrayBuffer) : Buffer.from((m as Uint8Array).buffer, (m as Uint8Array).byteOffset, (m as Uint8Array).byteLength);
+        const bytes = typeof m == "string" ? Buffer.from(m, "latin1") : Object.prototype.toString.call(m) == "[object ArrayBuffer]" ? Buffer.from(m as ArrayBuffer) : Buffer.from((m as Uint8Array).buffer, (m as Uint8Array).byteOffset, (m as Uint8Array).byteLength);
         const d = createHash("sha1").update(bytes).digest();
         const out = new (vm.runInContext("ArrayBuffer", this.context) as typeof ArrayBuffer)(20);
         new Uint8Array(out).set(d);

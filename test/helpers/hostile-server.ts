@@ -2,11 +2,11 @@
 // honest answer, as the control). Real UDP on 127.0.0.1 (and 127.0.0.2 for a reply from
 // another address), its clock the machine's. It records every request it gets, with the time.
 import { createSocket, Socket } from "node:dgram";
-import { Packet, encode } from "../../lib/packet";
+import { Packet, decode } from "../../lib/packet";
 import { Key, sign } from "../../lib/mac";
 import { sha1 } from "../../boards/sha1-node";
-import { Timestamp, unixToNtp } from "../../lib/timestamp";
-import { decodePacket } from "./golden";
+import { unixToNtp } from "../../lib/timestamp";
+import { stratumOneReply } from "./golden";
 import { request } from "../../lib/request";
 import { realtime } from "./realtime";
 
@@ -100,12 +100,9 @@ function bound(address: string, port: number): Promise<Socket> {
   });
 }
 
-/** The honest reply to `req`, true time, stratum 1, with `over` changing fields. */
+/** The honest reply to `req`: stratum 1 at the machine's time, with `over` changing fields. */
 export function honestReply(req: Uint8Array, over: Partial<Packet> = {}): Uint8Array {
-  const nonce: Timestamp = decodePacket(req).xmit;
-  const t = unixToNtp(realtime());
-  return encode({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0.0001, refid: 0x47505300,
-    ref: t, orig: nonce, recv: t, xmit: t, ...over });
+  return stratumOneReply(decode(req).xmit, realtime(), over);
 }
 
 /** Starts the server on a free port of 127.0.0.1 (and its twins: port + 1, and 127.0.0.2 on the same port). */
