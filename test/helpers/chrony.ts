@@ -40,8 +40,12 @@ export async function freePort(): Promise<number> {
   throw new Error("no free UDP port found in 50 tries");
 }
 
-/** Sends one SNTP request; resolves true when anything answers within `ms`. */
-function answers(port: number, ms: number): Promise<boolean> {
+/** Sends one SNTP request; resolves true when anything answers within `ms`. `wrap` runs the probe in a namespace. */
+async function answers(port: number, ms: number, wrap: string[] = []): Promise<boolean> {
+  if (wrap.length) {
+    const probe = `const s=require("dgram").createSocket("udp4");const b=Buffer.alloc(48);b[0]=0x23;s.on("message",()=>{console.log("ANSWERED");process.exit(0)});s.send(b,${port},"127.0.0.1");setTimeout(()=>process.exit(1),${ms})`;
+    return /ANSWERED/.test(await runFor(wrap[0], [...wrap.slice(1), process.execPath, "-e", probe], ms + 2000));
+  }
   return new Promise((res) => {
     const s = createSocket("udp4");
     const t = setTimeout(() => (s.close(), res(false)), ms);
@@ -86,8 +90,11 @@ function writeKeys(dir: string, keys: string): string {
   return file;
 }
 
-/** chronyd serving on a free port of 127.0.0.1; `offset` runs it under faketime, `keys` gives it a key file. */
-export async function startChronyd(opts: { offset?: number; keys?: string } = {}): Promise<Chronyd> {
+/**
+ * chronyd serving on a free port of 127.0.0.1; `offset` runs it under faketime, `keys` gives
+ * it a key file, `wrap` starts it inside a network namespace (nsenter ...).
+ */
+export async function startChronyd(opts: { offset?: number; keys?: string; wrap?: string[] } = {}): Promise<Chronyd> {
   const why = peersMissing();
   if (why) throw new Error(why);
   const port = await freePort();
@@ -99,6 +106,7 @@ export async function startChronyd(opts: { offset?: number; keys?: string } = {}
   ].join("\n"));
   const argv = [...SAFE, CHRONYD, "-x", "-d", "-f", conf];
   if (opts.offset) argv.unshift("faketime", "-f", (opts.offset >= 0 ? "+" : "") + opts.offset + "s");
+  if (opts.wrap) argv.unshift(...opts.wrap);
   const child: ChildProcess = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   child.stderr!.on("data", (d) => (err += d));
@@ -125,7 +133,7 @@ export async function startChronyd(opts: { offset?: number; keys?: string } = {}
   // Ready about 0.5 s after start: poll, bounded to 5 s.
   for (let i = 0; i < 25; i++) {
     if (child.exitCode != null) break;
-    if (await answers(port, 200)) return { port, dir, stop };
+    if (await answers(port, 200, opts.wrap)) return { port, dir, stop };
   }
   await stop();
   throw new Error(`chronyd did not answer on 127.0.0.1:${port} within 5 s: ${err.trim()}`);

@@ -1,0 +1,205 @@
+// A board as a user has it: the real Espruino 2v29 interpreter at the board's memory size,
+// in a fresh directory (its flash, espruino.flash) and a network namespace of its own (its
+// Telnet console binds every interface; there only loopback exists). The built image is
+// uploaded with the project's `espruino` tool over tcp://127.0.0.1:2323 with SAVE_ON_SEND=1,
+// as `npm run flash` does, then the board is power-cycled (SIGKILL, started again in the same
+// directory) and boots from flash. What the Linux build lacks (Wifi, WIZnet, the display
+// drivers the tool would download) is written to Storage in the same upload: require() finds
+// a module there, as it finds a built-in one on the board. The image is never changed.
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runFor } from "./run-until";
+
+const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+export const MODULES_DIR = join(ROOT, "..", "shared", "espruino", "modules");
+
+/** The interpreter builds of ../shared/espruino/build.sh, by memory size. */
+export type Size = "linux" | "esp8266" | "pico";
+const BIN: Record<Size, string> = {
+  linux: process.env.ESPRUINO_BIN || "",
+  esp8266: process.env.ESPRUINO_ESP8266_BIN || "",
+  pico: process.env.ESPRUINO_PICO_BIN || "",
+};
+/** esp8266 images on an ESP8266's 1600 JsVars; the Pico-class boards on 5100; linux on the 64-bit build. */
+export const SIZE_OF: Record<string, Size> = { linux: "linux", esp8266: "esp8266", esp32: "pico", w5500: "pico", quectel: "pico", sim800: "pico", espat: "pico" };
+
+const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status == 0;
+
+/** Why a device of these sizes cannot run here, or "" when it can. */
+export function deviceMissing(sizes: Size[] = ["linux", "esp8266", "pico"]): string {
+  const bins = sizes.filter((s) => !BIN[s] || !existsSync(BIN[s]));
+  if (bins.length) return `no interpreter for ${bins.join(", ")}: eval "$(bash ../shared/espruino/build.sh)" sets ESPRUINO_BIN, ESPRUINO_ESP8266_BIN and ESPRUINO_PICO_BIN`;
+  if (!existsSync(join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js"))) return "the espruino upload tool is not installed (npm ci)";
+  if (!has("nsenter") || !has("setpriv")) return "nsenter or setpriv missing (util-linux)";
+  if (spawnSync("unshare", ["-n", "true"]).status != 0) return "cannot create a network namespace (unshare -n needs root)";
+  return "";
+}
+
+/** Modules every board image may require that 2v29 has built in on the real boards. */
+const BUILT_IN = ["Flash", "Storage", "heatshrink", "net", "dgram", "http", "NetworkJS", "TelnetServer", "crypto", "Wifi", "WIZnet"];
+
+export interface Upload {
+  /** the built image */
+  image: string;
+  /** Storage files written ahead of it: module name -> source (stand-ins, display drivers) */
+  storage?: Record<string, string>;
+}
+
+export class Device {
+  readonly dir: string;
+  readonly size: Size;
+  /** the network namespace's holder process */
+  private holder: ChildProcess;
+  private child: ChildProcess | null = null;
+  /** console output since the last power-on */
+  out = "";
+  private seen = 0;
+
+  private constructor(size: Size) {
+    this.size = size;
+    this.dir = mkdtempSync(join(tmpdir(), `ntptime-device-${size}-`));
+    this.holder = spawn("unshare", ["-n", "sh", "-c", "ip link set lo up && exec sleep 3600"], { stdio: "ignore" });
+  }
+
+  /** A board of this memory size, powered on with an empty flash. */
+  static async create(size: Size): Promise<Device> {
+    const d = new Device(size);
+    // the namespace exists once lo is up in it
+    for (let i = 0; i < 50; i++) {
+      const r = spawnSync("nsenter", ["-t", String(d.holder.pid), "-n", "ip", "-o", "link", "show", "lo"], { encoding: "utf8" });
+      if (/UP/.test(r.stdout || "")) break;
+      await sleep(20);
+    }
+    await d.powerOn();
+    return d;
+  }
+
+  /** argv run inside the board's network namespace */
+  ns(argv: string[]): string[] {
+    return ["nsenter", "-t", String(this.holder.pid), "-n", ...argv];
+  }
+
+  /** A command inside the namespace, bounded to `ms`: what it printed. */
+  run(argv: string[], ms: number): Promise<string> {
+    const a = this.ns(argv);
+    return runFor(a[0], a.slice(1), ms);
+  }
+
+  private async powerOn() {
+    this.out = "";
+    this.seen = 0;
+    // stdin stays an open pipe: the Linux build spins on an EOF console. No clock capability.
+    const argv = this.ns(["setpriv", "--bounding-set", "-sys_time", "--", BIN[this.size], "--telnet"]);
+    const child = spawn(argv[0], argv.slice(1), { cwd: this.dir, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    child.stdout!.on("data", (d) => (this.out += d));
+    child.stderr!.on("data", (d) => (this.out += d));
+    // the Telnet server listens once the interpreter has started (a flash boot prints no banner)
+    await this.waitFor(/^espruino: Added SIGTERM hook/, 5000);
+    await sleep(300);
+  }
+
+  /** Power off (SIGKILL: the interpreter only interrupts JavaScript on SIGTERM) and on again: boots from flash. */
+  async powerCycle(): Promise<void> {
+    await this.powerOff();
+    await this.powerOn();
+  }
+
+  private async powerOff() {
+    const c = this.child;
+    this.child = null;
+    if (c && c.exitCode == null && c.signalCode == null) {
+      const gone = new Promise((r) => c.once("close", r));
+      c.kill("SIGKILL");
+      await Promise.race([gone, sleep(3000)]);
+    }
+  }
+
+  /**
+   * Uploads as a user does: `espruino -t -p tcp://127.0.0.1:2323 --config SAVE_ON_SEND=1`,
+   * with the Storage files first in the same run; then a power cycle. Returns the tool's output.
+   */
+  async upload(u: Upload): Promise<string> {
+    const image = join(this.dir, "image.js");
+    writeFileSync(image, u.image);
+    const names = Object.keys(u.storage || {});
+    const storage: string[] = [];
+    for (const name of names) {
+      const f = join(this.dir, "storage-" + name + ".js");
+      writeFileSync(f, u.storage![name]);
+      storage.push("--storage", `${name}:${f}`);
+    }
+    // The tool asks the board which modules are built in; offline it cannot fetch the board's
+    // list, so it is given here: 2v29's own, and the modules already in Storage.
+    const board = join(this.dir, "board.json");
+    writeFileSync(board, JSON.stringify({ VERSION: "2v29", BOARD: "LINUX", info: { binary_version: "2v29", builtin_modules: BUILT_IN.concat(names) } }));
+    const cli = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
+    const log = await this.run([process.execPath, cli, "--no-ble", "-t", "-p", "tcp://127.0.0.1:2323", "--board", board, "--config", "SAVE_ON_SEND=1", ...storage, image], 60000);
+    if (!/Upload Complete/.test(log)) throw new Error(`the espruino tool did not upload:\n${log}`);
+    if (/OUT OF MEMORY|Uncaught|SyntaxError/.test(log)) this.out += "\n[upload] " + log;
+    await this.powerCycle();
+    return log;
+  }
+
+  /** Types a line at the REPL. */
+  type(line: string) {
+    this.child!.stdin!.write(line + "\n");
+  }
+
+  /**
+   * Waits for a console line matching `re` that arrived after the last line matched (lines in
+   * order, none matched twice); rejects after `ms` with the console so far.
+   */
+  async waitFor(re: RegExp, ms: number): Promise<RegExpExecArray> {
+    const end = Date.now() + ms;
+    for (;;) {
+      for (let end; (end = this.out.indexOf("\n", this.seen)) >= 0; ) {
+        // a console line may begin with the prompt and the clear-to-end-of-screen code
+        const line = this.out.slice(this.seen, end).replace(/\r$/, "").replace(/^(>|\r|\x1b\[J)+/, "");
+        this.seen = end + 1;
+        const m = re.exec(line);
+        if (m) return m;
+      }
+      if (this.child && this.child.exitCode != null) throw new Error(`the interpreter exited (${this.child.exitCode}) before ${re}:\n${this.out}`);
+      if (Date.now() > end) throw new Error(`no console line matching ${re} in ${ms} ms:\n${this.out.slice(-4000)}`);
+      await sleep(50);
+    }
+  }
+
+  /** Evaluates an expression at the REPL and gives its JSON value. */
+  async eval<T = any>(expr: string, ms = 5000): Promise<T> {
+    const tag = "R" + Math.floor(Math.random() * 1e9);
+    this.type(`print("${tag} "+JSON.stringify(${expr}))`);
+    const m = await this.waitFor(new RegExp("^" + tag + " (.*)$"), ms);
+    return m[1] == "undefined" ? (undefined as T) : JSON.parse(m[1]);
+  }
+
+  /** JsVars in use (process.memory() collects garbage first). */
+  memory(): Promise<{ usage: number; total: number; free: number }> {
+    return this.eval("(function(m){return {usage:m.usage,total:m.total,free:m.free};})(process.memory())");
+  }
+
+  /** The image's own console text, for assertion messages. */
+  tail(n = 3000) {
+    return this.out.slice(-n);
+  }
+
+  /** Reads a Storage file as the device has it (or undefined). */
+  storageFile(name: string): Promise<string | undefined> {
+    return this.eval(`require("Storage").read(${JSON.stringify(name)})`);
+  }
+
+  async stop(): Promise<void> {
+    await this.powerOff();
+    this.holder.kill("SIGKILL");
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A display driver from ../shared/espruino/modules, as the espruino tool would fetch it. */
+export const realModule = (name: string) => readFileSync(join(MODULES_DIR, name + ".js"), "utf8");
