@@ -14,20 +14,9 @@ const AGREE_FLOOR = 0.01;
  * ntptime.last to the chosen result (or the failure) and prints one line.
  */
 export function syncRound(ntptime: Ntptime, dev: Device, c: SyncOptions & { maxStep: number }, hosts: string[], stepped: boolean): Promise<Outcome[]> {
-  return new Promise((resolve) => {
-    const results: Outcome[] = [];
-    const ask = (i: number) => {
-      if (i == hosts.length) return resolve(decide(results));
-      const h = parseHost(hosts[i], NTP_PORT) || { name: hosts[i], port: 0 };
-      sync(dev, c, h.name, h.port, (r) => {
-        results.push(Object.assign(r, { host: hosts[i] }));
-        ask(i + 1);
-      });
-    };
-    ask(0);
-  });
-
-  function decide(results: Outcome[]) {
+  // Made before the round starts: the device does not hoist, and a declaration after the
+  // return below would never be made (ReferenceError at the end of the first round).
+  const decide = (results: Outcome[]) => {
     // Names that resolve to one address (a pool's names, a host listed twice) are one server,
     // with one vote: a falseticker under two names must not outvote a truechimer.
     const seen: Record<string, string> = {};
@@ -48,5 +37,17 @@ export function syncRound(ntptime: Ntptime, dev: Device, c: SyncOptions & { maxS
     dev.log(line + (reason ? ", failed: " + reason : ", best " + best.host + " " + best.server + " stratum " + best.stratum +
       " offset " + best.offset!.toFixed(6) + " s delay " + best.delay!.toFixed(4) + " s, " + how + " " + new Date(dev.clock() * 1000).toISOString()));
     return results;
-  }
+  };
+  return new Promise((resolve) => {
+    const results: Outcome[] = [];
+    const ask = (i: number) => {
+      if (i == hosts.length) return resolve(decide(results));
+      const h = parseHost(hosts[i], NTP_PORT) || { name: hosts[i], port: 0 };
+      sync(dev, c, h.name, h.port, (r) => {
+        results.push(Object.assign(r, { host: hosts[i] }));
+        ask(i + 1);
+      });
+    };
+    ask(0);
+  });
 }

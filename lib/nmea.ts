@@ -57,6 +57,11 @@ function timeOfDay(f: string): number {
 const int = (f: string | undefined) => (f ? digits(f, 0, f.length) : NaN);
 const HEX = "0123456789ABCDEF";
 
+/** A civil date's day number, or NaN when it is not a date. */
+function ymd(y: number, m: number, d: number): number {
+  return y >= 1980 && m >= 1 && m <= 12 && d >= 1 && d <= 31 ? daysFromCivil(y, m, d) : NaN;
+}
+
 /**
  * A reader that calls `got` with each good RMC, GGA or ZDA sentence. `pivot` (the build date)
  * unrolls the week-rollover bug; `baud` dates each "$" back from the chunk's arrival by the
@@ -124,9 +129,4 @@ export function createNmea(pivot: number, baud: number, got: (s: Sentence) => vo
       }
     },
   };
-}
-
-/** A civil date's day number, or NaN when it is not a date. */
-function ymd(y: number, m: number, d: number): number {
-  return y >= 1980 && m >= 1 && m <= 12 && d >= 1 && d <= 31 ? daysFromCivil(y, m, d) : NaN;
 }

@@ -10,6 +10,7 @@ import { EspruinoVm } from "./helpers/espruino-vm";
 import { GpsSim, realScheduler } from "./helpers/gps-sim";
 import { fakeWifi } from "./helpers/fake-modules";
 import { realtime } from "./helpers/realtime";
+import { guarded } from "./helpers/skip";
 
 const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
 /** key 1 with another secret, and a key id the other side does not have */
@@ -19,7 +20,7 @@ const OTHER_ID = "7 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
 const OFFSET = 0.25;
 
 const missing = peersMissing();
-if (missing) console.log(`  (skipped: authentication against chronyd: ${missing})`);
+const peerTest = guarded("auth-peers.test.ts", missing);
 let chronyd: Chronyd;
 
 test.before(async () => {
@@ -41,8 +42,7 @@ async function clientSync(key: number, keys: string[]) {
   }
 }
 
-test("our client signs with key 1 and authenticates chronyd's signed replies: stratum 1, the clock set 100 s forward", async () => {
-  if (missing) return;
+peerTest("our client signs with key 1 and authenticates chronyd's signed replies: stratum 1, the clock set 100 s forward", async () => {
   const r = await clientSync(1, [KEY]);
   assert.match(r.boot, /, key 1$/);
   assert.is(r.last.reason, "", r.line);
@@ -51,8 +51,7 @@ test("our client signs with key 1 and authenticates chronyd's signed replies: st
   assert.is(r.steps.length, 1);
 });
 
-test("a wrong secret or a key id chronyd lacks: chronyd stays silent, the sync fails, the clock is not touched", async () => {
-  if (missing) return;
+peerTest("a wrong secret or a key id chronyd lacks: chronyd stays silent, the sync fails, the clock is not touched", async () => {
   for (const key of [WRONG, OTHER_ID]) {
     const r = await clientSync(+key.split(" ")[0], [key]);
     assert.is(r.last.reason, "timeout", r.line);
@@ -61,8 +60,7 @@ test("a wrong secret or a key id chronyd lacks: chronyd stays silent, the sync f
   }
 });
 
-test("chronyd -Q with key 1 measures our GPS server within 1 ms; with a wrong key it measures nothing; without a key it is answered unsigned", async () => {
-  if (missing) return;
+peerTest("chronyd -Q with key 1 measures our GPS server within 1 ms; with a wrong key it measures nothing; without a key it is answered unsigned", async () => {
   const port = await freePort();
   const vm = new EspruinoVm({ clockStart: realtime() - 3600, modules: { Wifi: fakeWifi() } });
   const gps = new GpsSim(vm, realScheduler(vm, OFFSET, realtime), { pps: true });

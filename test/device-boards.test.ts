@@ -10,7 +10,7 @@ import { Device, SIZE_OF, deviceMissing } from "./helpers/device";
 import { standIns } from "./helpers/stand-ins";
 import { DialectName, ModemSim, modemTestConfig } from "./helpers/modem-sim";
 import { ptyModem, socatMissing } from "./helpers/pty";
-import { unavailable } from "./helpers/skip";
+import { guarded } from "./helpers/skip";
 import { realtime } from "./helpers/realtime";
 
 const SHIFT = 3.5;
@@ -50,68 +50,62 @@ async function repl(dev: Device, host: string, bound: number, what: string) {
   assert.ok(status.next > 0 && status.interval >= 15, JSON.stringify(status));
 }
 
-const missing = deviceMissing() || peersMissing();
-if (missing) {
-  unavailable(FILE, missing, [...NET_BOARDS, ...MODEM_BOARDS].map(name));
-} else {
-  for (const board of NET_BOARDS) {
-    test(name(board), async () => {
-      const dev = await Device.create(SIZE_OF[board]);
-      let server: Chronyd | null = null;
-      try {
-        server = await startChronyd({ offset: SHIFT, wrap: dev.ns([]) });
-        const image = await buildImage({ board, config: loadConfig(undefined, boardConfig(board, server.port)) });
-        await dev.upload({ image, storage: standIns(board) });
-        await dev.waitFor(new RegExp(`^clock: board ${board}, server `), 5000);
-        const line = (await dev.waitFor(/^ntptime: .*/, 20000))[0];
-        const { offset } = figures(line);
-        assert.ok(Math.abs(offset - SHIFT) < 0.005, `${board}: ${line}\n${dev.tail()}`);
-        assert.match(line, /, step \d{4}-/);
-        // the device's clock now reads chronyd's time (the console's latency is in the bound)
-        const ahead = (await dev.eval<number>("getTime()")) - realtime();
-        assert.ok(Math.abs(ahead - SHIFT) < 0.1, `${board}: the device clock is ${ahead} s ahead of this machine's`);
-        if (board == "esp8266" || board == "esp32") assert.match(dev.out, /WIFI connect lab/);
-        if (board == "w5500") assert.match(dev.out, /WIZNET connect object D10[\s\S]*w5500: DHCP 127\.0\.0\.1/);
-        await repl(dev, "127.0.0.1:" + server.port, 0.005, board);
-        console.log(`  ${board} on ${SIZE_OF[board]} memory: ${line.replace(/^.*(offset)/, "$1")}`);
-      } finally {
-        if (server) await server.stop();
-        await dev.stop();
-      }
-    });
-  }
-
-  // The modem's UART is the interpreter's Serial1 on a pty (config serial.path); the simulated
-  // modem on the other end speaks the dialect and relays UDP to chronyd on this machine's
-  // loopback. The Linux build polls serial every 50 ms, so the bound is NTP's: delay/2.
-  const noSocat = socatMissing();
-  if (noSocat) unavailable(FILE, noSocat, MODEM_BOARDS.map(name));
-  else
-    for (const board of MODEM_BOARDS) {
-      test(name(board), async () => {
-        const server = await startChronyd({ offset: SHIFT });
-        const sim = new ModemSim({ dialect: board, names: { "time.test": "127.0.0.1" } });
-        const pty = await ptyModem(sim);
-        const dev = await Device.create(SIZE_OF[board]);
-        try {
-          const config = loadConfig(undefined, modemTestConfig(server.port, { startDelay: 1, serial: { port: "Serial1", baud: 115200, path: pty.device } }));
-          await dev.upload({ image: await buildImage({ board, config }) });
-          await dev.waitFor(new RegExp(`^clock: board ${board}, server `), 5000);
-          const line = (await dev.waitFor(/^ntptime: .*/, 30000))[0];
-          const { offset, delay } = figures(line);
-          assert.ok(Math.abs(offset - SHIFT) <= delay / 2 + 0.002, `${board}: ${line}\n${dev.tail()}\nmodem saw:\n${sim.commands.join("\n")}`);
-          const ahead = (await dev.eval<number>("getTime()")) - realtime();
-          assert.ok(Math.abs(ahead - SHIFT) < 0.2, `${board}: the device clock is ${ahead} s ahead`);
-          await repl(dev, "time.test:" + server.port, delay / 2 + 0.1, board);
-          console.log(`  ${board} on ${SIZE_OF[board]} memory: ${line.replace(/^.*(offset)/, "$1")}`);
-        } finally {
-          await dev.stop();
-          pty.stop();
-          sim.dispose();
-          await server.stop();
-        }
-      });
+const deviceTest = guarded(FILE, deviceMissing() || peersMissing());
+for (const board of NET_BOARDS) {
+  deviceTest(name(board), async () => {
+    const dev = await Device.create(SIZE_OF[board]);
+    let server: Chronyd | null = null;
+    try {
+      server = await startChronyd({ offset: SHIFT, wrap: dev.ns([]) });
+      const image = await buildImage({ board, config: loadConfig(undefined, boardConfig(board, server.port)) });
+      await dev.upload({ image, storage: standIns(board) });
+      await dev.waitFor(new RegExp(`^clock: board ${board}, server `), 5000);
+      const line = (await dev.waitFor(/^ntptime: .*/, 20000))[0];
+      const { offset } = figures(line);
+      assert.ok(Math.abs(offset - SHIFT) < 0.005, `${board}: ${line}\n${dev.tail()}`);
+      assert.match(line, /, step \d{4}-/);
+      // the device's clock now reads chronyd's time (the console's latency is in the bound)
+      const ahead = (await dev.eval<number>("getTime()")) - realtime();
+      assert.ok(Math.abs(ahead - SHIFT) < 0.1, `${board}: the device clock is ${ahead} s ahead of this machine's`);
+      if (board == "esp8266" || board == "esp32") assert.match(dev.out, /WIFI connect lab/);
+      if (board == "w5500") assert.match(dev.out, /WIZNET connect object D10[\s\S]*w5500: DHCP 127\.0\.0\.1/);
+      await repl(dev, "127.0.0.1:" + server.port, 0.005, board);
+      console.log(`  ${board} on ${SIZE_OF[board]} memory: ${line.replace(/^.*(offset)/, "$1")}`);
+    } finally {
+      if (server) await server.stop();
+      await dev.stop();
     }
+  });
+}
+
+// The modem's UART is the interpreter's Serial1 on a pty (config serial.path); the simulated
+// modem on the other end speaks the dialect and relays UDP to chronyd on this machine's
+// loopback. The Linux build polls serial every 50 ms, so the bound is NTP's: delay/2.
+const modemTest = guarded(FILE, deviceMissing() || peersMissing() || socatMissing());
+for (const board of MODEM_BOARDS) {
+  modemTest(name(board), async () => {
+    const server = await startChronyd({ offset: SHIFT });
+    const sim = new ModemSim({ dialect: board, names: { "time.test": "127.0.0.1" } });
+    const pty = await ptyModem(sim);
+    const dev = await Device.create(SIZE_OF[board]);
+    try {
+      const config = loadConfig(undefined, modemTestConfig(server.port, { startDelay: 1, serial: { port: "Serial1", baud: 115200, path: pty.device } }));
+      await dev.upload({ image: await buildImage({ board, config }) });
+      await dev.waitFor(new RegExp(`^clock: board ${board}, server `), 5000);
+      const line = (await dev.waitFor(/^ntptime: .*/, 30000))[0];
+      const { offset, delay } = figures(line);
+      assert.ok(Math.abs(offset - SHIFT) <= delay / 2 + 0.002, `${board}: ${line}\n${dev.tail()}\nmodem saw:\n${sim.commands.join("\n")}`);
+      const ahead = (await dev.eval<number>("getTime()")) - realtime();
+      assert.ok(Math.abs(ahead - SHIFT) < 0.2, `${board}: the device clock is ${ahead} s ahead`);
+      await repl(dev, "time.test:" + server.port, delay / 2 + 0.1, board);
+      console.log(`  ${board} on ${SIZE_OF[board]} memory: ${line.replace(/^.*(offset)/, "$1")}`);
+    } finally {
+      await dev.stop();
+      pty.stop();
+      sim.dispose();
+      await server.stop();
+    }
+  });
 }
 
 test.run();

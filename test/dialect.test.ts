@@ -40,6 +40,17 @@ const rejected: [string, string, RegExp][] = [
   ["loop let captured", "for (let i = 0; i < 3; i++) setTimeout(() => print(i), 1)", /captured by a closure/],
   ["for-of let captured (esbuild's __copyProps)", "for (let key of keys) def(to, key, { get: () => from[key] })", /captured by a closure/],
   ["call before declaration", "f(); function f() {}", /no hoisting/],
+  // round-many.ts as it was: the closure calls decide(), declared after the return
+  [
+    "a declaration after return (round-many.ts before the fix)",
+    "function round(hosts) { return new Promise(function (resolve) { var ask = function (i) { if (i == hosts.length) return resolve(decide()); ask(i + 1); }; ask(0); }); function decide() { return 1; } }",
+    /function 'decide' declared after a return: never made/,
+  ],
+  ["a declaration after throw", "function f() { throw new Error('x'); function g() {} }", /declared after a throw/],
+  ["a declaration after break in a case", "switch (x) { case 1: break; function g() {} }", /declared after a break/],
+  ["a closure made before the declaration", "var later = function () { return g(); }; setTimeout(later, 1); function g() { return 1; }", /used in a function that may run before 'g' is declared/],
+  ["a function declared earlier calling one declared later", "function a() { return b(); } a(); function b() { return 1; }", /may run before 'b' is declared/],
+  ["a method of an object made before the declaration", "var o = { m: function () { return g(); } }; function g() {}", /may run before 'g'/],
   ["syntax error", "var = ;", /syntax error/],
 ];
 
@@ -58,6 +69,9 @@ test("accepts what the device runs", () => {
     "let s = `t${1}`; for (const c of 'abc') print(c);",
     "var x = a ?? b;",
     "function f() {} f();",
+    "function g() { return 1; } var later = function () { return g(); };",
+    "function f() { if (x) return 1; function g() {} return g(); }",
+    "function f(n) { return n ? f(n - 1) : 0; }",
     "for (let i = 0; i < 3; i++) print(i);",
     "var o = { Map: 1, Symbol: 2 }; o.Map; o.Symbol;",
     "var r = /^[a-z0-9-]+$/i; var d = /^[0-9]+$/;",

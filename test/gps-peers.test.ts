@@ -4,6 +4,7 @@
 // and LI 3 without a fix; then a flood of 200 clients for 10 s. The machine's network is
 // never touched: the namespace has nothing but its loopback, and it ends with the device.
 import { test } from "uvu";
+import { guarded } from "./helpers/skip";
 import * as assert from "uvu/assert";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chronyQuery, peersMissing } from "./helpers/chrony";
@@ -23,7 +24,7 @@ const haveIp = spawnSync("sh", ["-c", "command -v ip || test -x /usr/sbin/ip"]).
 const haveNtpdig = spawnSync("sh", ["-c", "command -v ntpdig"]).status == 0;
 const missing = peersMissing() || (!mode ? "cannot create a network namespace (unshare -n)" : "") ||
   (!haveIp ? "no ip command (Debian iproute2): tools/setup.sh" : "") || (!haveNtpdig ? "no ntpdig (Debian ntpsec-ntpdig): tools/setup.sh" : "");
-if (missing) console.log(`  (skipped: gps-server against chronyd and ntpdig: ${missing})`);
+const peerTest = guarded("gps-peers.test.ts", missing);
 
 interface Device {
   pid: number;
@@ -93,8 +94,7 @@ async function ntpdig(dev: Device) {
   }
 }
 
-test("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and LI 3 without a fix", async () => {
-  if (missing) return;
+peerTest("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and LI 3 without a fix", async () => {
   const dev = await startDevice(["--offset", String(OFFSET)]);
   try {
     const d = await ntpdig(dev);
@@ -121,8 +121,7 @@ test("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and
   }
 });
 
-test("a flood of 200 clients for 10 s: every request answered or rate-limited, no reply larger than its request, memory flat", async () => {
-  if (missing) return;
+peerTest("a flood of 200 clients for 10 s: every request answered or rate-limited, no reply larger than its request, memory flat", async () => {
   const dev = await startDevice([]);
   try {
     const before = await dev.status();

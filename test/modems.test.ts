@@ -8,9 +8,11 @@ import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "./helpers/chrony";
 import { EspruinoVm } from "./helpers/espruino-vm";
 import { DialectName, Faults, ModemSim, modemTestConfig } from "./helpers/modem-sim";
+import { guarded } from "./helpers/skip";
 
 const SHIFT = 2.5;
 const missing = peersMissing();
+const peerTest = guarded("modems.test.ts", missing);
 let server: Chronyd;
 
 test.before(async () => {
@@ -83,7 +85,7 @@ async function withRun(dialect: DialectName, faults: Faults, fn: (r: Run) => Pro
 
 for (const dialect of ["quectel", "sim800", "espat"] as DialectName[]) {
   const t = (name: string, fn: () => Promise<void>) =>
-    test(`${dialect}: ${name}`, missing ? () => console.log(`  skipped: ${missing}`) : fn);
+    peerTest(`${dialect}: ${name}`, fn);
 
   t("boots, brings the modem up and syncs against chronyd through it", () =>
     withRun(dialect, {}, async (r) => {
@@ -172,12 +174,11 @@ for (const dialect of ["quectel", "sim800", "espat"] as DialectName[]) {
     }));
 }
 
-const missingPeer = (name: string, fn: () => Promise<void>) => test(name, missing ? () => console.log(`  skipped: ${missing}`) : fn);
 
 for (const dialect of ["quectel", "sim800"] as DialectName[]) {
   const openCmd = dialect == "quectel" ? "AT+QIOPEN" : "AT+CIPSTART";
   const refusal = dialect == "quectel" ? ["OK", "+QIOPEN: 0,563"] : ["+CME ERROR: 3"];
-  missingPeer(`${dialect}: UDP refused by the modem: falls back to its NTP command, whole seconds, said unchecked`, () =>
+  peerTest(`${dialect}: UDP refused by the modem: falls back to its NTP command, whole seconds, said unchecked`, () =>
     withRun(
       dialect,
       { answer: { [openCmd]: refusal }, times: 99 },
@@ -194,7 +195,7 @@ for (const dialect of ["quectel", "sim800"] as DialectName[]) {
     ));
 }
 
-missingPeer("espat: a wrong Wi-Fi network: the bring-up fails with the modem's answer, and the boot retries", () =>
+peerTest("espat: a wrong Wi-Fi network: the bring-up fails with the modem's answer, and the boot retries", () =>
   withRun(
     "espat",
     {},

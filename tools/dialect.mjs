@@ -115,21 +115,32 @@ function loopCaptureProblem(node) {
   return hit ? `loop variable '${hit}' captured by a closure (let is not per-iteration on the device)` : null;
 }
 
-/** Direct uses of a function declared later in the same statement list: the device does not hoist. */
+/** A statement after which the rest of its list never runs. */
+const exits = (s) => ts.isReturnStatement(s) || ts.isThrowStatement(s) || ts.isBreakStatement(s) || ts.isContinueStatement(s);
+
+/**
+ * The device does not hoist: a function declaration is made when execution reaches it. So
+ * (1) one placed after a return (or throw, break, continue) in its list is never made, and
+ * (2) any use of it from code placed before it, directly or inside a closure or another
+ * function that may be called before the declaration runs, can meet an undefined name.
+ */
 function hoistingProblems(statements, report) {
   const declaredAt = new Map();
+  let exit = -1;
   statements.forEach((s, i) => {
-    if (ts.isFunctionDeclaration(s) && s.name) declaredAt.set(s.name.text, i);
+    if (exit < 0 && exits(s)) exit = i;
+    if (!ts.isFunctionDeclaration(s) || !s.name) return;
+    if (exit >= 0) report(s.name, `function '${s.name.text}' declared after a ${statements[exit].getFirstToken().getText()}: never made on the device (no hoisting)`);
+    else declaredAt.set(s.name.text, i);
   });
   if (!declaredAt.size) return;
   statements.forEach((s, i) => {
-    if (ts.isFunctionDeclaration(s)) return;
-    const walk = (n) => {
-      if (isFunctionNode(n) || ts.isClassLike(n)) return;
-      if (isReference(n) && declaredAt.get(n.text) > i) report(n, `'${n.text}' used before its function declaration (no hoisting on the device)`);
-      ts.forEachChild(n, walk);
+    const walk = (n, inner) => {
+      if (isReference(n) && declaredAt.get(n.text) > i && !(ts.isFunctionDeclaration(n.parent) && n.parent.name == n))
+        report(n, inner ? `'${n.text}' used in a function that may run before '${n.text}' is declared (no hoisting on the device)` : `'${n.text}' used before its function declaration (no hoisting on the device)`);
+      ts.forEachChild(n, (c) => walk(c, inner || isFunctionNode(n) || ts.isClassLike(n)));
     };
-    walk(s);
+    walk(s, false);
   });
 }
 
@@ -156,7 +167,7 @@ export function checkDialect(code, filename = "bundle.js") {
   const visit = (node) => {
     const p = syntaxProblem(node) || builtinProblem(node) || loopCaptureProblem(node);
     if (p) report(node, p);
-    if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node)) hoistingProblems(node.statements, report);
+    if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseOrDefaultClause(node)) hoistingProblems(node.statements, report);
     ts.forEachChild(node, visit);
   };
   visit(sf);

@@ -1,11 +1,24 @@
 #!/usr/bin/env node
 // Runs every uvu suite under test/ (TypeScript through tools/ts-register.mjs) and closes with
 // one "N passed, N failed, N skipped" line. Extra arguments narrow the file pattern.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+// The real interpreters (../shared/espruino): unless the environment names them, the cached
+// builds are found (or built) here. Without them the real-interpreter suites skip and say so
+// (in CI they fail).
+const script = join(root, "..", "shared", "espruino", "build.sh");
+const names = ["ESPRUINO_BIN", "ESPRUINO_ESP8266_BIN", "ESPRUINO_PICO_BIN"];
+if (names.some((n) => !process.env[n]) && existsSync(script)) {
+  const r = spawnSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  for (const m of (r.stdout || "").matchAll(/^(ESPRUINO_\w+)=(.+)$/gm)) if (!process.env[m[1]]) process.env[m[1]] = m[2];
+  if (r.status) console.log(`test: ${script} failed (exit ${r.status}): the real-interpreter suites cannot run`);
+}
+console.log("test: interpreters " + names.map((n) => `${n}=${process.env[n] || "(none)"}`).join(" ") + (process.env.CI == "true" ? " (CI: no suite may skip)" : ""));
 const pattern = process.argv[2] || "\\.test\\.ts$";
 const child = spawn(process.execPath, ["--import", "./tools/ts-register.mjs", "node_modules/uvu/bin.js", "test", pattern, "-c", "false"], {
   cwd: root,

@@ -3,26 +3,20 @@
 import { test as uvuTest } from "uvu";
 
 type Suite = typeof uvuTest;
-
-/** Registers `names` as skipped (or, in CI, failing) with the reason, and prints it once. */
-export function unavailable(file: string, why: string, names: string[], suite: Suite = uvuTest): void {
-  if (process.env.CI == "true") {
-    for (const name of names) suite(name, () => {
-      throw new Error(`${file}: cannot run in CI: ${why}`);
-    });
-    return;
-  }
-  console.log(`  SKIP ${file}: ${why}`);
-  for (const name of names) suite.skip(`${name} (skipped: ${why})`, () => {});
-}
+type Fn = Parameters<Suite>[1];
 
 /**
- * For a test inside a suite that otherwise runs: throws in CI, else returns true after printing
- * the reason, and the caller returns. uvu counts only whole tests as skipped, so the reason is
- * printed and the test is listed as skipped by `unavailable` where a whole test depends on it.
+ * test() for tests that need a tool: with `why` empty it is uvu's test(); otherwise each
+ * test is registered as skipped, with the reason (printed once), or in CI as a failure.
  */
-export function missingInCi(file: string, why: string): boolean {
-  if (!why) return false;
-  if (process.env.CI == "true") throw new Error(`${file}: cannot run in CI: ${why}`);
-  return true;
+export function guarded(file: string, why: string, suite: Suite = uvuTest): (name: string, fn: Fn) => void {
+  if (!why) return (name, fn) => suite(name, fn);
+  const ci = process.env.CI == "true";
+  console.log(`  ${ci ? "CANNOT RUN" : "SKIP"} ${file}: ${why}`);
+  return (name, fn) => {
+    if (!ci) return suite.skip(`${name} (skipped: ${why})`, fn);
+    suite(name, () => {
+      throw new Error(`${file}: cannot run in CI: ${why}`);
+    });
+  };
 }
