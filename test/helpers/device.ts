@@ -46,6 +46,8 @@ export interface Upload {
   image: string;
   /** Storage files written ahead of it: module name -> source (stand-ins, display drivers) */
   storage?: Record<string, string>;
+  /** false: sent to RAM as the Web IDE does by default (no SAVE_ON_SEND, no power cycle) */
+  save?: boolean;
 }
 
 export class Device {
@@ -80,6 +82,20 @@ export class Device {
   /** argv run inside the board's network namespace */
   ns(argv: string[]): string[] {
     return ["nsenter", "-t", String(this.holder.pid), "-n", ...argv];
+  }
+
+  /** Processes started in the namespace with start(), killed by stop(). */
+  private others: ChildProcess[] = [];
+
+  /** A long-running process inside the namespace (a server); its output is collected in `.out`. */
+  start(argv: string[]): ChildProcess & { out: string } {
+    const a = this.ns(argv);
+    const c = spawn(a[0], a.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }) as ChildProcess & { out: string };
+    c.out = "";
+    c.stdout!.on("data", (d) => (c.out += d));
+    c.stderr!.on("data", (d) => (c.out += d));
+    this.others.push(c);
+    return c;
   }
 
   /** A command inside the namespace, bounded to `ms`: what it printed. */
@@ -137,10 +153,10 @@ export class Device {
     const board = join(this.dir, "board.json");
     writeFileSync(board, JSON.stringify({ VERSION: "2v29", BOARD: "LINUX", info: { binary_version: "2v29", builtin_modules: BUILT_IN.concat(names) } }));
     const cli = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
-    const log = await this.run([process.execPath, cli, "--no-ble", "-t", "-p", "tcp://127.0.0.1:2323", "--board", board, "--config", "SAVE_ON_SEND=1", ...storage, image], 60000);
+    const save = u.save !== false;
+    const log = await this.run([process.execPath, cli, "--no-ble", "-t", "-p", "tcp://127.0.0.1:2323", "--board", board, "--config", `SAVE_ON_SEND=${save ? 1 : 0}`, ...storage, image], 60000);
     if (!/Upload Complete/.test(log)) throw new Error(`the espruino tool did not upload:\n${log}`);
-    if (/OUT OF MEMORY|Uncaught|SyntaxError/.test(log)) this.out += "\n[upload] " + log;
-    await this.powerCycle();
+    if (save) await this.powerCycle();
     return log;
   }
 
@@ -194,6 +210,7 @@ export class Device {
 
   async stop(): Promise<void> {
     await this.powerOff();
+    for (const c of this.others) if (c.exitCode == null) c.kill("SIGKILL");
     this.holder.kill("SIGKILL");
     rmSync(this.dir, { recursive: true, force: true });
   }

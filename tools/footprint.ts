@@ -1,0 +1,185 @@
+// npm run footprint: memory as a product figure. Each board image and each feature config is
+// uploaded with the espruino tool to the real Espruino 2v29 interpreter at its board's memory
+// size, saved to flash (SAVE_ON_SEND=1) and power-cycled, as a user flashes it
+// (test/helpers/device.ts); it syncs from chronyd every 15 s (the RFC 4330 floor). Printed:
+// image bytes, JsVars in use after boot, after the first sync and after twenty rounds, the
+// JsVars free then, or OUT OF MEMORY where it ran out. The reference line is Espruino's own
+// sntp module (../shared/espruino/modules/sntp.js) with a one-query app, also from flash.
+// Devices run side by side, each in its own network namespace: about 6 minutes.
+//   npm run footprint [-- --rounds N] [-- --only NAME]
+import { buildImage, loadConfig } from "../build.mjs";
+import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
+import { Device, SIZE_OF, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
+import { standIns } from "../test/helpers/stand-ins";
+import { ModemSim, modemTestConfig, DialectName } from "../test/helpers/modem-sim";
+import { ptyModem, socatMissing } from "../test/helpers/pty";
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf("--" + name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const ROUNDS = +(arg("rounds") || 20);
+const ONLY = arg("only");
+/** every round 15 s apart, from start to start */
+// (startDelay 5: on the Linux build the MAC slot is 2 s in, so "after boot" is read before the first exchange)
+const SCHEDULE = { console: false, startDelay: 5, poll: 15, maxPoll: 15, gap: 100 };
+const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
+const MEMORYLCD = { type: "memorylcd", spi: "SPI1", sck: "D3", mosi: "D5", cs: "D4", extcomin: "D6" };
+const DISPLAYS: Record<string, Record<string, unknown>> = {
+  memorylcd: MEMORYLCD,
+  ssd1306: { type: "ssd1306", i2c: "I2C1", scl: "D6", sda: "D7" },
+  ssd1606: { type: "ssd1606", spi: "SPI1", sck: "D5", mosi: "D7", cs: "D6", dc: "D8", reset: "D1", busy: "D2" },
+};
+const MODULE: Record<string, string> = { memorylcd: "MemoryLCD", ssd1306: "SSD1306", ssd1606: "SSD1606" };
+/** The panel's bus: the Linux build has no SPI or I2C device behind its ports, so writes go nowhere. */
+const NULL_BUS = "SPI1.setup=SPI1.send=SPI1.write=I2C1.setup=I2C1.writeTo=function(){};";
+
+interface Row {
+  name: string;
+  board: string;
+  size: Size;
+  /** config overrides besides the server and the schedule */
+  over?: Record<string, unknown>;
+  /** servers beyond the first (all chronyd, one 30 s off) */
+  more?: number;
+  keyed?: boolean;
+  display?: string;
+  ram?: boolean;
+  sntp?: boolean;
+}
+
+const ESP = { wifi: { ssid: "lab", password: "secret" } };
+const ROWS: Row[] = [
+  { name: "esp8266, default", board: "esp8266", size: "esp8266", over: ESP },
+  { name: "esp8266, default, sent to RAM (Web IDE)", board: "esp8266", size: "esp8266", over: ESP, ram: true },
+  { name: "esp32, default", board: "esp32", size: "pico", over: ESP },
+  { name: "w5500, default", board: "w5500", size: "pico", over: { w5500: { spi: "SPI1", mosi: "D15", miso: "D14", sck: "D13", cs: "D10" } } },
+  { name: "quectel, default", board: "quectel", size: "pico" },
+  { name: "sim800, default", board: "sim800", size: "pico" },
+  { name: "espat, default", board: "espat", size: "pico" },
+  { name: "linux, default", board: "linux", size: "linux" },
+  { name: "esp8266, 3 servers", board: "esp8266", size: "esp8266", over: ESP, more: 2 },
+  { name: "esp8266, DST zone", board: "esp8266", size: "esp8266", over: { ...ESP, tz: "CET-1CEST,M3.5.0,M10.5.0/3" } },
+  { name: "esp8266, key", board: "esp8266", size: "esp8266", over: ESP, keyed: true },
+  { name: "esp8266, Memory LCD", board: "esp8266", size: "esp8266", over: ESP, display: "memorylcd" },
+  { name: "esp8266, SSD1306", board: "esp8266", size: "esp8266", over: ESP, display: "ssd1306" },
+  { name: "esp8266, SSD1606", board: "esp8266", size: "esp8266", over: ESP, display: "ssd1606" },
+  { name: "esp8266, Memory LCD + DST + 3 servers + key", board: "esp8266", size: "esp8266", over: { ...ESP, tz: "CET-1CEST,M3.5.0,M10.5.0/3" }, more: 2, keyed: true, display: "memorylcd" },
+  { name: "pico (w5500), Memory LCD + DST + 3 servers + key", board: "w5500", size: "pico", over: { tz: "CET-1CEST,M3.5.0,M10.5.0/3", w5500: { spi: "SPI2", mosi: "D15", miso: "D14", sck: "D13", cs: "D10" } }, more: 2, keyed: true, display: "memorylcd" },
+  { name: "Espruino sntp.js, one-query app (reference)", board: "sntp", size: "esp8266", sntp: true },
+];
+
+interface Figures {
+  bytes: number;
+  boot?: number;
+  first?: number;
+  rounds?: number;
+  done: number;
+  total?: number;
+  note: string;
+}
+
+const OOM = /OUT OF MEMORY|LOW_MEMORY|Out of Memory/;
+
+/** Espruino's sntp module asked once (and every 15 s for the rounds), its offset applied, as its documentation's example does. */
+const sntpApp = (port: number) => `var sntp = require("sntp");
+function ask() {
+  sntp.time({ host: "127.0.0.1", port: ${port} }, function (err, time) {
+    if (err) return print("ntptime: sntp failed " + err);
+    setTime(getTime() + time.t / 1000);
+    print("ntptime: sntp offset " + time.t / 1000);
+  });
+}
+setTimeout(function () { ask(); setInterval(ask, 15000); }, 1000);
+print("clock: sntp.js");
+`;
+
+async function measure(row: Row): Promise<Figures> {
+  const dev = await Device.create(row.size);
+  const servers: Chronyd[] = [];
+  let sim: ModemSim | null = null;
+  let pty: { stop(): void; device: string } | null = null;
+  const f: Figures = { bytes: 0, done: 0, note: "" };
+  try {
+    const modem = SIZE_OF[row.board] == "pico" && ["quectel", "sim800", "espat"].includes(row.board);
+    const wrap = modem ? undefined : dev.ns([]);
+    servers.push(await startChronyd({ offset: 1.5, wrap, keys: row.keyed ? KEY : undefined }));
+    for (let i = 0; i < (row.more || 0); i++) servers.push(await startChronyd({ offset: i ? 31.5 : 1.5, wrap, keys: row.keyed ? KEY : undefined }));
+    const hosts = servers.map((s) => "127.0.0.1:" + s.port);
+    let image: string;
+    const storage: Record<string, string> = row.sntp ? { sntp: realModule("sntp") } : standIns(row.board, row.display && MODULE[row.display]);
+    if (row.display) storage[".boot0"] = NULL_BUS;
+    if (row.sntp) image = sntpApp(servers[0].port);
+    else {
+      let over: Record<string, unknown> = { ...SCHEDULE, ...row.over, host: hosts[0], servers: hosts.slice(1) };
+      if (row.keyed) over = { ...over, key: 1, keys: [KEY] };
+      if (row.display) over.display = DISPLAYS[row.display];
+      if (modem) {
+        sim = new ModemSim({ dialect: row.board as DialectName, names: { "time.test": "127.0.0.1" } });
+        pty = await ptyModem(sim);
+        over = { ...modemTestConfig(servers[0].port, { serial: { port: "Serial1", baud: 115200, path: pty.device } }), ...SCHEDULE };
+      }
+      image = await buildImage({ board: row.board, config: loadConfig(undefined, over) });
+    }
+    f.bytes = Buffer.byteLength(image);
+    const log = await dev.upload({ image, storage, save: !row.ram });
+    if (row.ram) {
+      f.note = OOM.test(log) ? "OUT OF MEMORY while the source is sent" : "fits in RAM";
+      if (!OOM.test(log)) f.boot = (await dev.memory()).usage;
+      return f;
+    }
+    await dev.waitFor(/^clock: /, 10000);
+    await sleep(300);
+    const m = await dev.memory();
+    f.boot = m.usage;
+    f.total = m.total;
+    await dev.waitFor(/^ntptime: .*/, 40000);
+    await sleep(300);
+    f.first = (await dev.memory()).usage;
+    f.done = 1;
+    for (; f.done < ROUNDS; f.done++) await dev.waitFor(/^ntptime: .*/, 40000);
+    await sleep(300);
+    const end = await dev.memory();
+    f.rounds = end.usage;
+    f.note = /failed/.test(dev.out.split("\n").filter((l) => /ntptime: /.test(l)).pop() || "") ? "last round failed" : "";
+  } catch (e) {
+    f.note = OOM.test(dev.out) ? "OUT OF MEMORY" + (f.boot == null ? " at boot" : "") : "error: " + String((e as Error).message).split("\n")[0];
+  } finally {
+    if (OOM.test(dev.out) && !/OUT OF MEMORY/.test(f.note)) f.note = ("OUT OF MEMORY " + f.note).trim();
+    await dev.stop();
+    for (const s of servers) await s.stop();
+    pty?.stop();
+    sim?.dispose();
+  }
+  return f;
+}
+
+const why = deviceMissing() || peersMissing() || socatMissing();
+if (why) {
+  console.error(`footprint: ${why}`);
+  process.exit(1);
+}
+const rows = ONLY ? ROWS.filter((r) => r.name.includes(ONLY)) : ROWS;
+const started = Date.now();
+console.log(`footprint: ${rows.length} configs, booted from flash, ${ROUNDS} rounds 15 s apart; ${new Date().toISOString()}`);
+// side by side, in waves: two cores, and every device sleeps between rounds
+const results: Figures[] = [];
+const WAVE = 9;
+for (let i = 0; i < rows.length; i += WAVE) {
+  const wave = rows.slice(i, i + WAVE);
+  const got = await Promise.all(wave.map((r, k) => sleep(k * 700).then(() => measure(r))));
+  results.push(...got);
+}
+const cell = (n: number | undefined) => (n == null ? "" : String(n));
+console.log("");
+console.log("| image and config | memory | bytes | JsVars after boot | after first sync | after " + ROUNDS + " rounds | free then | note |");
+console.log("|---|---|---|---|---|---|---|---|");
+rows.forEach((r, i) => {
+  const f = results[i];
+  const total = f.total || (r.size == "esp8266" ? 1600 : r.size == "pico" ? 5100 : 0);
+  const free = f.rounds != null && total ? total - f.rounds : undefined;
+  const mem = r.size == "esp8266" ? "ESP8266 (1600)" : r.size == "pico" ? "Pico (5100)" : "64-bit";
+  const note = f.note || (f.done < ROUNDS && !r.ram ? `${f.done} rounds` : "");
+  console.log(`| ${r.name} | ${mem} | ${f.bytes} | ${cell(f.boot)} | ${cell(f.first)} | ${cell(f.rounds)} | ${cell(free)} | ${note} |`);
+});
+console.log(`\nfootprint: ${((Date.now() - started) / 1000).toFixed(0)} s`);
