@@ -25,6 +25,7 @@ function run(opts: Partial<SyncOptions>, setup: (w: ReturnType<typeof fakeEnv>) 
   assert.is(calls, 1, "done is called exactly once");
   assert.is(w.clock.pending(), 0, "no timer left behind");
   assert.is(w.net.closed, w.net.opened, "every socket closed");
+  if (w.net.errors.length) throw w.net.errors[0];
   return { r: result! as SyncResult, ...w };
 }
 

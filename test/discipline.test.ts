@@ -13,7 +13,7 @@ class Crystal {
   truth = 1_780_000_000;
   local: number;
   sets: number[] = [];
-  constructor(readonly ppm: number, offset = 0) {
+  constructor(public ppm: number, offset = 0) {
     this.local = this.truth + offset;
   }
   clock = () => this.local;
@@ -85,10 +85,44 @@ test("the frequency is fitted from the history and corrected between syncs", () 
   assert.is(d.freq(), 0, "no estimate before any sync");
   const led = discipline(c, d, 8, 64, 0.001);
   assert.is(led[0], "step");
-  assert.is(d.freq(), d.freq());
+  // between syncs the ticks steer by the estimate and never change it
+  const fitted = d.freq();
+  for (let i = 0; i < 100; i++) c.run(1), d.tick();
+  assert.is(d.freq(), fitted);
   // the crystal is fast: the free clock gets ahead, so the correction runs negative
   assert.ok(Math.abs(d.freq() + 50e-6) < 2e-6, `freq ${d.freq() * 1e6} ppm`);
   assert.ok(led.slice(4).includes("held"), `the estimate held: ${led}`);
+});
+
+test("the fit is the last eight syncs: a crystal that changes rate is learnt anew once eight syncs have passed", () => {
+  const c = new Crystal(50, 0.3);
+  const d = createDiscipline(c, LIM);
+  discipline(c, d, 8, 64);
+  assert.ok(Math.abs(d.freq() + 50e-6) < 1e-6, `freq ${d.freq() * 1e6} ppm`);
+  // the crystal warms up: now 30 ppm slow
+  c.ppm = -30;
+  discipline(c, d, 4, 64);
+  const mixed = d.freq();
+  assert.ok(Math.abs(mixed - 30e-6) > 5e-6, `four new syncs among eight still carry the old rate: ${mixed * 1e6} ppm`);
+  discipline(c, d, 4, 64);
+  assert.ok(Math.abs(d.freq() - 30e-6) < 2e-6, `after eight new syncs only the new rate counts: ${d.freq() * 1e6} ppm`);
+});
+
+test("a step starts the history again and keeps the frequency until four new syncs refit it", () => {
+  const c = new Crystal(50, 0.3);
+  const d = createDiscipline(c, LIM);
+  discipline(c, d, 8, 64);
+  const f = d.freq();
+  assert.ok(Math.abs(f + 50e-6) < 1e-6);
+  // the clock is knocked 2 s off (someone's setTime, a server that moved)
+  c.local -= 2;
+  assert.is(d.measure(c.offset(), 0.002), "step");
+  assert.is(d.freq(), f, "the step kept the frequency");
+  assert.ok(Math.abs(c.offset()) < 1e-6);
+  discipline(c, d, 2, 64);
+  assert.is(d.freq(), f, "three syncs since the step: still the old estimate");
+  // and the kept estimate still steers: 64 s after the last sync the clock is within 0.2 ms
+  assert.ok(Math.abs(c.offset()) < 2e-4, `${c.offset()}`);
 });
 
 test("one hour without a server at 50 ppm stays within 5 ms", () => {

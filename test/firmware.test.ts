@@ -56,9 +56,13 @@ test("a week on the virtual clock: backs off on silence and on RATE, stops askin
   for (let i = 1; i < s.requests.length; i++) assert.ok(s.requests[i] - s.requests[i - 1] >= 0.49, `requests ${s.requests[i] - s.requests[i - 1]} s apart`);
   // silence: rounds back off 64, 128 ... up to 1024 s, so about a day's worth at the cap
   const silent = gapsOf(onDay(1));
-  assert.ok(silent.length < 100 && silent.slice(-5).every((g) => g >= 1024), String(silent.slice(0, 8)));
+  // 64+128+256+512 s to reach the cap, then 1024 s apart: about 80 rounds in the day
+  assert.ok(silent.length >= 70 && silent.length < 100, `${silent.length} silent rounds`);
+  assert.ok(silent.slice(-5).every((g) => g >= 1024), String(silent.slice(0, 8)));
   // RATE: each round quadruples to the 1024 s cap at once
-  assert.ok(gapsOf(onDay(3)).every((g) => g >= 1024), String(gapsOf(onDay(3)).slice(0, 8)));
+  const rated = gapsOf(onDay(3));
+  assert.ok(rated.length >= 70, `${rated.length} rounds on the RATE day`);
+  assert.ok(rated.every((g) => g >= 1024), String(rated.slice(0, 8)));
   // DENY: asked once on day 6, never again
   assert.is(onDay(5).length, 1);
   assert.is(onDay(6).length, 0);
@@ -141,9 +145,10 @@ test("a boot of a save()d image restarts the schedule once, with the RAM state k
   dev.dispose();
   const after = asked.slice(before);
   assert.ok(after[0] - at < 5.1, `first request ${after[0] - at} s after boot`);
-  // one chain of rounds: 64, 128, 256 ... s apart, never two rounds at once
   const starts = after.filter((t, i) => i % 4 == 0);
-  assert.ok(gapsOf(starts).every((g) => g >= 64), String(gapsOf(starts)));
+  // one chain, at the interval kept in RAM (the drift was known before the boot): 1024 s
+  assert.ok(starts.length >= 3, `${starts.length} rounds after the boot`);
+  assert.equal(gapsOf(starts), gapsOf(starts).map(() => 1024));
   assert.is(after.length % 4, 0);
 });
 
@@ -202,7 +207,7 @@ test("New York and fixed zones: E.setDST for rules, E.setTimeZone for hours, hal
   const india = await consoleAcross("IST-5:30", START, 3);
   assert.equal(india.dev.zones, [5.5]);
   assert.equal(india.dev.dst, []);
-  assert.ok(india.ticks.every((l) => l.includes(" UTC+5:30")), india.ticks.join("\n"));
+  assert.ok(india.ticks.length >= 3 && india.ticks.every((l) => l.includes(" UTC+5:30")), india.ticks.join("\n"));
   const hours = await consoleAcross(8, START, 3);
   assert.equal(hours.dev.zones, [8]);
 });

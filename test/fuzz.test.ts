@@ -1,6 +1,6 @@
 // The fuzzer's short run (npm run fuzz does a million): 60,000 inputs over the four targets
 // from a fixed seed, and as many from a fresh one (printed, to replay), must give no
-// exception and nothing accepted that the oracles refuse. Then the inputs the fuzzer found
+// exception, nothing accepted that the oracles refuse and nothing refused that they accept. Then the inputs the fuzzer found
 // that were once accepted, kept as cases.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -9,11 +9,12 @@ import { atEngine, count, fields } from "../boards/at";
 import { createNmea } from "../lib/nmea";
 
 for (const seed of [1, (Date.now() % 1e9) >>> 0]) {
-  test(`fuzz, seed ${seed}: no exception, nothing invalid accepted`, () => {
+  test(`fuzz, seed ${seed}: no exception, nothing invalid accepted, nothing valid refused`, () => {
     const r = fuzz(60000, seed);
     for (const [target, s] of Object.entries(r)) {
       assert.is(s.exceptions, 0, `${target} (seed ${seed}): ${s.examples.join("; ")}`);
       assert.is(s.acceptedInvalid, 0, `${target} (seed ${seed}): ${s.examples.join("; ")}`);
+      assert.is(s.refusedValid, 0, `${target} (seed ${seed}): ${s.examples.join("; ")}`);
       assert.ok(s.accepted > 0 && s.accepted < s.inputs, `${target}: ${s.accepted} of ${s.inputs} accepted`);
     }
   });

@@ -242,6 +242,8 @@ test("a boot of the saved image (E.on(\"init\")): one serial listener and one PP
   vm.boot();
   await advance(vm, 5000);
   assert.is((gps.serial as any).fns.length, 1, "one data listener");
+  // the esp8266 wiring: PPS on D4
+  assert.is(vm.watchesOn("D4"), 1, "one PPS watch");
   const { p, asked } = await exchange(vm, udp, sched);
   assert.is(p.stratum, 1);
   assert.ok(Math.abs(ntpToUnix(p.recv, PIVOT) - asked) < 1e-5);

@@ -34,6 +34,7 @@ async function settle<T>(d: ReturnType<typeof device>, p: Promise<T>): Promise<T
     d.clock.advance(100);
     await Promise.resolve();
   }
+  if (d.net.errors.length) throw d.net.errors[0];
   return p;
 }
 

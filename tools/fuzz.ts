@@ -3,7 +3,9 @@
 // reply builder, the NMEA reader and the AT engine with the modems' frames. Each target has
 // an oracle written here independently of the code under test (DataView, BigInt, regular
 // expressions, node:crypto): "accepted-invalid" counts input the code accepted that the
-// oracle refuses, "exceptions" anything thrown. Both must be 0. The seed replays a run.
+// oracle refuses, "refused-valid" input the oracle holds good that the code refused (a reply,
+// a request, an unmutated NMEA sentence), "exceptions" anything thrown. All must be 0. The
+// seed replays a run.
 import { createHash } from "node:crypto";
 import { judge, Auth, Exchange, Limits } from "../lib/checks";
 import { request } from "../lib/request";
@@ -20,6 +22,7 @@ export interface TargetStats {
   accepted: number;
   exceptions: number;
   acceptedInvalid: number;
+  refusedValid: number;
   /** the first few failures, to replay */
   examples: string[];
 }
@@ -39,8 +42,8 @@ function prng(seed: number) {
 type Rng = ReturnType<typeof prng>;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const stats = (): TargetStats => ({ inputs: 0, accepted: 0, exceptions: 0, acceptedInvalid: 0, examples: [] });
-function fail(s: TargetStats, what: "exceptions" | "acceptedInvalid", example: string) {
+const stats = (): TargetStats => ({ inputs: 0, accepted: 0, exceptions: 0, acceptedInvalid: 0, refusedValid: 0, examples: [] });
+function fail(s: TargetStats, what: "exceptions" | "acceptedInvalid" | "refusedValid", example: string) {
   s[what]++;
   if (s.examples.length < 5) s.examples.push(`${what}: ${example}`);
 }
@@ -123,7 +126,10 @@ function fuzzReplies(r: Rng, n: number, s: TargetStats) {
     s.inputs++;
     try {
       const v = judge(b, from, port, t4, x, keyed ? { ...LIMITS, auth: AUTH } : LIMITS);
-      if (typeof v == "string") continue;
+      if (typeof v == "string") {
+        if (replyValid(b, from, port, t1, t4, req.subarray(40, 48), keyed)) fail(s, "refusedValid", `reply ${hex(b)} keyed=${keyed}: ${v}`);
+        continue;
+      }
       s.accepted++;
       if (!replyValid(b, from, port, t1, t4, req.subarray(40, 48), keyed)) fail(s, "acceptedInvalid", `reply ${hex(b)} keyed=${keyed}`);
       else {
@@ -151,13 +157,6 @@ function fuzzRequests(r: Rng, n: number, s: TargetStats) {
     const b = kind == 0 ? Uint8Array.from({ length: r.int(120) }, () => r.int(256)) : kind == 1 ? golden : mutate(r, golden);
     s.inputs++;
     try {
-      // as firmware/gps-server.ts onRequest does, without the rate limit
-      if (refuse(b)) continue;
-      const k = hasMac(b) ? signer(sha1, SERVER_KEYS, b) : undefined;
-      if (hasMac(b) && !k) continue;
-      const reply = answer(b, PIVOT + 200, HEAD, "", () => PIVOT + 200.001);
-      const out = k ? sign(sha1, k, reply) : reply;
-      s.accepted++;
       // the oracle: a client request (mode 3, version 1-4, whole words), and a MAC tail only when it verifies
       const vn = (b[0] >> 3) & 7;
       const tail = b.length - 48;
@@ -166,6 +165,15 @@ function fuzzRequests(r: Rng, n: number, s: TargetStats) {
         const key = tail == 24 && SERVER_KEYS.find((x) => x.id == new DataView(b.buffer, b.byteOffset).getUint32(48));
         ok = !!key && createHash("sha1").update(key.secret).update(b.subarray(0, 48)).digest().equals(Buffer.from(b.subarray(52, 72)));
       }
+      // as firmware/gps-server.ts onRequest does, without the rate limit
+      const k = refuse(b) ? undefined : hasMac(b) ? signer(sha1, SERVER_KEYS, b) : null;
+      if (k === undefined) {
+        if (ok) fail(s, "refusedValid", `request ${hex(b)}: ${refuse(b) || "MAC"}`);
+        continue;
+      }
+      const reply = answer(b, PIVOT + 200, HEAD, "", () => PIVOT + 200.001);
+      const out = k ? sign(sha1, k, reply) : reply;
+      s.accepted++;
       // the reply: mode 4, the request's version, its transmit as our originate, never larger than the request
       const replyOk = out.length <= b.length && out.length == (k ? 72 : 48) && (out[0] & 7) == 4 && ((out[0] >> 3) & 7) == vn &&
         hex(out.subarray(24, 32)) == hex(b.subarray(40, 48)) && out[1] == 1;
@@ -242,6 +250,8 @@ function fuzzNmea(r: Rng, n: number, s: TargetStats) {
       const f = m[1].split(",");
       if (sum == parseInt(m[2], 16) && /^[A-Z]{2}(RMC|GGA|ZDA)$/.test(f[0])) candidates.push({ type: f[0].slice(2), tod: oracleTod(f[1]) });
     }
+    // an unmutated sentence (the line alone, whole) must come through
+    if (kind == 1 && !got.some((g) => g.type == candidates[0]?.type)) fail(s, "refusedValid", `nmea ${JSON.stringify(line)}`);
     for (const g of got) {
       s.accepted++;
       // a time reported must be the one its field names (a leap second reads as :59), whatever the day
@@ -339,12 +349,12 @@ if (main) {
   const r = fuzz(count, seed);
   const ms = performance.now() - t0;
   console.log(`fuzz: ${count} inputs, seed ${seed} (replay: npm run fuzz -- --count ${count} --seed ${seed}), ${(ms / 1000).toFixed(1)} s`);
-  console.log("target    inputs   accepted  exceptions  accepted-invalid");
+  console.log("target    inputs   accepted  exceptions  accepted-invalid  refused-valid");
   let bad = 0;
   for (const [k, s] of Object.entries(r)) {
-    console.log(`${k.padEnd(8)} ${String(s.inputs).padStart(7)} ${String(s.accepted).padStart(10)} ${String(s.exceptions).padStart(11)} ${String(s.acceptedInvalid).padStart(17)}`);
+    console.log(`${k.padEnd(8)} ${String(s.inputs).padStart(7)} ${String(s.accepted).padStart(10)} ${String(s.exceptions).padStart(11)} ${String(s.acceptedInvalid).padStart(17)} ${String(s.refusedValid).padStart(14)}`);
     for (const e of s.examples) console.log("  " + e);
-    bad += s.exceptions + s.acceptedInvalid;
+    bad += s.exceptions + s.acceptedInvalid + s.refusedValid;
   }
   process.exit(bad ? 1 : 0);
 }

@@ -190,6 +190,13 @@ export class EspruinoVm {
    * A rising edge on `pin` at device clock `time`: each watch on it is called from the idle
    * loop with that time, as Espruino queues the interrupt's timestamp.
    */
+  /** How many watches are set on `pin` now. */
+  watchesOn(pin: unknown): number {
+    let n = 0;
+    for (const w of this.watches.values()) if (w.pin === pin) n++;
+    return n;
+  }
+
   edge(pin: unknown, time: number) {
     for (const [id, w] of this.watches) {
       if (w.pin !== pin) continue;

@@ -83,6 +83,11 @@ export class FakeNet implements Net {
   names: Record<string, string | null> = {};
   /** called on every send; a fake server replies through deliver() */
   onSend: (s: Sent) => void = () => {};
+  /**
+   * What onSend threw (a failed assertion in a fake server): kept here, since the client's own
+   * try/catch would turn it into a "send" error; tests assert this list is empty.
+   */
+  errors: unknown[] = [];
   private handler: OnDatagram | null = null;
   private onError: ((reason: string) => void) | null = null;
   throwOnSend = false;
@@ -103,7 +108,11 @@ export class FakeNet implements Net {
         if (this.throwOnSend) throw new Error("send failed");
         const s = { b: new Uint8Array(b), ip, port, at: this.clock.t };
         this.sent.push(s);
-        this.onSend(s);
+        try {
+          this.onSend(s);
+        } catch (e) {
+          this.errors.push(e);
+        }
       },
       close: () => {
         this.closed++;
