@@ -6,6 +6,7 @@ import { buildImage, loadConfig } from "../build.mjs";
 import { startNtpServer, NtpServer } from "../tools/ntp-server.mjs";
 import { EspruinoVm } from "./helpers/espruino-vm";
 import { fakeWifi, fakeWiznet, WiznetFake } from "./helpers/fake-modules";
+import { advance, virtualServer } from "./helpers/virtual-server";
 
 let server: NtpServer;
 // ahead: a server behind the build date would be refused as "early"
@@ -119,6 +120,26 @@ test("esp32: a Wi-Fi failure is reported and retried; no wifi config says so", a
   } finally {
     bare.dispose();
   }
+});
+
+test("esp8266: a bring-up that fails is tried again 30 s later, and the schedule starts once it succeeds", async () => {
+  let tries = 0;
+  const wifi = {
+    connect: (_ssid: string, _o: unknown, cb: (err: string | null) => void) => cb(++tries == 1 ? "no AP found" : null),
+    getHostByName: (_name: string, cb: (ip: string) => void) => cb("127.0.0.1"),
+  };
+  const start = Math.floor(Date.now() / 1000) + 86400;
+  let dev: EspruinoVm;
+  dev = new EspruinoVm({ virtual: true, clockStart: start, modules: { Wifi: wifi, dgram: virtualServer(() => dev, [], 2) } });
+  dev.load(await buildImage({ board: "esp8266", config: loadConfig(undefined, { host: "time.test:123", console: false, startDelay: 1, wifi: { ssid: "lab" } }) }), "esp8266.js");
+  await advance(dev, 29 * 1000);
+  assert.is(tries, 1);
+  assert.ok(dev.lines.includes("esp8266: wifi: no AP found, trying again in 30 s"), dev.lines.join("\n"));
+  assert.not.ok(dev.lines.some((l) => /^ntptime: /.test(l)), "no sync before the network is up");
+  await advance(dev, 10 * 1000);
+  dev.dispose();
+  assert.is(tries, 2);
+  assert.match(dev.lines.find((l) => /^ntptime: /.test(l)) || "", /^ntptime: time\.test:123 127\.0\.0\.1:123 stratum 1 offset 2\.0\d+ s .*, step /);
 });
 
 test.run();

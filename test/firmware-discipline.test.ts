@@ -10,7 +10,7 @@ import { Behaviour, advance, virtualServer } from "./helpers/virtual-server";
 
 const START = Math.floor(Date.now() / 1000) + 86400;
 
-async function device(opts: { offset?: number; ppm?: number; behave?: Behaviour; leapAt?: number; start?: number; config?: object }) {
+async function device(opts: { offset?: number | ((t: number, to: string) => number); ppm?: number; behave?: Behaviour; leapAt?: number; start?: number; config?: object }) {
   const requests: number[] = [];
   let dev: EspruinoVm;
   dev = new EspruinoVm({
@@ -94,6 +94,43 @@ test("an announcement on another day steps nothing", async () => {
   dev.dispose();
   assert.is(dev.eval("JSON.stringify(seen)"), "[]");
   assert.ok(dev.lines.filter((l) => /stratum 1/.test(l)).length > 5);
+});
+
+test("a leap second announced and then withdrawn the same day: the event, then no step at midnight", async () => {
+  const midnight = daysFromCivil(2027, 7, 1) * 86400;
+  // LI 1 for the first hour of the last three, then LI 0: the server's time never leaps
+  const behave: Behaviour = (t) => (t < midnight - 2 * 3600 ? "LI1" : "ok");
+  const { dev } = await device({ start: midnight - 3 * 3600, behave });
+  await advance(dev, 3 * 3600 * 1000 - 5000);
+  assert.equal(JSON.parse(dev.eval("JSON.stringify(seen)")), [["leap", -1, midnight]], "announced once");
+  await advance(dev, 3600 * 1000);
+  dev.dispose();
+  assert.not.ok(dev.lines.some((l) => /leap second, clock/.test(l)), dev.lines.join("\n"));
+  assert.equal(JSON.parse(dev.eval("JSON.stringify(seen)")).filter((e: unknown[]) => e[0] == "step"), []);
+  assert.ok(Math.abs(error(dev)) < 0.002, `off by ${error(dev)} s after midnight`);
+});
+
+test("no correction is made while a sync is under way: the slew waits out each round's exchanges", async () => {
+  // 100 ms off: 200 s of 0.5 ms slews, while rounds come every 64 s with bursts of 4 over 1.5 s
+  const { dev, requests } = await device({ offset: 0.1, config: { startDelay: 1 } });
+  const changes: number[] = [];
+  const setTime = dev.context.setTime;
+  dev.context.setTime = (t: number) => (changes.push(dev.clock!.t), setTime(t));
+  await advance(dev, 300 * 1000);
+  dev.dispose();
+  // the rounds: requests less than 12 s apart belong to one
+  const rounds: number[][] = [];
+  for (const t of requests) {
+    const last = rounds[rounds.length - 1];
+    if (last && t - last[last.length - 1] < 12) last.push(t);
+    else rounds.push([t]);
+  }
+  assert.ok(rounds.length >= 4 && rounds.every((r) => r.length == 4), rounds.map((r) => r.length).join());
+  assert.ok(changes.length > 150, `${changes.length} corrections`);
+  for (const r of rounds.slice(1)) {
+    const inside = changes.filter((t) => t > r[0] - 1e-6 && t < r[r.length - 1] + 0.5);
+    assert.equal(inside, [], `corrections during the round at ${r[0]}`);
+  }
 });
 
 test.run();

@@ -218,4 +218,43 @@ test("a tz the device cannot follow is refused by the build, naming the forms it
   assert.match(err, /tz "EST5EDT,J60,J300" is neither hours/);
 });
 
+/** Two servers on the virtual clock: `offset` and `behave` per server and time. */
+async function pair(offset: (t: number, to: string) => number, behave: Behaviour, over: Record<string, unknown> = {}) {
+  let dev: EspruinoVm;
+  dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: virtualServer(() => dev, [], offset, behave) } });
+  dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { console: false, startDelay: 1, host: "127.0.0.1:11123", servers: ["127.0.0.1:22123"], ...over }) }), "linux.js");
+  dev.eval(`var seen = []; ntptime.on("step", function (a, b) { seen.push(b - a); }); ntptime.on("error", function (o) { seen.push(o.reason); });`);
+  return dev;
+}
+/** the device clock less the true time */
+const offTruth = (dev: EspruinoVm) => dev.clock!.t - dev.clock!.truth();
+
+test("servers: after the first sync, a step above maxStep that one server alone backs fails as step, and the clock stays", async () => {
+  // both agree at first; from 100 s on, 11123 runs 50 s ahead and 22123 is silent
+  const jump = START + 100;
+  const dev = await pair((t, to) => (t >= jump && to == "127.0.0.1:11123" ? 50 : 0), (t, to) => (t >= jump && to == "127.0.0.1:22123" ? "silent" : "ok"), { maxStep: 10 });
+  await advance(dev, 200 * 1000);
+  dev.dispose();
+  const rounds = dev.lines.filter((l) => /^ntptime: \d of 2 servers/.test(l));
+  assert.ok(rounds.length >= 2, rounds.join("\n"));
+  assert.match(rounds[0], /2 of 2 servers answered, 2 agree, best /);
+  assert.match(rounds[rounds.length - 1], /1 of 2 servers answered, 1 agree, failed: step$/);
+  assert.is(dev.eval("ntptime.last.reason"), "step");
+  assert.ok(Math.abs(offTruth(dev)) < 0.01, `the clock moved: ${offTruth(dev)} s`);
+  assert.ok(!JSON.parse(dev.eval("JSON.stringify(seen)")).some((e: unknown) => typeof e == "number" && Math.abs(e as number) > 1), "no step event");
+});
+
+test("servers: a round where every server fails sets nothing, emits error, and backs off", async () => {
+  const dev = await pair(() => 30, () => "silent", { poll: 64 });
+  await advance(dev, 400 * 1000);
+  dev.dispose();
+  const rounds = dev.lines.filter((l) => /^ntptime: \d of 2 servers/.test(l));
+  assert.ok(rounds.length >= 2, rounds.join("\n"));
+  for (const r of rounds) assert.match(r, /^ntptime: 0 of 2 servers answered, 0 agree, failed: timeout$/);
+  assert.equal(JSON.parse(dev.eval("JSON.stringify(seen)")), rounds.map(() => "timeout"));
+  assert.is(dev.steps.length, 0, "the clock was never set");
+  const st = JSON.parse(dev.eval("JSON.stringify(ntptime.status())"));
+  assert.ok(st.fails >= 2 && st.interval >= 128, JSON.stringify(st));
+});
+
 test.run();

@@ -12,19 +12,22 @@ import { stratumOneReply } from "./golden";
  */
 const violations = new WeakMap<EspruinoVm, string[]>();
 
-/** How the virtual server treats a request at device time t sent to "ip:port": answer, stay silent, a Kiss-o'-Death, or LI 3. */
-export type Behaviour = (t: number, to: string) => "ok" | "silent" | "RATE" | "DENY" | "LI3";
+/**
+ * How the virtual server treats a request at device time t sent to "ip:port": answer, stay
+ * silent, a Kiss-o'-Death, LI 3, or LI 1 (a leap second announced that its own time will not make).
+ */
+export type Behaviour = (t: number, to: string) => "ok" | "silent" | "RATE" | "DENY" | "LI3" | "LI1";
 
 /** Seconds each way for one exchange: [to the server, back]. */
 export type Legs = () => [number, number];
 
 /**
  * An Espruino-style dgram module whose "server" answers on the virtual clock, 5 ms each
- * way unless `legs` says otherwise. With `leapAt` (a UTC midnight) it inserts a leap second
+ * way unless `legs` says otherwise, `offset` s ahead of true time (per request, when a function). With `leapAt` (a UTC midnight) it inserts a leap second
  * there: LI 1 through that day, and its Unix time a second behind afterwards, as a server's
  * clock goes through 23:59:60.
  */
-export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: number, behave: Behaviour = () => "ok", requests: number[] = [], leapAt = 0, legs: Legs = () => [0.005, 0.005]) {
+export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: number | ((t: number, to: string) => number), behave: Behaviour = () => "ok", requests: number[] = [], leapAt = 0, legs: Legs = () => [0.005, 0.005]) {
   return {
     createSocket: () => {
       let onMessage: ((msg: string, rinfo: object) => void) | null = null;
@@ -45,11 +48,11 @@ export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: n
           const nonce = decode(b).xmit;
           // the server keeps true time (the device clock less its steps and drift), `offset` ahead
           const [up, down] = legs();
-          const truth = vm.clock!.truth() + up + offset;
+          const truth = vm.clock!.truth() + up + (typeof offset == "number" ? offset : offset(vm.clock!.t, address + ":" + port));
           const leaping = leapAt && truth < leapAt && truth >= leapAt - 86400;
           const kod = how == "RATE" || how == "DENY";
           const reply = stratumOneReply(nonce, leapAt && truth >= leapAt ? truth - 1 : truth,
-            kod ? { leap: 3, stratum: 0, refid: Buffer.from(how).readUInt32BE(0) } : { leap: how == "LI3" ? 3 : leaping ? 1 : 0 });
+            kod ? { leap: 3, stratum: 0, refid: Buffer.from(how).readUInt32BE(0) } : { leap: how == "LI3" ? 3 : leaping || how == "LI1" ? 1 : 0 });
           vm.clock!.after(() => onMessage && onMessage(String.fromCharCode(...reply), { address, port, size: 48 }), (up + down) * 1000 * vm.clock!.rate);
         },
         close: () => {},
