@@ -71,6 +71,9 @@ const ROWS: Row[] = [
 
 interface Figures {
   bytes: number;
+  /** rounds seen, rounds that failed, the round in which memory ran out */
+  failed: number;
+  oomAt?: number;
   boot?: number;
   first?: number;
   rounds?: number;
@@ -99,7 +102,7 @@ async function measure(row: Row): Promise<Figures> {
   const servers: Chronyd[] = [];
   let sim: ModemSim | null = null;
   let pty: { stop(): void; device: string } | null = null;
-  const f: Figures = { bytes: 0, done: 0, note: "" };
+  const f: Figures = { bytes: 0, done: 0, failed: 0, note: "" };
   try {
     const modem = SIZE_OF[row.board] == "pico" && ["quectel", "sim800", "espat"].includes(row.board);
     const wrap = modem ? undefined : dev.ns([]);
@@ -133,19 +136,24 @@ async function measure(row: Row): Promise<Figures> {
     const m = await dev.memory();
     f.boot = m.usage;
     f.total = m.total;
-    await dev.waitFor(/^ntptime: .*/, 40000);
+    const round = async () => {
+      await dev.waitFor(/^ntptime: .*/, 40000);
+      f.done++;
+      if (!f.oomAt && OOM.test(dev.out)) f.oomAt = f.done;
+      if (/failed/.test(dev.out.split("\n").filter((l) => /ntptime: /.test(l)).pop() || "")) f.failed++;
+    };
+    await round();
     await sleep(300);
     f.first = (await dev.memory()).usage;
-    f.done = 1;
-    for (; f.done < ROUNDS; f.done++) await dev.waitFor(/^ntptime: .*/, 40000);
+    while (f.done < ROUNDS) await round();
     await sleep(300);
-    const end = await dev.memory();
-    f.rounds = end.usage;
-    f.note = /failed/.test(dev.out.split("\n").filter((l) => /ntptime: /.test(l)).pop() || "") ? "last round failed" : "";
+    f.rounds = (await dev.memory()).usage;
   } catch (e) {
-    f.note = OOM.test(dev.out) ? "OUT OF MEMORY" + (f.boot == null ? " at boot" : "") : "error: " + String((e as Error).message).split("\n")[0];
+    if (!OOM.test(dev.out)) f.note = "error: " + String((e as Error).message).split("\n")[0];
   } finally {
-    if (OOM.test(dev.out) && !/OUT OF MEMORY/.test(f.note)) f.note = ("OUT OF MEMORY " + f.note).trim();
+    if (OOM.test(dev.out) && !f.note)
+      f.note = "OUT OF MEMORY " + (f.boot == null ? "at boot" : f.first == null ? "before the first sync" : `in round ${f.oomAt || f.done}`);
+    if (f.failed) f.note = (f.note + `; ${f.failed} of ${f.done} rounds failed`).replace(/^; /, "");
     await dev.stop();
     for (const s of servers) await s.stop();
     pty?.stop();

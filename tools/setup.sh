@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Everything the full test suite needs on a fresh Debian machine: the real NTP peers
-# (chrony, ntpsec-ntpdig, faketime; setpriv comes with util-linux), socat (a pty pair for the
-# real interpreter's Serial port, used when ESPRUINO_BIN is set), iproute2 (ip, to bring up the
-# loopback of the network namespace where the GPS server holds port 123 for ntpdig) and the
-# npm packages.
+# (chrony, ntpsec-ntpdig, faketime; setpriv and nsenter come with util-linux), socat (a pty
+# pair for the interpreter's Serial port), iproute2 (ip, to bring up the loopback of each
+# device's network namespace), the npm packages (the espruino upload tool among them), and
+# the real Espruino 2v29 interpreters from ../shared/espruino (built once, then cached;
+# npm test finds them there).
 # Installing chrony does not start it here, and no test touches the machine's clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +23,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 npm ci --no-audit --no-fund
+# The interpreters in their three memory sizes (build.sh installs its compilers as root).
+shared=../shared/espruino/build.sh
+if [ -f "$shared" ]; then
+  bash "$shared" >/dev/null
+else
+  echo "setup: no $shared: the real-interpreter tests will be skipped (and fail in CI)" >&2
+fi
