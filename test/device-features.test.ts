@@ -7,8 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, freePort, peersMissing, startChronyd } from "./helpers/chrony";
-import { Device, deviceMissing, sleep } from "./helpers/device";
-import { realModule } from "./helpers/device";
+import { Device, deviceMissing, realModule, sleep } from "./helpers/device";
 import { realtime } from "./helpers/realtime";
 import { guarded } from "./helpers/skip";
 
@@ -16,13 +15,12 @@ const FILE = "device-features.test.ts";
 const deviceTest = guarded(FILE, deviceMissing(["linux"]) || peersMissing());
 const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
 
-/** The linux image of `over`, uploaded and booted from flash; `fn` runs with the device, then all stops. */
-async function onDevice(over: Record<string, unknown>, storage: Record<string, string>, fn: (dev: Device, image: string) => Promise<void>, servers: Chronyd[] = []) {
+/** A device and the linux image of `over` for `fn` to upload; the device is stopped after. */
+async function onDevice(over: Record<string, unknown>, fn: (dev: Device, image: string) => Promise<void>) {
   const dev = await Device.create("linux");
   try {
     await fn(dev, await buildImage({ board: "linux", config: loadConfig(undefined, { console: false, startDelay: 1, gap: 100, ...over }) }));
   } finally {
-    for (const s of servers) await s.stop();
     await dev.stop();
   }
 }
@@ -55,7 +53,7 @@ deviceTest("servers: three chronyds, one 60 s off: the falseticker is rejected o
 });
 
 deviceTest("a DST zone: booted from flash, the interpreter's own Date (E.setDST) agrees with ntptime.localtime() every hour of 2027", async () => {
-  await onDevice({ host: "127.0.0.1:9", retries: 0, startDelay: 600, tz: "CET-1CEST,M3.5.0,M10.5.0/3" }, {}, async (dev, image) => {
+  await onDevice({ host: "127.0.0.1:9", retries: 0, startDelay: 600, tz: "CET-1CEST,M3.5.0,M10.5.0/3" }, async (dev, image) => {
     await dev.upload({ image });
     await dev.waitFor(/^clock: board linux/, 5000);
     const from = Date.UTC(2027, 0, 1) / 1000;
@@ -94,7 +92,7 @@ const PANELS: [string, string, Record<string, unknown>, number][] = [
 ];
 for (const [type, module, display, frame] of PANELS)
   deviceTest(`display ${type}: the image draws through Espruino's real ${module} module, booted from flash`, async () => {
-    await onDevice({ host: "127.0.0.1:9", retries: 0, startDelay: 600, display }, {}, async (dev, image) => {
+    await onDevice({ host: "127.0.0.1:9", retries: 0, startDelay: 600, display }, async (dev, image) => {
       await dev.upload({ image, storage: { ".boot0": BUS, [module]: realModule(module) } });
       await dev.waitFor(/^clock: board linux/, 5000);
       await sleep(type == "ssd1606" ? 4000 : 2500);

@@ -9,7 +9,7 @@
 //   npm run footprint [-- --rounds N] [-- --only NAME]
 import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
-import { Device, SIZE_OF, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
+import { Device, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
 import { standIns } from "../test/helpers/stand-ins";
 import { ModemSim, modemTestConfig, DialectName } from "../test/helpers/modem-sim";
 import { ptyModem, socatMissing } from "../test/helpers/pty";
@@ -104,7 +104,7 @@ async function measure(row: Row): Promise<Figures> {
   let pty: { stop(): void; device: string } | null = null;
   const f: Figures = { bytes: 0, done: 0, failed: 0, note: "" };
   try {
-    const modem = SIZE_OF[row.board] == "pico" && ["quectel", "sim800", "espat"].includes(row.board);
+    const modem = ["quectel", "sim800", "espat"].includes(row.board);
     const wrap = modem ? undefined : dev.ns([]);
     servers.push(await startChronyd({ offset: 1.5, wrap, keys: row.keyed ? KEY : undefined }));
     for (let i = 0; i < (row.more || 0); i++) servers.push(await startChronyd({ offset: i ? 31.5 : 1.5, wrap, keys: row.keyed ? KEY : undefined }));

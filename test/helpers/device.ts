@@ -38,7 +38,7 @@ export function deviceMissing(sizes: Size[] = ["linux", "esp8266", "pico"]): str
   return "";
 }
 
-/** Modules every board image may require that 2v29 has built in on the real boards. */
+/** Modules the images require that 2v29 has built in on the real boards (Linux lacks Wifi and WIZnet). */
 const BUILT_IN = ["Flash", "Storage", "heatshrink", "net", "dgram", "http", "NetworkJS", "TelnetServer", "crypto", "Wifi", "WIZnet"];
 
 export interface Upload {
@@ -149,7 +149,8 @@ export class Device {
       storage.push("--storage", `${name}:${f}`);
     }
     // The tool asks the board which modules are built in; offline it cannot fetch the board's
-    // list, so it is given here: 2v29's own, and the modules already in Storage.
+    // list, so it is given here: the real boards' (Wifi on ESP8266/ESP32, WIZnet on the Pico's
+    // _wiznet firmware) and the modules already in Storage, which it need not fetch either.
     const board = join(this.dir, "board.json");
     writeFileSync(board, JSON.stringify({ VERSION: "2v29", BOARD: "LINUX", info: { binary_version: "2v29", builtin_modules: BUILT_IN.concat(names) } }));
     const cli = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
@@ -166,21 +167,22 @@ export class Device {
   }
 
   /**
-   * Waits for a console line matching `re` that arrived after the last line matched (lines in
-   * order, none matched twice); rejects after `ms` with the console so far.
+   * Waits for the next console line matching `re`: lines are read once, in order, so every
+   * line before the match (matching or not) is passed over for later calls. Rejects after
+   * `ms` with the console so far.
    */
   async waitFor(re: RegExp, ms: number): Promise<RegExpExecArray> {
-    const end = Date.now() + ms;
+    const deadline = Date.now() + ms;
     for (;;) {
-      for (let end; (end = this.out.indexOf("\n", this.seen)) >= 0; ) {
+      for (let eol; (eol = this.out.indexOf("\n", this.seen)) >= 0; ) {
         // a console line may begin with the prompt and the clear-to-end-of-screen code
-        const line = this.out.slice(this.seen, end).replace(/\r$/, "").replace(/^(>|\r|\x1b\[J)+/, "");
-        this.seen = end + 1;
+        const line = this.out.slice(this.seen, eol).replace(/\r$/, "").replace(/^(>|\r|\x1b\[J)+/, "");
+        this.seen = eol + 1;
         const m = re.exec(line);
         if (m) return m;
       }
       if (this.child && this.child.exitCode != null) throw new Error(`the interpreter exited (${this.child.exitCode}) before ${re}:\n${this.out}`);
-      if (Date.now() > end) throw new Error(`no console line matching ${re} in ${ms} ms:\n${this.out.slice(-4000)}`);
+      if (Date.now() > deadline) throw new Error(`no console line matching ${re} in ${ms} ms:\n${this.out.slice(-4000)}`);
       await sleep(50);
     }
   }
