@@ -30,7 +30,12 @@ const save = () => board.store.write(saved);
 /** servers that answered Kiss-o'-Death DENY or RSTR: never asked again (RFC 4330 s8) */
 const denied = saved.denied || (saved.denied = {});
 
-const ntptime = createNtptime(dev, Object.assign({}, config, { tz: 0, host: saved.host || config.host, auth: auth })) as Ntptime & Events;
+/**
+ * The options every sync runs with, built once: the REPL's settime() and the schedule's rounds
+ * (one server or several) get this same object, so the key signs every request of either.
+ */
+const options = Object.assign({}, config, { tz: 0, host: saved.host || config.host, auth: auth });
+const ntptime = createNtptime(dev, options) as Ntptime & Events;
 if (board.extend) board.extend(ntptime);
 // The zone (parsed by the build) is applied by useZone, unless settime(hours) chose one before a reboot.
 const offsetNow = useZone(ntptime, dev, saved.tz == null ? config.zone! : { std: saved.tz * 60, dst: 0 });
@@ -144,7 +149,7 @@ const round = () => {
   // in even slots (startWait) stays in them.
   const began = discipline.free();
   syncing++;
-  syncRound(ntptime, dev, config, hosts, !!goodAt).then((results) => {
+  syncRound(ntptime, dev, options, hosts, !!goodAt).then((results) => {
     syncing--;
     if (boot != boots) return;
     let rate = false;

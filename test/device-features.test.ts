@@ -127,6 +127,26 @@ deviceTest("a key: signed with the interpreter's crypto.SHA1, chronyd's signed r
   }
 });
 
+deviceTest("servers and a key: a keyed chronyd and one without the key; every round is signed, only the keyed answer counts", async () => {
+  const dev = await Device.create("linux");
+  const servers: Chronyd[] = [];
+  try {
+    servers.push(await startChronyd({ offset: 2, keys: KEY, wrap: dev.ns([]) }));
+    servers.push(await startChronyd({ offset: 40, wrap: dev.ns([]) }));
+    const [keyed, plain] = servers.map((s) => "127.0.0.1:" + s.port);
+    const image = await buildImage({ board: "linux", config: loadConfig(undefined, { console: false, startDelay: 1, gap: 100, retries: 1, timeout: 500, backoff: 200, host: keyed, servers: [plain], key: 1, keys: [KEY] }) });
+    await dev.upload({ image });
+    // chronyd stays silent to a request signed with a key it does not have
+    const line = (await dev.waitFor(/^ntptime: \d of 2 servers.*/, 20000))[0];
+    assert.match(line, new RegExp(`^ntptime: 1 of 2 servers answered, 1 agree, best ${keyed.replace(/\./g, "\\.")} `), line);
+    assert.ok(Math.abs(offsetOf(line) - 2) < 0.005, line);
+    assert.ok(Math.abs((await ahead(dev)) - 2) < 0.05);
+  } finally {
+    for (const s of servers) await s.stop();
+    await dev.stop();
+  }
+});
+
 deviceTest("Storage: sethost and settime(hours) survive a power cycle; a server that said DENY is never asked again, after one either", async () => {
   const dev = await Device.create("linux");
   let server: Chronyd | null = null;

@@ -257,4 +257,29 @@ test("servers: a round where every server fails sets nothing, emits error, and b
   assert.ok(st.fails >= 2 && st.interval >= 128, JSON.stringify(st));
 });
 
+test("servers with a key: every request of every scheduled round is signed, and unsigned answers never set the clock", async () => {
+  const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
+  // the virtual servers answer unsigned: with a key, no answer may count
+  const server = virtualServer(() => dev, [], 30);
+  const sizes: number[] = [];
+  const dgram = {
+    createSocket: () => {
+      const sock = server.createSocket();
+      const send = sock.send;
+      sock.send = (msg: string, port: number, address: string) => (sizes.push(msg.length), send(msg, port, address));
+      return sock;
+    },
+  };
+  let dev: EspruinoVm;
+  dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram } });
+  dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { console: false, startDelay: 1, host: "127.0.0.1:11123", servers: ["127.0.0.1:22123"], key: 1, keys: [KEY] }) }), "linux.js");
+  await advance(dev, 300 * 1000);
+  dev.dispose();
+  const rounds = dev.lines.filter((l) => /^ntptime: \d of 2 servers/.test(l));
+  assert.ok(rounds.length >= 2 && sizes.length >= 16, `${rounds.length} rounds, ${sizes.length} requests`);
+  assert.equal(sizes.filter((n) => n != 72), [], "every request carries the MAC (48 + 24 bytes)");
+  for (const r of rounds) assert.match(r, /^ntptime: 0 of 2 servers answered, 0 agree, failed: auth$/);
+  assert.is(dev.steps.length, 0, "no unsigned answer set the clock");
+});
+
 test.run();
