@@ -4,7 +4,7 @@ import { Ntptime, Outcome, createNtptime } from "../lib/ntptime";
 import { useZone } from "@zone";
 import { syncRound } from "@round";
 import { useDisplay } from "@display";
-import { HOLD, MIN_POLL, nextPoll, startWait } from "../lib/poll";
+import { MIN_POLL, nextPoll, startWait } from "../lib/poll";
 import { Applied, createDiscipline } from "../lib/discipline";
 import { LEAP_STEP, leapAt } from "../lib/leap";
 import { TWO32 } from "../lib/wire";
@@ -49,11 +49,11 @@ interface Events {
   emit(event: string, ...args: unknown[]): void;
 }
 const setTime = dev.setTime;
-/** Every change of the clock comes through here; below NTP's step threshold it is not a step (RFC 5905 s11.3). */
+/** Every change of the clock comes through here; up to the configured step threshold (RFC 5905 s11.3 STEPT) it is not a step. */
 const set = (t: number) => {
   const was = dev.clock();
   setTime(t);
-  if (Math.abs(t - was) > HOLD) ntptime.emit("step", was, t);
+  if (Math.abs(t - was) > config.stepThreshold) ntptime.emit("step", was, t);
 };
 /** The clock between syncs: drift holdover, slews below config.stepThreshold (lib/discipline.ts). */
 const discipline = createDiscipline({ clock: dev.clock, setTime: set }, config);

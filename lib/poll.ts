@@ -6,8 +6,6 @@ import { Applied } from "./discipline";
 
 /** RFC 4330 s10: the least interval between requests to one server. */
 export const MIN_POLL = 15;
-/** NTP's step threshold (RFC 5905 s11.3 STEPT): a smaller correction is not a step. */
-export const HOLD = 0.128;
 
 export interface PollLimits {
   /** seconds: the interval after a step, and the first retry after a failure */

@@ -282,4 +282,17 @@ test("servers with a key: every request of every scheduled round is signed, and 
   assert.is(dev.steps.length, 0, "no unsigned answer set the clock");
 });
 
+test("events: a step event comes at the configured stepThreshold, not NTP's 128 ms", async () => {
+  let dev: EspruinoVm;
+  dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: virtualServer(() => dev, [], 0.08) } });
+  dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:11123", console: false, startDelay: 1, stepThreshold: 0.05 }) }), "linux.js");
+  dev.eval(`var seen = []; ntptime.on("step", function (was, now) { seen.push(now - was); });`);
+  await advance(dev, 10 * 1000);
+  dev.dispose();
+  assert.is(dev.eval("ntptime.last.applied"), "step");
+  const seen: number[] = JSON.parse(dev.eval("JSON.stringify(seen)"));
+  assert.is(seen.length, 1, JSON.stringify(seen));
+  assert.ok(Math.abs(seen[0] - 0.08) < 0.002, String(seen[0]));
+});
+
 test.run();
