@@ -16,6 +16,9 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+# what ../shared/espruino/build.sh needs besides its compilers: it patches the source and stamps it with git
+command -v patch >/dev/null 2>&1 || need+=(patch)
+command -v git >/dev/null 2>&1 || need+=(git)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
