@@ -13,6 +13,8 @@ import { Device, Size, deviceMissing, realModule, sleep } from "../test/helpers/
 import { standIns } from "../test/helpers/stand-ins";
 import { ModemSim, modemTestConfig, DialectName } from "../test/helpers/modem-sim";
 import { ptyModem, socatMissing } from "../test/helpers/pty";
+import { sentences } from "../test/helpers/gps-sim";
+import { realtime } from "../test/helpers/realtime";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf("--" + name);
@@ -46,6 +48,9 @@ interface Row {
   display?: string;
   ram?: boolean;
   sntp?: boolean;
+  /** the gps-server app: NMEA from a simulated receiver on a pty, no PPS; its columns are after
+   * boot, once serving stratum 1, and after a flood from 40 addresses has filled its client table */
+  gps?: boolean;
 }
 
 const ESP = { wifi: { ssid: "lab", password: "secret" } };
@@ -66,6 +71,8 @@ const ROWS: Row[] = [
   { name: "esp8266, SSD1606", board: "esp8266", size: "esp8266", over: ESP, display: "ssd1606" },
   { name: "esp8266, Memory LCD + DST + 3 servers + key", board: "esp8266", size: "esp8266", over: { ...ESP, tz: "CET-1CEST,M3.5.0,M10.5.0/3" }, more: 2, keyed: true, display: "memorylcd" },
   { name: "pico (w5500), Memory LCD + DST + 3 servers + key", board: "w5500", size: "pico", over: { tz: "CET-1CEST,M3.5.0,M10.5.0/3", w5500: { spi: "SPI2", mosi: "D15", miso: "D14", sck: "D13", cs: "D10" } }, more: 2, keyed: true, display: "memorylcd" },
+  { name: "esp8266, gps-server (serving; then its 32-client table full)", board: "esp8266", size: "esp8266", over: ESP, gps: true },
+  { name: "linux, gps-server (serving; then its 32-client table full)", board: "linux", size: "linux", gps: true },
   { name: "Espruino sntp.js, one-query app (reference)", board: "sntp", size: "esp8266", sntp: true },
 ];
 
@@ -97,7 +104,46 @@ setTimeout(function () { ask(); setInterval(ask, 15000); }, 1000);
 print("clock: sntp.js");
 `;
 
+/** The gps-server app: a receiver sending 1 Hz NMEA on the interpreter's Serial1, ntpdig and a flood from the namespace. */
+async function measureGps(row: Row): Promise<Figures> {
+  const dev = await Device.create(row.size);
+  let toDevice: (s: string) => void = () => {};
+  const receiver = { port: { write: () => {}, on: (_e: string, fn: (s: string) => void) => (toDevice = fn) } };
+  const pty = await ptyModem(receiver as unknown as ModemSim);
+  const f: Figures = { bytes: 0, done: 0, failed: 0, note: "" };
+  const ticker = setInterval(() => toDevice(sentences(Math.floor(realtime()), true, 8)), 1000);
+  try {
+    // the console stays on the serial REPL (an ESP8266 moves it to Telnet, where the GPS needs the UART)
+    const config = loadConfig(undefined, { ...row.over, console: false, gps: { path: pty.device, pps: null, console: null } });
+    const image = await buildImage({ board: row.board, app: "gps-server", config });
+    f.bytes = Buffer.byteLength(image);
+    await dev.upload({ image, storage: standIns(row.board) });
+    await dev.waitFor(/^gps-server: /, 10000);
+    await sleep(300);
+    const m = await dev.memory();
+    f.boot = m.usage;
+    f.total = m.total;
+    await dev.waitFor(/gps: GPS, serving stratum 1/, 20000);
+    const dig = await dev.run(["ntpdig", "-j", "-t", "2", "127.0.0.1"], 10000);
+    if (!/"stratum": *1\b/.test(dig)) f.note = "ntpdig saw no stratum 1: " + dig.replace(/\s+/g, " ").slice(0, 200);
+    f.first = (await dev.memory()).usage;
+    await dev.run([process.execPath, "--import", "./tools/ts-register.mjs", "test/helpers/flood.ts", "123", "40", "3", "200"], 15000);
+    await sleep(1500);
+    f.rounds = (await dev.memory()).usage;
+    f.done = ROUNDS;
+  } catch (e) {
+    if (!OOM.test(dev.out)) f.note = "error: " + String((e as Error).message).split("\n")[0];
+  } finally {
+    if (OOM.test(dev.out) && !f.note) f.note = "OUT OF MEMORY";
+    clearInterval(ticker);
+    await dev.stop();
+    pty.stop();
+  }
+  return f;
+}
+
 async function measure(row: Row): Promise<Figures> {
+  if (row.gps) return measureGps(row);
   const dev = await Device.create(row.size);
   const servers: Chronyd[] = [];
   let sim: ModemSim | null = null;
