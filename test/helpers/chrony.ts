@@ -91,6 +91,17 @@ function writeKeys(dir: string, keys: string): string {
   return file;
 }
 
+/** chronyd's still running: their pid files, read and killed if this process exits first. */
+const running = new Set<string>();
+process.once("exit", () =>
+  running.forEach((pidFile) => {
+    try {
+      const pid = +readFileSync(pidFile, "utf8").trim();
+      if (pid > 1) process.kill(pid, "SIGKILL");
+    } catch {}
+  }),
+);
+
 /**
  * chronyd serving on a free port of 127.0.0.1; `offset` runs it under faketime, `keys` gives
  * it a key file, `wrap` starts it inside a network namespace (nsenter ...).
@@ -112,8 +123,10 @@ export async function startChronyd(opts: { offset?: number; keys?: string; wrap?
   let err = "";
   child.stderr!.on("data", (d) => (err += d));
 
+  const pidFile = join(dir, "chronyd.pid");
+  running.add(pidFile);
   const stop = async () => {
-    const pidFile = join(dir, "chronyd.pid");
+    running.delete(pidFile);
     if (existsSync(pidFile)) {
       const pid = +readFileSync(pidFile, "utf8").trim();
       if (pid > 1) {

@@ -50,6 +50,20 @@ export interface Upload {
   save?: boolean;
 }
 
+/**
+ * Every process a Device started that is still running: killed by PID if this process exits
+ * first (an error, a timeout's SIGTERM, Ctrl-C), so that no interpreter, server or namespace
+ * outlives the run.
+ */
+const live = new Set<ChildProcess>();
+const track = (c: ChildProcess) => {
+  live.add(c);
+  c.once("exit", () => live.delete(c));
+  return c;
+};
+process.once("exit", () => live.forEach((c) => c.kill("SIGKILL")));
+for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => process.exit(128 + (sig == "SIGINT" ? 2 : 15)));
+
 export class Device {
   readonly dir: string;
   readonly size: Size;
@@ -63,7 +77,8 @@ export class Device {
   private constructor(size: Size) {
     this.size = size;
     this.dir = mkdtempSync(join(tmpdir(), `ntptime-device-${size}-`));
-    this.holder = spawn("unshare", ["-n", "sh", "-c", "ip link set lo up && exec sleep 3600"], { stdio: "ignore" });
+    // the namespace lives as long as this holder: at most 20 minutes, whatever happens
+    this.holder = track(spawn("unshare", ["-n", "sh", "-c", "ip link set lo up && exec sleep 1200"], { stdio: "ignore" }));
   }
 
   /** A board of this memory size, powered on with an empty flash. */
@@ -90,7 +105,7 @@ export class Device {
   /** A long-running process inside the namespace (a server); its output is collected in `.out`. */
   start(argv: string[]): ChildProcess & { out: string } {
     const a = this.ns(argv);
-    const c = spawn(a[0], a.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }) as ChildProcess & { out: string };
+    const c = track(spawn(a[0], a.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })) as ChildProcess & { out: string };
     c.out = "";
     c.stdout!.on("data", (d) => (c.out += d));
     c.stderr!.on("data", (d) => (c.out += d));
@@ -109,7 +124,7 @@ export class Device {
     this.seen = 0;
     // stdin stays an open pipe: the Linux build spins on an EOF console. No clock capability.
     const argv = this.ns(["setpriv", "--bounding-set", "-sys_time", "--", BIN[this.size], "--telnet"]);
-    const child = spawn(argv[0], argv.slice(1), { cwd: this.dir, stdio: ["pipe", "pipe", "pipe"] });
+    const child = track(spawn(argv[0], argv.slice(1), { cwd: this.dir, stdio: ["pipe", "pipe", "pipe"] }));
     this.child = child;
     child.stdout!.on("data", (d) => (this.out += d));
     child.stderr!.on("data", (d) => (this.out += d));
@@ -195,9 +210,13 @@ export class Device {
     return m[1] == "undefined" ? (undefined as T) : JSON.parse(m[1]);
   }
 
-  /** JsVars in use (process.memory() collects garbage first). */
-  memory(): Promise<{ usage: number; total: number; free: number }> {
-    return this.eval("(function(m){return {usage:m.usage,total:m.total,free:m.free};})(process.memory())");
+  /**
+   * JsVars in use (process.memory() collects garbage first), less the console's command
+   * history: every line typed at the REPL, these queries too, is kept there until memory runs
+   * low, and it is not the image's.
+   */
+  memory(): Promise<{ usage: number; total: number; history: number }> {
+    return this.eval("(function(m){return {usage:m.usage-m.history,total:m.total,history:m.history};})(process.memory())");
   }
 
   /** The image's own console text, for assertion messages. */
