@@ -218,7 +218,7 @@ const started = Date.now();
 console.log(`footprint: ${rows.length} configs, booted from flash, ${ROUNDS} rounds 15 s apart; ${new Date().toISOString()}`);
 // side by side, in waves: two cores, and every device sleeps between rounds
 const results: Figures[] = [];
-const WAVE = 9;
+const WAVE = 10;
 for (let i = 0; i < rows.length; i += WAVE) {
   const wave = rows.slice(i, i + WAVE);
   const got = await Promise.all(wave.map((r, k) => sleep(k * 700).then(() => measure(r))));
