@@ -8,8 +8,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { buildImage, loadConfig } from "../build.mjs";
-import { ptyModem, socatMissing } from "./helpers/pty";
-import { ModemSim } from "./helpers/modem-sim";
+import { ptyWriter, socatMissing } from "./helpers/pty";
 import { sentences } from "./helpers/gps-sim";
 import { realtime } from "./helpers/realtime";
 import { guarded } from "./helpers/skip";
@@ -18,10 +17,8 @@ import { Device, deviceMissing, sleep } from "./helpers/device";
 const why = deviceMissing(["linux"]) || socatMissing() || (spawnSync("sh", ["-c", "command -v ntpdig"]).status ? "no ntpdig (Debian ntpsec-ntpdig): tools/setup.sh" : "");
 
 guarded("gps-espruino.test.ts", why)("the gps-server image, booted from flash, answers ntpdig at stratum 1, and a flood leaves memory flat", async () => {
-  // The receiver's end of the pty: sentences written there reach the interpreter's Serial1.
-  let toDevice: (s: string) => void = () => {};
-  const receiver = { port: { write: () => {}, on: (_e: string, fn: (s: string) => void) => (toDevice = fn) } };
-  const pty = await ptyModem(receiver as unknown as ModemSim);
+  // The receiver's end of the pty: sentences sent there reach the interpreter's Serial1.
+  const pty = await ptyWriter();
   let ticker: ReturnType<typeof setTimeout> | null = null;
   const dev = await Device.create("linux");
   try {
@@ -30,7 +27,7 @@ guarded("gps-espruino.test.ts", why)("the gps-server image, booted from flash, a
     const tick = () => {
       const now = realtime();
       const next = Math.floor(now) + 1;
-      ticker = setTimeout(() => (toDevice(sentences(next, true, 8)), tick()), (next + 0.1 - now) * 1000);
+      ticker = setTimeout(() => (pty.send(sentences(next, true, 8)), tick()), (next + 0.1 - now) * 1000);
     };
     tick();
     await dev.upload({ image });

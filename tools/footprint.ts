@@ -12,7 +12,7 @@ import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
 import { Device, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
 import { standIns } from "../test/helpers/stand-ins";
 import { ModemSim, modemTestConfig, DialectName } from "../test/helpers/modem-sim";
-import { ptyModem, socatMissing } from "../test/helpers/pty";
+import { ptyModem, ptyWriter, socatMissing } from "../test/helpers/pty";
 import { sentences } from "../test/helpers/gps-sim";
 import { realtime } from "../test/helpers/realtime";
 
@@ -107,11 +107,9 @@ print("clock: sntp.js");
 /** The gps-server app: a receiver sending 1 Hz NMEA on the interpreter's Serial1, ntpdig and a flood from the namespace. */
 async function measureGps(row: Row): Promise<Figures> {
   const dev = await Device.create(row.size);
-  let toDevice: (s: string) => void = () => {};
-  const receiver = { port: { write: () => {}, on: (_e: string, fn: (s: string) => void) => (toDevice = fn) } };
-  const pty = await ptyModem(receiver as unknown as ModemSim);
+  const pty = await ptyWriter();
   const f: Figures = { bytes: 0, done: 0, failed: 0, note: "" };
-  const ticker = setInterval(() => toDevice(sentences(Math.floor(realtime()), true, 8)), 1000);
+  const ticker = setInterval(() => pty.send(sentences(Math.floor(realtime()), true, 8)), 1000);
   try {
     // the console stays on the serial REPL (an ESP8266 moves it to Telnet, where the GPS needs the UART)
     const config = loadConfig(undefined, { ...row.over, console: false, gps: { path: pty.device, pps: null, console: null } });

@@ -5,7 +5,6 @@ import { spawn, ChildProcess, spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdtempSync, openSync, rmSync, writeSync, ReadStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ModemSim } from "./modem-sim";
 
 export function socatMissing(): string {
   return spawnSync("socat", ["-V"]).status == 0 ? "" : "socat is not installed (apt-get install socat)";
@@ -17,8 +16,13 @@ export interface PtyPair {
   stop(): void;
 }
 
+/** What sits on the far end of a pty pair: a ModemSim's port, or anything that writes like one. */
+export interface FarEnd {
+  port: { write(s: string): void; on(ev: "data", fn: (s: string) => void): void };
+}
+
 /** A pty pair with `sim` on the modem end, bytes passed through as latin1 (binary-safe). */
-export async function ptyModem(sim: ModemSim): Promise<PtyPair> {
+export async function ptyModem(sim: FarEnd): Promise<PtyPair> {
   const dir = mkdtempSync(join(tmpdir(), "ntptime-pty-"));
   const device = join(dir, "device");
   const modem = join(dir, "modem");
@@ -45,4 +49,11 @@ export async function ptyModem(sim: ModemSim): Promise<PtyPair> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A pty pair whose far end only talks: what `send` writes reaches the image's Serial port (a GPS receiver). */
+export async function ptyWriter(): Promise<PtyPair & { send(s: string): void }> {
+  let toDevice: (s: string) => void = () => {};
+  const pair = await ptyModem({ port: { write: () => {}, on: (_ev, fn) => (toDevice = fn) } });
+  return { ...pair, send: (s) => toDevice(s) };
 }

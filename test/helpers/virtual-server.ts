@@ -23,9 +23,10 @@ export type Legs = () => [number, number];
 
 /**
  * An Espruino-style dgram module whose "server" answers on the virtual clock, 5 ms each
- * way unless `legs` says otherwise, `offset` s ahead of true time (per request, when a function). With `leapAt` (a UTC midnight) it inserts a leap second
- * there: LI 1 through that day, and its Unix time a second behind afterwards, as a server's
- * clock goes through 23:59:60.
+ * way unless `legs` says otherwise, `offset` s ahead of true time (per request, when a
+ * function). With `leapAt` (a UTC midnight) it inserts a leap second there: LI 1 through
+ * that day, and its Unix time a second behind afterwards, as a server's clock goes through
+ * 23:59:60.
  */
 export function virtualServer(dev: () => EspruinoVm, starts: number[], offset: number | ((t: number, to: string) => number), behave: Behaviour = () => "ok", requests: number[] = [], leapAt = 0, legs: Legs = () => [0.005, 0.005]) {
   return {
