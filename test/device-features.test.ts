@@ -10,6 +10,7 @@ import { Chronyd, freePort, peersMissing, startChronyd } from "./helpers/chrony"
 import { Device, deviceMissing, realModule, sleep } from "./helpers/device";
 import { realtime } from "./helpers/realtime";
 import { guarded } from "./helpers/skip";
+import { PANELS } from "./helpers/stand-ins";
 
 const FILE = "device-features.test.ts";
 const deviceTest = guarded(FILE, deviceMissing(["linux"]) || peersMissing());
@@ -85,12 +86,11 @@ I2C1.setup = function () { PANEL.bus = "I2C1"; };
 I2C1.writeTo = function (addr, d) { PANEL.writes++; PANEL.addr = addr; if (d && d.length && d[0] == 0x40) panelData(d, 1, 0); else panelData(d, 0, -1); };
 `;
 
-const PANELS: [string, string, Record<string, unknown>, number][] = [
-  ["memorylcd", "MemoryLCD", { type: "memorylcd", spi: "SPI1", sck: "D3", mosi: "D5", cs: "D4", extcomin: "D6" }, (168 / 8) * 144],
-  ["ssd1306", "SSD1306", { type: "ssd1306", i2c: "I2C1", scl: "D6", sda: "D7" }, (128 * 64) / 8],
-  ["ssd1606", "SSD1606", { type: "ssd1606", spi: "SPI1", sck: "D5", mosi: "D7", cs: "D6", dc: "D8", reset: "D1", busy: "D2" }, (172 * 72) / 4],
-];
-for (const [type, module, display, frame] of PANELS)
+/** bytes in one frame of each panel's buffer */
+const FRAME: Record<string, number> = { memorylcd: (168 / 8) * 144, ssd1306: (128 * 64) / 8, ssd1606: (172 * 72) / 4 };
+for (const type of Object.keys(PANELS)) {
+  const { module, display } = PANELS[type];
+  const frame = FRAME[type];
   deviceTest(`display ${type}: the image draws through Espruino's real ${module} module, booted from flash`, async () => {
     await onDevice({ host: "127.0.0.1:9", retries: 0, startDelay: 600, display }, async (dev, image) => {
       await dev.upload({ image, storage: { ".boot0": BUS, [module]: realModule(module) } });
@@ -104,6 +104,7 @@ for (const [type, module, display, frame] of PANELS)
       assert.not.match(dev.out, /Uncaught|OUT OF MEMORY/);
     });
   });
+}
 
 deviceTest("a key: signed with the interpreter's crypto.SHA1, chronyd's signed replies set the clock; with a wrong secret, nothing is set", async () => {
   const dev = await Device.create("linux");

@@ -10,7 +10,7 @@
 import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
 import { Device, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
-import { standIns } from "../test/helpers/stand-ins";
+import { PANELS, standIns } from "../test/helpers/stand-ins";
 import { ModemSim, modemTestConfig, DialectName } from "../test/helpers/modem-sim";
 import { ptyModem, ptyWriter, socatMissing } from "../test/helpers/pty";
 import { sentences } from "../test/helpers/gps-sim";
@@ -22,17 +22,12 @@ const arg = (name: string) => {
 };
 const ROUNDS = +(arg("rounds") || 20);
 const ONLY = arg("only");
-/** every round 15 s apart, from start to start */
-// (startDelay 5: on the Linux build the MAC slot is 2 s in, so "after boot" is read before the first exchange)
+/**
+ * Every round 15 s apart, from start to start. startDelay 5: on the Linux build the MAC slot
+ * is 2 s in, so "after boot" is read before the first exchange.
+ */
 const SCHEDULE = { console: false, startDelay: 5, poll: 15, maxPoll: 15, gap: 100 };
 const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
-const MEMORYLCD = { type: "memorylcd", spi: "SPI1", sck: "D3", mosi: "D5", cs: "D4", extcomin: "D6" };
-const DISPLAYS: Record<string, Record<string, unknown>> = {
-  memorylcd: MEMORYLCD,
-  ssd1306: { type: "ssd1306", i2c: "I2C1", scl: "D6", sda: "D7" },
-  ssd1606: { type: "ssd1606", spi: "SPI1", sck: "D5", mosi: "D7", cs: "D6", dc: "D8", reset: "D1", busy: "D2" },
-};
-const MODULE: Record<string, string> = { memorylcd: "MemoryLCD", ssd1306: "SSD1306", ssd1606: "SSD1606" };
 /** The panel's bus: the Linux build has no SPI or I2C device behind its ports, so writes go nowhere. */
 const NULL_BUS = "SPI1.setup=SPI1.send=SPI1.write=I2C1.setup=I2C1.writeTo=function(){};";
 
@@ -154,13 +149,13 @@ async function measure(row: Row): Promise<Figures> {
     for (let i = 0; i < (row.more || 0); i++) servers.push(await startChronyd({ offset: i ? 31.5 : 1.5, wrap, keys: row.keyed ? KEY : undefined }));
     const hosts = servers.map((s) => "127.0.0.1:" + s.port);
     let image: string;
-    const storage: Record<string, string> = row.sntp ? { sntp: realModule("sntp") } : standIns(row.board, row.display && MODULE[row.display]);
+    const storage: Record<string, string> = row.sntp ? { sntp: realModule("sntp") } : standIns(row.board, row.display && PANELS[row.display].module);
     if (row.display) storage[".boot0"] = NULL_BUS;
     if (row.sntp) image = sntpApp(servers[0].port);
     else {
       let over: Record<string, unknown> = { ...SCHEDULE, ...row.over, host: hosts[0], servers: hosts.slice(1) };
       if (row.keyed) over = { ...over, key: 1, keys: [KEY] };
-      if (row.display) over.display = DISPLAYS[row.display];
+      if (row.display) over.display = PANELS[row.display].display;
       if (modem) {
         sim = new ModemSim({ dialect: row.board as DialectName, names: { "time.test": "127.0.0.1" } });
         pty = await ptyModem(sim);

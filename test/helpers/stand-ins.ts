@@ -32,6 +32,16 @@ export const WIZNET = `exports.connect = function (spi, cs) {
 };
 `;
 
+/**
+ * Each panel wired to pins the Linux build has (D0..D32), with the Espruino module that
+ * drives it: the `display` config of a device test or footprint row.
+ */
+export const PANELS: Record<string, { module: string; display: Record<string, unknown> }> = {
+  memorylcd: { module: "MemoryLCD", display: { type: "memorylcd", spi: "SPI1", sck: "D3", mosi: "D5", cs: "D4", extcomin: "D6" } },
+  ssd1306: { module: "SSD1306", display: { type: "ssd1306", i2c: "I2C1", scl: "D6", sda: "D7" } },
+  ssd1606: { module: "SSD1606", display: { type: "ssd1606", spi: "SPI1", sck: "D5", mosi: "D7", cs: "D6", dc: "D8", reset: "D1", busy: "D2" } },
+};
+
 /** The Storage files a board image needs on the Linux build, display drivers included. */
 export function standIns(board: string, display?: string): Record<string, string> {
   const files: Record<string, string> = {};
