@@ -1,4 +1,4 @@
-import { Device, Ntptime } from "../lib/ntptime";
+import { Device } from "../lib/ntptime";
 
 /**
  * A modem's own NTP client (Quectel AT+QNTP, SIMCom AT+CNTP): whole seconds, and none of
@@ -6,22 +6,27 @@ import { Device, Ntptime } from "../lib/ntptime";
  */
 export type ModemClock = (host: string, cb: (t: number | null, why: string) => void) => void;
 
-/** What a board gives the firmware: a Device for the client, and its network bring-up. */
+/** What a board gives the firmware: a Device for the client, its network bring-up, and what else it can do. */
 export interface Board {
   name: string;
   device: Device;
   /** brings the network up; err is "" on success, otherwise a message for the console */
   up(cb: (err: string) => void): void;
-  /** board additions to the REPL object (a modem's NTP fallback), applied once at boot */
-  extend?(ntptime: Ntptime): void;
-  /** a small JSON record that survives a reboot (Espruino Storage) */
+  /** a small record that survives a reboot (Espruino Storage) */
   store: Store;
   /** runs fn at every boot of a saved image (E.on("init")) */
   onBoot(fn: () => void): void;
+  /** a modem's own NTP, the round's fallback when it refuses UDP (boards/modem-fallback.ts) */
+  modemNtp?: import("../firmware/round").ModemNtp;
+  /** gives an object on() and emit(): Espruino has them on every object, Node does not */
+  events?(o: object): void;
 }
 
-/** One JSON record kept across reboots; read() gives undefined when there is none yet. */
+/** One text record kept across reboots. */
 export interface Store {
-  read(): any;
-  write(v: object): void;
+  /** its text, or undefined when there is none yet */
+  read(): string | undefined;
+  write(text: string): void;
+  /** keeps a damaged record's text under another name (firmware/settings.ts ASIDE), for its owner to look at */
+  aside(text: string): void;
 }

@@ -1,4 +1,3 @@
-import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { atSeq, count, fields, quote } from "./at";
 import { modemBoard } from "./modem";
@@ -14,7 +13,7 @@ export const board = modemBoard(
     name: "espat",
     boot: ["ready"],
     up: (at, cb) => {
-      const w = config.wifi;
+      const w = CONFIG.wifi;
       if (!w || !w.ssid) return cb("no wifi.ssid in the build config");
       atSeq(
         at,

@@ -83,8 +83,9 @@ export function espruinoDevice(net: Net): Device {
 
 /** The app's record in Storage: one small file, written only when something in it changes. */
 export const storage: Store = {
-  read: () => require("Storage").readJSON("ntptime.json", true),
-  write: (v) => require("Storage").writeJSON("ntptime.json", v),
+  read: () => require("Storage").read("ntptime.json"),
+  write: (text) => require("Storage").write("ntptime.json", text),
+  aside: (text) => require("Storage").write("ntptime.bad", text),
 };
 
 /** After save(), Espruino runs E.on("init") handlers at every boot (ESPRUINO.md, Memory). */

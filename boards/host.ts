@@ -15,12 +15,13 @@ const start = process.env.NTPTIME_RTC;
 let base = (start == "host" ? Date.now() / 1000 : Number(start) || 0) - performance.now() / 1000;
 const now = () => base + performance.now() / 1000;
 
-/** Storage stand-in: the JSON file NTPTIME_STORE names (a reboot is running the image again), else memory. */
+/** Storage stand-in: the file NTPTIME_STORE names (a reboot is running the image again), else memory. */
 const file = process.env.NTPTIME_STORE;
 let kept: string | undefined;
 const read = () => {
+  if (!file) return kept;
   try {
-    return JSON.parse(file ? readFileSync(file, "utf8") : kept!);
+    return readFileSync(file, "utf8");
   } catch {
     return undefined;
   }
@@ -59,11 +60,13 @@ export const board: Board = {
   up: (cb) => cb(""),
   store: {
     read: read,
-    write: (v) => (file ? writeFileSync(file, JSON.stringify(v)) : (kept = JSON.stringify(v))),
+    write: (text) => (file ? writeFileSync(file, text) : (kept = text)),
+    // (the damaged record, beside the file)
+    aside: (text) => file && writeFileSync(file + ".bad", text),
   },
   onBoot: () => {},
   // Espruino gives every object on() and emit(), emit calling listeners from the idle loop; Node does not.
-  extend: (ntptime: any) => {
+  events: (ntptime: any) => {
     const on: Record<string, ((...a: unknown[]) => void)[]> = {};
     ntptime.on = (ev: string, fn: (...a: unknown[]) => void) => (on[ev] = on[ev] || []).push(fn);
     ntptime.emit = function (ev: string) {

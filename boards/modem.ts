@@ -1,10 +1,9 @@
-import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { Link, Net, OnDatagram } from "../lib/client";
 import { At, Cmd, Port, atEngine } from "./at";
 import { Board } from "./board";
 import { cancelTimer, espruinoDevice, onInit, storage } from "./espruino";
-import { withModemClock } from "./modem-fallback";
+import { modemFallback } from "./modem-fallback";
 
 /** Where a modem is wired: an Espruino Serial port, its baud rate and pins (pin names). */
 export interface SerialConfig {
@@ -50,7 +49,7 @@ function reason(err: string): string {
  * again after it restarts or stops answering), so one failed sync never wedges the next.
  */
 export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
-  const s: SerialConfig = Object.assign({}, wiring, config.serial);
+  const s: SerialConfig = Object.assign({}, wiring, CONFIG.serial);
   const port: Port = global[s.port];
   (port as any).setup(s.baud, s.path ? { path: s.path } : { tx: global[s.tx], rx: global[s.rx] });
   const log = (line: string) => console.log(d.name + ": " + line);
@@ -141,9 +140,6 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
     store: storage,
     // A boot from save() restores `ready` as it was: the modem must be brought up again.
     onBoot: (fn) => onInit(() => (down(""), fn())),
-    extend: d.ntp
-      ? (ntptime) =>
-          withModemClock(ntptime, device, (host, cb) => ensure((err) => (err ? cb(null, err) : d.ntp!(at, host, cb))), config.pivot)
-      : undefined,
+    modemNtp: d.ntp ? modemFallback((host, cb) => ensure((err) => (err ? cb(null, err) : d.ntp!(at, host, cb)))) : undefined,
   };
 }

@@ -1,4 +1,3 @@
-import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { atSeq, count, fields, quote } from "./at";
 import { CELLULAR_START, modemBoard } from "./modem";
@@ -23,13 +22,13 @@ export const board = modemBoard(
       atSeq(
         at,
         CELLULAR_START.concat([
-          { at: "AT+QICSGP=1,1," + quote(config.apn || "") + ',"","",1' },
+          { at: "AT+QICSGP=1,1," + quote(CONFIG.apn || "") + ',"","",1' },
           { at: "AT+QIACT?", ms: 5000 },
         ]),
         (err, lines) => {
           if (err) return cb(err);
           if (lines.some((l) => l.indexOf("+QIACT: 1,1") == 0)) return cb("");
-          at.cmd({ at: "AT+QIACT=1", ms: 60000 }, (e) => cb(e ? "AT+QIACT=1 (PDP context, APN " + config.apn + "): " + e : ""));
+          at.cmd({ at: "AT+QIACT=1", ms: 60000 }, (e) => cb(e ? "AT+QIACT=1 (PDP context, APN " + CONFIG.apn + "): " + e : ""));
         },
       ),
     resolve: (at, name, cb) => {

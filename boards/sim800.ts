@@ -1,4 +1,3 @@
-import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { Cmd, atSeq, count, fields, quote } from "./at";
 import { CELLULAR_START, modemBoard } from "./modem";
@@ -25,7 +24,7 @@ export const board = modemBoard(
           { at: "AT+CIPMUX=0" },
           { at: "AT+CIPHEAD=1" },
           { at: "AT+CIPSRIP=1" },
-          { at: "AT+CSTT=" + quote(config.apn || "") },
+          { at: "AT+CSTT=" + quote(CONFIG.apn || "") },
           { at: "AT+CIICR", ms: 60000 },
           // answers with the local address alone, no OK
           { at: "AT+CIFSR", end: DIGIT },
@@ -65,7 +64,7 @@ export const board = modemBoard(
         at,
         [
           { at: 'AT+SAPBR=3,1,"Contype","GPRS"' },
-          { at: 'AT+SAPBR=3,1,"APN",' + quote(config.apn || "") },
+          { at: 'AT+SAPBR=3,1,"APN",' + quote(CONFIG.apn || "") },
           { at: "AT+SAPBR=2,1", end: ["+SAPBR:"] },
         ],
         (err, lines) => {

@@ -1,4 +1,3 @@
-import { config } from "@config";
 import { Board } from "./board";
 import { dgramNet, espruinoDevice, sentToName, onInit, storage } from "./espruino";
 
@@ -25,7 +24,7 @@ const PICO_SHIM: W5500Config = { spi: "SPI2", mosi: "B15", miso: "B14", sck: "B1
  * announced on the console before it; a link lost later shows in getStatus().
  */
 let eth: any;
-const w: W5500Config = Object.assign({}, PICO_SHIM, config.w5500);
+const w: W5500Config = Object.assign({}, PICO_SHIM, CONFIG.w5500);
 const log = (line: string) => console.log("w5500: " + line);
 
 export const board: Board = {

@@ -1,4 +1,3 @@
-import { config } from "@config";
 import { isIpLiteral } from "../lib/host";
 import { Board } from "./board";
 import { dgramNet, espruinoDevice, onInit, storage } from "./espruino";
@@ -17,7 +16,7 @@ export function wifiBoard(name: string): Board {
       ),
     ),
     up: (cb) => {
-      const w = config.wifi;
+      const w = CONFIG.wifi;
       if (!w || !w.ssid) return cb("no wifi.ssid in the build config");
       wifi.connect(w.ssid, { password: w.password }, (err?: string) => cb(err ? "wifi: " + err : ""));
     },

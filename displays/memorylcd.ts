@@ -1,4 +1,3 @@
-import { config } from "@config";
 import { Panel, Screen, usePanel } from "./panel";
 
 /**
@@ -7,7 +6,7 @@ import { Panel, Screen, usePanel } from "./panel";
  * by the module. Redrawn every second; the glass holds the picture without power to spare.
  */
 export function useDisplay(): Panel {
-  const c = config.display!;
+  const c = CONFIG.display!;
   return usePanel(
     (ready) => {
       const spi = global[c.spi!];

@@ -1,9 +1,8 @@
-import { config } from "@config";
 import { Panel, Screen, usePanel } from "./panel";
 
 /** An SSD1306 OLED on I2C through Espruino's SSD1306 module, redrawn every second. */
 export function useDisplay(): Panel {
-  const c = config.display!;
+  const c = CONFIG.display!;
   return usePanel(
     (ready) => {
       const i2c = global[c.i2c!];

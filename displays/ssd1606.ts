@@ -1,4 +1,3 @@
-import { config } from "@config";
 import { Panel, Screen, usePanel } from "./panel";
 
 /**
@@ -8,7 +7,7 @@ import { Panel, Screen, usePanel } from "./panel";
  * a refresh is still running (the module's busy pin watch).
  */
 export function useDisplay(): Panel {
-  const c = config.display!;
+  const c = CONFIG.display!;
   return usePanel(
     (ready) => {
       const spi = global[c.spi!];

@@ -1,12 +1,11 @@
 // Symmetric-key authentication, built in when the config names keys (README, Trust): the
-// client signs with config.key (the build keeps only that one), the GPS server answers
+// client signs with CONFIG.key (the build keeps only that one), the GPS server answers
 // requests signed by any of them with a reply signed by the same key.
-import { config } from "@config";
 import { sha1 } from "@sha1";
 import { Auth } from "../lib/checks";
 import { Key, sign, signer } from "../lib/mac";
 
-export const keys: Key[] = config.keys!.map((k) => ({ id: k.id, secret: new Uint8Array(k.secret) }));
+export const keys: Key[] = CONFIG.keys!.map((k) => ({ id: k.id, secret: new Uint8Array(k.secret) }));
 
 export const auth: Auth | undefined = {
   sign: (h) => sign(sha1, keys[0], h),

@@ -1,9 +1,11 @@
-import { Settings } from "../lib/ntptime";
+import { SyncOptions } from "../lib/client";
 import { PollLimits } from "../lib/poll";
 import { DisciplineLimits } from "../lib/discipline";
 
 /** The build config (firmware/defaults.json merged with --config FILE.json, and the build date as pivot). */
-export interface Config extends Omit<Settings, "tz">, PollLimits, DisciplineLimits {
+export interface Config extends Omit<SyncOptions, "auth">, PollLimits, DisciplineLimits {
+  /** the server asked first; ntptime.sethost() changes it */
+  host: string;
   /** more servers besides host, asked in turn each round; falsetickers are dropped */
   servers: string[];
   /** seconds: a random wait before the first round, so a fleet powered on together spreads out */

@@ -2,7 +2,6 @@
 // its pulse-per-second on a pin, the device clock kept on GPS time, and SNTP answered on
 // UDP port 123 with per-client rate limiting.
 import { board } from "@board";
-import { config } from "@config";
 import { useDisplay } from "@display";
 import { dgramListen, Reply } from "../boards/espruino";
 import { createNmea } from "../lib/nmea";
@@ -13,8 +12,8 @@ import { keys, signedBy, signWith } from "@auth";
 import { civil, two } from "../lib/calendar";
 
 const dev = board.device;
-const g = config.gps!;
-const ref = createRefclock({ pps: !!g.pps, holdover: g.holdover, nmeaDelay: g.nmeaDelay, pivot: config.pivot });
+const g = CONFIG.gps!;
+const ref = createRefclock({ pps: !!g.pps, holdover: g.holdover, nmeaDelay: g.nmeaDelay, pivot: CONFIG.pivot });
 const limiter = createLimiter(g.interval, g.burst, g.clients);
 /**
  * requests answered, answered with Kiss-o'-Death RATE, dropped by the limiter, refused as
@@ -40,7 +39,7 @@ const keep = () => {
   if (Math.abs(off) > 1) dev.log("gps: clock set to " + new Date((c + off) * 1000).toISOString());
 };
 
-const nmea = createNmea(config.pivot, g.pps ? 0 : g.baud, (s) => {
+const nmea = createNmea(CONFIG.pivot, g.pps ? 0 : g.baud, (s) => {
   if (ref.sentence(s)) {
     if (g.pps) lag += (ref.time(s.at) - s.t - lag) / (lag ? 16 : 1);
     keep();
@@ -140,10 +139,10 @@ setInterval(() => {
   const h = ref.head(c);
   const s = state(h);
   if (s != said) dev.log("gps: " + (said = s) + (h.synced ? ", serving stratum 1" : ", answering LI 3 (not synchronized)") + ", " + ref.st.sats + " satellites");
-  if (!config.console && !config.display) return;
+  if (!CONFIG.console && !CONFIG.display) return;
   const t = civil(c);
   const clients = limiter.clients(c, 3600);
   panel.draw({ t: t, zone: "UTC", state: s + " " + ref.st.sats + "sv " + clients + "cl" });
-  if (config.console)
+  if (CONFIG.console)
     dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " UTC " + s + ", " + ref.st.sats + " satellites, " + clients + " clients, " + counts.answered + " answered");
 }, 1000);

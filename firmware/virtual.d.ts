@@ -1,12 +1,14 @@
-// Modules that build.mjs makes per image: the board picked by --board, the merged config.
+// What build.mjs makes per image: the board picked by --board, the alternatives the config
+// picks (each held to the one interface declared here), and the config itself.
 declare module "@board" {
   export const board: import("../boards/board").Board;
 }
 declare module "@zone" {
-  export const useZone: typeof import("./zone-fixed").useZone;
+  export const applyZone: typeof import("./zone-fixed").applyZone;
+  export const offsetAt: typeof import("./zone-fixed").offsetAt;
 }
-declare module "@round" {
-  export const syncRound: typeof import("./round-many").syncRound;
+declare module "@choose" {
+  export const choose: typeof import("./choose-one").choose;
 }
 declare module "@display" {
   export const useDisplay: typeof import("../displays/none").useDisplay;
@@ -20,7 +22,14 @@ declare module "@auth" {
 declare module "@sha1" {
   export const sha1: import("../lib/mac").Hash;
 }
-declare module "@config" {
-  export const config: import("./config").Config;
+/** The per-round code (firmware/transient.ts), made on each call: its functions live until the round ends. */
+declare module "@transient" {
+  export const loadTransient: () => import("./round").Transient;
 }
+/**
+ * The build config. Every `CONFIG.key` is replaced by its value at build time (esbuild
+ * define), so constants fold into the code and a feature the config leaves off is dead
+ * code the image does not carry. `image` identifies the config (saved settings, firmware/settings.ts).
+ */
+declare const CONFIG: import("./config").Config & { image: string };
 declare var global: any;

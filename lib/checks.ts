@@ -48,55 +48,50 @@ export interface Sample {
 }
 
 /**
- * The reply checks in the order they are reported, each with its reason (chrony's
- * test1..test7 idea). The first seven say the datagram does not answer this request, and
- * the client keeps waiting for one that does (see `stray`): a forger who cannot sign, or
- * cannot see the request, cannot end an exchange. The rest end it.
+ * Reasons for a datagram that is not an answer to the request in flight: the first checks
+ * below. The client keeps waiting for one that does: a forger who cannot sign, or cannot
+ * see the request, cannot end an exchange. Any other reason ends it.
  */
-const REASONS = ["short", "source", "auth", "length", "mode", "version", "origin", "kod", "unsync", "stratum", "zero", "early", "delay", "distance"];
-
-/** Reasons for a datagram that is not an answer to the request in flight. */
 export function stray(reason: string): boolean {
-  return REASONS.indexOf(reason) < 7;
+  // (an array, not indexOf on one string: Espruino 2v29's String.indexOf finds a needle that
+  // runs off the end, " ab cd ".indexOf(" zz ") == 6)
+  return ["short", "source", "auth", "length", "mode", "version", "origin"].indexOf(reason) >= 0;
 }
 
 /**
  * Judges one datagram received at local time t4: a Sample, or the reason it is refused.
+ * The checks run in order and the first that fails gives the reason (chrony's test1..test7
+ * idea): a datagram from anywhere but the server asked costs no digest.
  * Offset and delay as RFC 4330 s5 (and seed 002): offset = ((T2 - T1) + (T3 - T4)) / 2,
  * delay = (T4 - T1) - (T3 - T2); T1 and T4 are local clock readings, T2 and T3 the
  * server's. T3 - T2 is taken from the timestamps themselves, exactly.
  */
 export function judge(b: Uint8Array, address: string, port: number, t4: number, x: Exchange, l: Limits): Sample | string {
-  // A short datagram decodes too (missing bytes read as undefined, so 0), and fails the first check.
+  if (b.length < HEADER_LEN) return "short";
+  if (port != x.port || address != x.ip) return "source";
+  // RFC 5905 s7.3: with a key, only a reply signed by it; an unsigned kiss is ignored too.
+  if (l.auth && !l.auth.check(b)) return "auth";
+  // Without one, a reply is the header alone: anything after it (junk, extension fields
+  // nobody asked for) makes it something else.
+  if (!l.auth && b.length > HEADER_LEN) return "length";
   const p = decode(b);
+  if (p.mode != MODE_SERVER) return "mode";
+  if (p.version < 3 || p.version > 4) return "version";
+  // RFC 5905 s8: a reply whose originate is not our transmit is stale, duplicated or forged.
+  if (!ntpEqual(p.orig, x.nonce)) return "origin";
+  // RFC 4330 s8: stratum 0 is a Kiss-o'-Death, reported before LI since kisses carry LI = 3.
+  if (p.stratum == STRATUM_KOD) return "kod";
+  if (p.leap == LEAP_ALARM) return "unsync";
+  if (p.stratum > STRATUM_MAX) return "stratum";
+  // Seconds 0 is 1900, or 2036-02-07 in era 1: the mark of an unset clock or a zeroed field,
+  // never a real time (a true server's seconds are 0 for one second in 136 years).
+  if (!p.recv.sec || !p.xmit.sec) return "zero";
   const t3 = ntpToUnix(p.xmit, l.pivot);
+  if (t3 < l.pivot) return "early";
   const delay = t4 - x.t1 - ntpDiff(p.xmit, p.recv);
-  // One entry per REASONS entry, same order; all are cheap, so all are evaluated.
-  const failed = [
-    b.length < HEADER_LEN,
-    port != x.port || address != x.ip,
-    // RFC 5905 s7.3: with a key, only a reply signed by it; an unsigned kiss is ignored too.
-    l.auth && !l.auth.check(b),
-    // Without one, a reply is the header alone: anything after it (junk, extension fields
-    // nobody asked for) makes it something else.
-    !l.auth && b.length > HEADER_LEN,
-    p.mode != MODE_SERVER,
-    p.version < 3 || p.version > 4,
-    // RFC 5905 s8: a reply whose originate is not our transmit is stale, duplicated or forged.
-    !ntpEqual(p.orig, x.nonce),
-    // RFC 4330 s8: stratum 0 is a Kiss-o'-Death, reported before LI since kisses carry LI = 3.
-    p.stratum == STRATUM_KOD,
-    p.leap == LEAP_ALARM,
-    p.stratum > STRATUM_MAX,
-    // Seconds 0 is 1900, or 2036-02-07 in era 1: the mark of an unset clock or a zeroed field,
-    // never a real time (a true server's seconds are 0 for one second in 136 years).
-    !p.recv.sec || !p.xmit.sec,
-    t3 < l.pivot,
-    !(delay >= 0 && delay <= l.maxDelay),
-    // RFC 5905 s7.3: root distance, the most the server's time can be wrong by as seen from here.
-    delay / 2 + p.rootDelay / 2 + p.rootDisp > l.maxDistance,
-  ].indexOf(true);
-  if (failed >= 0) return REASONS[failed];
+  if (!(delay >= 0 && delay <= l.maxDelay)) return "delay";
+  // RFC 5905 s7.3: root distance, the most the server's time can be wrong by as seen from here.
+  if (delay / 2 + p.rootDelay / 2 + p.rootDisp > l.maxDistance) return "distance";
   return {
     offset: (ntpToUnix(p.recv, l.pivot) - x.t1 + t3 - t4) / 2,
     delay,

@@ -1,15 +1,10 @@
-import { NTP_PORT } from "./wire";
-import { parseHost } from "./host";
-import { Env, SyncOptions, SyncResult, sync } from "./client";
+import { Env, SyncResult } from "./client";
 import { civil } from "./calendar";
 
 /** A device: the client's Env plus the clock setter, the console and the display time zone. */
 export interface Device extends Env {
-  /**
-   * Sets the clock to Unix seconds (Espruino setTime). Given the sync's outcome, the clock
-   * app may slew instead, and says what it did ("step", "slew", "held").
-   */
-  setTime(t: number, o?: Outcome): string | void;
+  /** sets the clock to Unix seconds (Espruino setTime) */
+  setTime(t: number): void;
   log(line: string): void;
   /** display time zone in hours; the clock itself stays UTC (E.setTimeZone) */
   setZone(hours: number): void;
@@ -19,11 +14,6 @@ export interface Device extends Env {
   id?: number;
 }
 
-export interface Settings extends SyncOptions {
-  host: string;
-  tz: number;
-}
-
 /** `ntptime.last`: a sync's result and the host it was asked of. */
 export interface Outcome extends SyncResult {
   host: string;
@@ -31,6 +21,21 @@ export interface Outcome extends SyncResult {
   unchecked?: boolean;
   /** what the clock app did with the offset: "step", "slew" or "held" (a slew within the estimate) */
   applied?: string;
+}
+
+/** What the REPL object drives: the one sync pipeline and the zone, both the clock app's. */
+export interface Pipeline {
+  /**
+   * One round: every server asked, the answer chosen and (when `apply`) set on the clock,
+   * printed, kept and told. `cb` gets the outcome, also in ntptime.last.
+   */
+  run(apply: boolean, cb: (o: Outcome) => void): void;
+  /** minutes east of UTC at Unix time t (DST included) */
+  offset(t: number): number;
+  /** settime(hours): from now on the zone is that fixed offset */
+  fix(hours: number): void;
+  /** sethost(): true for a host the client can ask (lib/host.ts parseHost), then kept across reboots */
+  accept(host: unknown): boolean;
 }
 
 export interface Ntptime {
@@ -45,24 +50,17 @@ export interface Ntptime {
   status?(): unknown;
 }
 
-/** The QuecPython/MicroPython style `ntptime` object on the device REPL. */
-export function createNtptime(dev: Device, s: Settings): Ntptime {
-  const run = (cb: (o: Outcome) => void) => {
-    const host = api.host;
-    // An invalid host (assigned to ntptime.host directly) reaches sync as port 0.
-    const h = parseHost(host, NTP_PORT) || { name: host, port: 0 };
-    sync(dev, s, h.name, h.port, (r) => {
-      (r as Outcome).host = host;
-      cb((api.last = r as Outcome));
-    });
-  };
-
+/**
+ * The QuecPython/MicroPython style `ntptime` object on the device REPL: argument checks
+ * and promises over the clock app's pipeline, which does the syncing.
+ */
+export function createNtptime(dev: Device, host: string, tz: number, p: Pipeline): Ntptime {
   const api: Ntptime = {
-    host: s.host,
-    tz: s.tz,
+    host: host,
+    tz: tz,
     last: null,
     sethost(host) {
-      if (!parseHost(host, NTP_PORT)) return 1;
+      if (!p.accept(host)) return 1;
       api.host = host as string;
       return 0;
     },
@@ -73,28 +71,17 @@ export function createNtptime(dev: Device, s: Settings): Ntptime {
             dev.log("ntptime: bad tz " + tz);
             return resolve(1);
           }
-          dev.setZone((api.tz = tz));
+          p.fix((api.tz = tz));
         }
-        run((o) => {
-          let line = "ntptime: " + o.host + " " + o.server;
-          if (o.reason) line += " failed: " + o.reason + (o.kiss ? " " + o.kiss : "");
-          else {
-            line += " stratum " + o.stratum + " offset " + o.offset!.toFixed(6) + " s delay " + o.delay!.toFixed(4) + " s, " +
-              // The offset was measured against the clock as it reads now, so it still applies.
-              (dev.setTime(dev.clock() + o.offset!, o) || "set") + " " + new Date(dev.clock() * 1000).toISOString();
-          }
-          dev.log(line);
-          resolve(+!!o.reason);
-        });
+        p.run(true, (o) => resolve(+!!o.reason));
       });
     },
     time() {
-      return new Promise((resolve, reject) =>
-        run((o) => (o.reason ? reject(Error(o.reason)) : resolve(dev.clock() + o.offset!))),
-      );
+      return new Promise((resolve, reject) => p.run(false, (o) => (o.reason ? reject(Error(o.reason)) : resolve(dev.clock() + o.offset!))));
     },
     localtime(t) {
-      return civil((t == null ? dev.clock() : t) + api.tz * 3600);
+      const u = t == null ? dev.clock() : t;
+      return civil(u + p.offset(u) * 60);
     },
   };
   return api;

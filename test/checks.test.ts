@@ -108,4 +108,17 @@ test("with a key, the other checks still apply to a signed reply", () => {
   assert.is(ok(sign(sha1, key, patch(golden, { 31: 0x89 })), { l: keyed }), "origin");
 });
 
+test("checks stop at the first failure: a datagram from another source, short or unsigned costs no digest", () => {
+  let digests = 0;
+  const counting: Auth = { sign: (h) => h, check: () => (digests++, false) };
+  const l = { ...limits, auth: counting };
+  assert.is(ok(golden, { address: "192.0.2.99", l }), "source");
+  assert.is(ok(golden, { port: 124, l }), "source");
+  assert.is(ok(golden.subarray(0, 40), { l }), "short");
+  assert.is(digests, 0);
+  // from the server asked, the MAC is checked: once
+  assert.is(ok(golden, { l }), "auth");
+  assert.is(digests, 1);
+});
+
 test.run();

@@ -92,7 +92,10 @@ test("sethost, settime(hours) and a DENY survive a reboot; a reboot is E.on('ini
   one.eval("ntptime.settime(8)");
   await advance(one, 10 * 1000);
   one.dispose();
-  assert.equal(JSON.parse(storage["ntptime.json"]), { denied: { "127.0.0.1:11123": "DENY" }, host: "127.0.0.1:33123", tz: 8 });
+  const rec = JSON.parse(storage["ntptime.json"]);
+  // the record names the image that wrote it (its config)
+  assert.match(rec.image, /^[0-9a-f]{8}$/);
+  assert.equal({ ...rec, image: undefined }, { image: undefined, denied: { "127.0.0.1:11123": "DENY" }, host: "127.0.0.1:33123", tz: 8 });
 
   // Power on: the saved boot code runs, then the init handlers; one bring-up, one schedule.
   asked.length = 0;
@@ -110,6 +113,87 @@ test("sethost, settime(hours) and a DENY survive a reboot; a reboot is E.on('ini
   const rounds = two.lines.filter((l) => /^ntptime: 1 of 1 servers answered/.test(l));
   assert.ok(rounds.length >= 16 && rounds.length <= 17, rounds.length + " rounds in 3 h");
   assert.is(asked.length, rounds.length * 4);
+});
+
+test("a new image flashed with a new host starts from its own config (said on the console); the DENY memory stays", async () => {
+  const storage: Record<string, string> = {};
+  const asked: string[] = [];
+  const behave: Behaviour = (t, to) => (asked.push(to), to == "127.0.0.1:11123" ? "DENY" : "ok");
+  const one = await device({ host: "127.0.0.1:22123", servers: ["127.0.0.1:11123"], startDelay: 0 }, storage, behave);
+  await advance(one, 10 * 1000);
+  assert.is(one.eval("ntptime.sethost('127.0.0.1:33123')"), 0);
+  one.eval("ntptime.settime(8)");
+  await advance(one, 10 * 1000);
+  one.dispose();
+
+  // the same config again (a reboot, or the same image reflashed): the REPL's settings hold
+  const same = await device({ host: "127.0.0.1:22123", servers: ["127.0.0.1:11123"], startDelay: 0 }, storage, behave, START + 60);
+  same.dispose();
+  assert.is(same.eval("ntptime.host"), "127.0.0.1:33123");
+  assert.is(same.eval("ntptime.tz"), 8);
+
+  // a new image whose config names another host
+  asked.length = 0;
+  const two = await device({ host: "127.0.0.1:44123", servers: ["127.0.0.1:11123"], startDelay: 0 }, storage, behave, START + 3600);
+  await advance(two, 10 * 1000);
+  two.dispose();
+  assert.is(two.eval("ntptime.host"), "127.0.0.1:44123");
+  assert.is(two.eval("ntptime.tz"), 0);
+  assert.ok(two.lines.includes("ntptime: saved host/tz are another image's; starting from the build config"), two.lines.join("\n"));
+  assert.ok(asked.includes("127.0.0.1:44123"), asked.join());
+  assert.not.ok(asked.includes("127.0.0.1:33123"), "the old image's host was asked");
+  assert.not.ok(asked.includes("127.0.0.1:11123"), "the DENY server was asked again after the reflash");
+});
+
+test("a damaged ntptime.json (truncated, garbage, wrong types) is set aside with a console line; the build config rules", async () => {
+  const damaged = [
+    '{"host":"127.0.0.1:33123","tz":8,"den',
+    "\u0000\u00ff garbage",
+    "[1,2,3]",
+    "42",
+    '{"host":7}',
+    '{"host":"no such host!"}',
+    '{"tz":"8"}',
+    '{"tz":99}',
+    '{"denied":["127.0.0.1:11123"]}',
+    '{"denied":{"127.0.0.1:11123":1}}',
+    '{"rate":-5}',
+    '{"image":{}}',
+  ];
+  for (const text of damaged) {
+    const storage: Record<string, string> = { "ntptime.json": text };
+    const asked: string[] = [];
+    const dev = await device({ host: "127.0.0.1:22123", startDelay: 0 }, storage, (t, to) => (asked.push(to), "ok"));
+    await advance(dev, 10 * 1000);
+    dev.dispose();
+    assert.ok(dev.lines.includes("ntptime: saved settings damaged, set aside as ntptime.bad; starting from the build config"), text + "\n" + dev.lines.join("\n"));
+    assert.is(storage["ntptime.bad"], text);
+    assert.is(dev.eval("ntptime.host"), "127.0.0.1:22123", text);
+    assert.is(dev.eval("ntptime.tz"), 0, text);
+    assert.equal(dev.zones, [], text);
+    // and it syncs
+    assert.ok(asked.includes("127.0.0.1:22123"), text);
+    assert.ok(dev.lines.some((l) => /^ntptime: 127\.0\.0\.1:22123 .* stratum 1 /.test(l)), text);
+  }
+});
+
+test("settime() at the REPL with servers configured runs the same choice: the falseticker is rejected", async () => {
+  let dev: EspruinoVm;
+  const falseticker = (t: number, to: string) => (to == "127.0.0.1:33123" ? 60 : 0.25);
+  dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: virtualServer(() => dev, [], falseticker) } });
+  // the schedule's first round is far off: the REPL's settime() is the only round
+  dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:11123", servers: ["127.0.0.1:22123", "127.0.0.1:33123"], console: false, startDelay: 3600 }) }), "linux.js");
+  await advance(dev, 100);
+  const before = dev.clock!.t;
+  dev.eval("ntptime.settime().then((r) => print('SETTIME ' + r))");
+  await advance(dev, 10 * 1000);
+  dev.dispose();
+  const line = dev.lines.filter((l) => /^ntptime: /.test(l))[0];
+  assert.match(line, /^ntptime: 3 of 3 servers answered, 2 agree, rejected 127\.0\.0\.1:33123 \(60\.\d+ s\), best 127\.0\.0\.1:(11|22)123 /);
+  assert.ok(dev.lines.includes("SETTIME 0"), dev.lines.join("\n"));
+  // the clock moved by the truechimers' 0.25 s, not toward the falseticker
+  const moved = dev.clock!.t - before - 10.0001;
+  assert.ok(Math.abs(moved - 0.25) < 0.05, `the clock moved ${moved} s`);
 });
 
 test("a RATE is remembered across a reboot: the first round after it waits the backed-off interval", async () => {

@@ -30,12 +30,13 @@ const WIRING: Record<DialectName, Record<string, string>> = {
 };
 
 const images = new Map<string, string>();
-async function image(board: DialectName) {
-  if (!images.has(board)) {
-    const config = loadConfig(undefined, modemTestConfig(server.port));
-    images.set(board, await buildImage({ board, config }));
+async function image(board: DialectName, over: Record<string, unknown> = {}) {
+  const key = board + JSON.stringify(over);
+  if (!images.has(key)) {
+    const config = loadConfig(undefined, modemTestConfig(server.port, over));
+    images.set(key, await buildImage({ board, config }));
   }
-  return images.get(board)!;
+  return images.get(key)!;
 }
 
 interface Run {
@@ -45,12 +46,12 @@ interface Run {
   error(): number;
 }
 
-async function boot(dialect: DialectName, faults: Faults = {}, extra: Partial<ConstructorParameters<typeof ModemSim>[0]> = {}): Promise<Run> {
+async function boot(dialect: DialectName, faults: Faults = {}, extra: Partial<ConstructorParameters<typeof ModemSim>[0]> = {}, over = {}): Promise<Run> {
   const sim = new ModemSim({ dialect, names: { "time.test": "127.0.0.1" }, faults, ...extra });
   const w = WIRING[dialect];
   // the device starts near 1970, as after power-on
   const dev = new EspruinoVm({ clockStart: 1000, globals: { [w.port]: sim.port, [w.tx]: w.tx, [w.rx]: w.rx } });
-  dev.load(await image(dialect), dialect + ".js");
+  dev.load(await image(dialect, over), dialect + ".js");
   return { dev, sim, error: () => dev.now() - (Date.now() / 1000 + SHIFT) };
 }
 
@@ -70,8 +71,8 @@ async function settime(r: Run): Promise<{ code: number; last: any; line: string 
   return { code, last: r.dev.eval("({ ...ntptime.last })"), line };
 }
 
-async function withRun(dialect: DialectName, faults: Faults, fn: (r: Run) => Promise<void>, extra = {}) {
-  const r = await boot(dialect, faults, extra);
+async function withRun(dialect: DialectName, faults: Faults, fn: (r: Run) => Promise<void>, extra = {}, over = {}) {
+  const r = await boot(dialect, faults, extra, over);
   try {
     await fn(r);
   } catch (e) {
@@ -192,6 +193,20 @@ for (const dialect of ["quectel", "sim800"] as DialectName[]) {
         assert.ok(Math.abs(r.error()) < 0.6, `device - server = ${r.error()}`);
       },
       { ntpTime: () => Date.now() / 1000 + SHIFT },
+    ));
+  peerTest(`${dialect}: UDP refused in a round over several servers: the same fallback to its NTP command`, () =>
+    withRun(
+      dialect,
+      { answer: { [openCmd]: refusal }, times: 99 },
+      async (r) => {
+        const line = await r.dev.waitFor(/^ntptime: .*via modem NTP/, 15000);
+        assert.match(line, /^ntptime: time\.test:\d+ via modem NTP \(whole-second, unchecked\)/);
+        const last = r.dev.eval("({ ...ntptime.last })");
+        assert.equal([last.server, last.unchecked], ["modem NTP", true]);
+        assert.ok(Math.abs(r.error()) < 0.6, `device - server = ${r.error()}`);
+      },
+      { ntpTime: () => Date.now() / 1000 + SHIFT },
+      { servers: ["127.0.0.1:" + server.port] },
     ));
 }
 

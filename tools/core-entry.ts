@@ -1,4 +1,6 @@
-// The footprint probe: the ntptime facade and the lib it pulls in, as a device image would hold them.
+// The footprint probe: the client and the ntptime facade with the lib they pull in, as a device image holds them.
 import { createNtptime } from "../lib/ntptime";
+import { sync } from "../lib/client";
 declare var global: any;
 global.createNtptime = createNtptime;
+global.sync = sync;

@@ -1,0 +1,16 @@
+import { Outcome } from "../lib/ntptime";
+
+/**
+ * The round's choice (firmware/round.ts, @choose), one server: its result as it is. `line`
+ * is the console line, whole for a failure; for a good result the round adds what it did.
+ */
+export interface Choice {
+  best: Outcome;
+  line: string;
+}
+
+/** One server (no `servers` in the config): nothing to choose between. */
+export function choose(results: Outcome[], synced: boolean, maxStep: number): Choice {
+  const x = results[0];
+  return { best: x, line: "ntptime: " + x.host + " " + x.server + (x.reason ? " failed: " + x.reason + (x.kiss ? " " + x.kiss : "") : "") };
+}

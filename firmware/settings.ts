@@ -1,0 +1,44 @@
+import { NTP_PORT } from "../lib/wire";
+import { parseHost } from "../lib/host";
+import { Saved } from "./round";
+
+/** Where a damaged record is kept for its owner to look at. */
+export const ASIDE = "ntptime.bad";
+
+/**
+ * The saved record as the store holds it (text), checked at boot against this image:
+ * - damaged (not JSON, not an object, a field of the wrong type): set aside, as if there
+ *   were none, with a console line; never a crash, never a wrong setting;
+ * - written by another image (a new config flashed): its REPL settings (host, tz) are not
+ *   taken, the image's own config is, and the console says so; the Kiss-o'-Death memory
+ *   (denied, rate) is about the servers, not the image, and is kept.
+ * `image` identifies this image's config (build.mjs configImage).
+ */
+export function checkSaved(text: string | undefined, image: string, log: (line: string) => void, setAside: (text: string) => void): Saved {
+  const s: Saved = { image: image, denied: {} };
+  if (text == null) return s;
+  let v: any = null;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {}
+  const d = v && v.denied;
+  // each field as this app writes it, or absent
+  const ok = v && typeof v == "object" && !Array.isArray(v) &&
+    (v.image == null || typeof v.image == "string") &&
+    (v.host == null || !!parseHost(v.host, NTP_PORT)) &&
+    (v.tz == null || (typeof v.tz == "number" && v.tz >= -12 && v.tz <= 14)) &&
+    (v.rate == null || (typeof v.rate == "number" && v.rate >= 0)) &&
+    (d == null || (typeof d == "object" && !Array.isArray(d) && Object.keys(d).every((k) => typeof d[k] == "string")));
+  if (!ok) {
+    setAside(text);
+    log("ntptime: saved settings damaged, set aside as " + ASIDE + "; starting from the build config");
+    return s;
+  }
+  if (d) s.denied = d;
+  if (v.rate) s.rate = v.rate;
+  if (v.image === image) {
+    s.host = v.host;
+    s.tz = v.tz;
+  } else if (v.host != null || v.tz != null) log("ntptime: saved host/tz are another image's; starting from the build config");
+  return s;
+}
