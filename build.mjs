@@ -72,9 +72,12 @@ export const GPS_WIRING = {
  */
 export const GPS_DEFAULTS = { baud: 9600, nmeaDelay: 0.1, port: 123, holdover: 300, interval: 2, burst: 8, clients: 32 };
 
+/** firmware/defaults.json: the config every build starts from, and the keys it knows. */
+const DEFAULTS = JSON.parse(readFileSync(join(ROOT, "firmware/defaults.json"), "utf8"));
+
 /** The build config: firmware/defaults.json, overridden by a user file, plus the build date. */
 export function loadConfig(file, overrides = {}) {
-  const defaults = JSON.parse(readFileSync(join(ROOT, "firmware/defaults.json"), "utf8"));
+  const defaults = DEFAULTS;
   const user = file ? JSON.parse(readFileSync(file, "utf8")) : {};
   const config = { ...defaults, ...user, ...overrides };
   const known = new Set([...Object.keys(defaults), ...BOARD_KEYS, "pivot"]);
@@ -141,31 +144,41 @@ function virtualModules(board, config, transient = false) {
       // The per-round code: bundled on its own, then wrapped in a function, so that its
       // functions are made when a round starts and are garbage when it ends (firmware/transient.ts).
       b.onResolve({ filter: /^@transient$/ }, () => ({ path: "transient", namespace: "ntptime-transient" }));
-      b.onLoad({ filter: /.*/, namespace: "ntptime-transient" }, async () => {
-        const r = await esbuild({
-          entryPoints: [join(ROOT, "firmware/transient.ts")],
-          bundle: true,
-          write: false,
-          // (the host image is an ES module on Node: its imports go above the wrapper)
-          format: BOARDS[board].espruino ? "cjs" : "esm",
-          platform: "node",
-          target: "es2020",
-          supported: ALL_SUPPORTED,
-          // constants folded and dead code dropped here, where the modules are still top-level;
-          // names and layout are the outer build's
-          minifySyntax: true,
-          define: configDefines(config),
-          external: EXTERNAL,
-          plugins: [virtualModules(board, config, true)],
-          logLevel: "silent",
-        });
-        let code = r.outputFiles[0].text.replace('"use strict";', "");
-        const imports = (code.match(/^import .*;$/gm) || []).join("\n");
-        code = code.replace(/^import .*;$/gm, "");
-        return { contents: `${imports}\nexport function loadTransient() {\nvar TRANSIENT;\n${code}\nreturn TRANSIENT;\n}\n`, loader: "js", resolveDir: ROOT };
+      b.onLoad({ filter: /.*/, namespace: "ntptime-transient" }, () => {
+        // both passes of one image (readable, minified) wrap the same per-round code
+        const key = board + JSON.stringify(config);
+        if (!transientCode.has(key)) transientCode.set(key, transientModule(board, config));
+        return transientCode.get(key);
       });
     },
   };
+}
+
+/** The per-round code of one image, by board and config. */
+const transientCode = new Map();
+
+async function transientModule(board, config) {
+  const r = await esbuild({
+    entryPoints: [join(ROOT, "firmware/transient.ts")],
+    bundle: true,
+    write: false,
+    // (the host image is an ES module on Node: its imports go above the wrapper)
+    format: BOARDS[board].espruino ? "cjs" : "esm",
+    platform: "node",
+    target: "es2020",
+    supported: ALL_SUPPORTED,
+    // constants folded and dead code dropped here, where the modules are still top-level;
+    // names and layout are the outer build's
+    minifySyntax: true,
+    define: configDefines(config),
+    external: EXTERNAL,
+    plugins: [virtualModules(board, config, true)],
+    logLevel: "silent",
+  });
+  let code = r.outputFiles[0].text.replace('"use strict";', "");
+  const imports = (code.match(/^import .*;$/gm) || []).join("\n");
+  code = code.replace(/^import .*;$/gm, "");
+  return { contents: `${imports}\nexport function loadTransient() {\nvar TRANSIENT;\n${code}\nreturn TRANSIENT;\n}\n`, loader: "js", resolveDir: ROOT };
 }
 
 /** Device modules: built in, or fetched by the espruino tool at upload (the display drivers). */
@@ -176,8 +189,7 @@ const EXTERNAL = ["dgram", "Wifi", "Storage", "WIZnet", "crypto", "MemoryLCD", "
  * it. A key the config leaves out becomes undefined, so no read reaches a global CONFIG.
  */
 export function configDefines(config) {
-  const defaults = JSON.parse(readFileSync(join(ROOT, "firmware/defaults.json"), "utf8"));
-  const keys = new Set([...Object.keys(defaults), ...BOARD_KEYS, "pivot", "zone", "gps", "image", ...Object.keys(config)]);
+  const keys = new Set([...Object.keys(DEFAULTS), ...BOARD_KEYS, "pivot", "zone", "gps", "image", ...Object.keys(config)]);
   const define = {};
   for (const k of keys) define["CONFIG." + k] = config[k] === undefined ? "undefined" : JSON.stringify(config[k]);
   return define;
@@ -299,7 +311,7 @@ export async function buildImage({ board, app = "clock", config, outfile }) {
   for (const [minify, supported, label] of [[false, ALL_SUPPORTED, "source"], [true, NONE_SUPPORTED, "minified"]]) {
     let code = await bundle(entry, { ...opts, minify, supported });
     // a config read the build did not replace would be a ReferenceError on the device
-    const unread = /^[^/]*\bCONFIG\.(\w+)/m.exec(code);
+    const unread = /\bCONFIG\.(\w+)/.exec(code.replace(/^\s*\/\/.*$/gm, ""));
     if (unread) throw new Error(`${board}: the image still reads CONFIG.${unread[1]}: not a key build.mjs defines`);
     const problems = checkDialect(code, label);
     if (problems.length) {
