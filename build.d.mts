@@ -9,3 +9,4 @@ export function loadConfig(file?: string, overrides?: Record<string, unknown>): 
 export function buildImage(o: { board: string; app?: string; config: Record<string, unknown>; outfile?: string }): Promise<string>;
 export function coreSize(config: Record<string, unknown>): Promise<number>;
 export function imageKeys(app: string, config: Record<string, unknown>): Promise<{ id: number; secret: number[] }[] | undefined>;
+export function declaredProps(files?: string[], deviceNames?: Set<string>): string[];

@@ -3,7 +3,7 @@
 // the clock app does (firmware/clock.ts, one server), against one server that counts the
 // requests it sees in each second of true time.
 import { sync, Env, SyncOptions } from "../lib/client";
-import { createDiscipline } from "../lib/discipline";
+import { measure, DISCIPLINE_LENGTH } from "../lib/discipline";
 import { PollLimits, nextPoll, startWait } from "../lib/poll";
 import { decode } from "../lib/packet";
 import { TWO32 } from "../lib/wire";
@@ -98,10 +98,10 @@ export function fleet(devices: number, c: FleetConfig, ids: (i: number) => numbe
     const env: Env = {
       clock,
       after: (fn, ms) => timers.after(fn, ms / 1000),
-      cancel: (id) => timers.cancel(id),
+      disarm: (id) => timers.cancel(id),
       rand: () => (rand() * TWO32) >>> 0,
       net: {
-        resolve: (name, cb) => cb(name),
+        lookup: (name, cb) => cb(name),
         open: (onDatagram) => ({
           send: (b) => {
             const up = draw(EXP_LEG, rand) / 1000;
@@ -119,7 +119,8 @@ export function fleet(devices: number, c: FleetConfig, ids: (i: number) => numbe
         }),
       },
     };
-    const discipline = createDiscipline({ clock, setTime: (t) => (made += t - clock()) }, c);
+    const discipline = new Float64Array(DISCIPLINE_LENGTH);
+    const steered = { clock, setNow: (t: number) => (made += t - clock()) };
     let interval = 0;
     let fails = 0;
     let first = true;
@@ -129,7 +130,7 @@ export function fleet(devices: number, c: FleetConfig, ids: (i: number) => numbe
         const ok = !r.reason;
         if (ok && first) (first = false), synced++, (allSynced = timers.now);
         fails = ok ? 0 : fails + 1;
-        const applied = ok ? discipline.measure(r.offset!, r.err!) : undefined;
+        const applied = ok ? measure(discipline, steered, c, r.offset!, r.err!) : undefined;
         interval = nextPoll(interval || c.poll, c, applied, fails - 1, r.kiss == "RATE");
         // start to start, as the app does
         timers.after(round, Math.max(0, interval - (timers.now - began)));

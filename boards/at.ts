@@ -14,7 +14,7 @@ export interface Port {
 export interface Timers {
   clock(): number;
   after(fn: () => void, ms: number): unknown;
-  cancel(id: unknown): void;
+  disarm(id: unknown): void;
 }
 
 export interface Cmd {
@@ -98,13 +98,13 @@ export function atEngine(port: Port, t: Timers): At {
   let reading: { f: Frame; header: string; n: number; data?: string; t4?: number } | null = null;
   let frameTimer: unknown;
   const arm = (ms: number, fn: () => void) => {
-    t.cancel(frameTimer);
+    t.disarm(frameTimer);
     frameTimer = t.after(fn, ms);
   };
 
   const finish = (err: string) => {
     const c = cur!;
-    t.cancel(timer);
+    t.disarm(timer);
     cur = null;
     const got = lines;
     lines = [];
@@ -135,7 +135,7 @@ export function atEngine(port: Port, t: Timers): At {
   const endFrame = (ok: boolean) => {
     const r = reading!;
     reading = null;
-    t.cancel(frameTimer);
+    t.disarm(frameTimer);
     if (ok) return r.f.got(r.data!, r.header, r.t4!);
     // The rest of a damaged frame is binary of unknown length: drop all that has arrived,
     // so that none of it glues itself to the next line or prompt (those come in later reads).
@@ -151,7 +151,7 @@ export function atEngine(port: Port, t: Timers): At {
           reading.data = buf.substr(0, reading.n);
           reading.t4 = now;
           buf = buf.substr(reading.n);
-          t.cancel(frameTimer);
+          t.disarm(frameTimer);
         }
         if (!buf) return arm(SETTLE, () => endFrame(true));
         // Data of the stated length followed by anything but a line end means the stream

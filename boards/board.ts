@@ -9,24 +9,23 @@ export type ModemClock = (host: string, cb: (t: number | null, why: string) => v
 /** What a board gives the firmware: a Device for the client, its network bring-up, and what else it can do. */
 export interface Board {
   name: string;
-  device: Device;
-  /** brings the network up; err is "" on success, otherwise a message for the console */
+  /** @internal */
+  dev: Device;
+  /** brings the network up; err is "" on success, otherwise a message for the console @internal */
   up(cb: (err: string) => void): void;
-  /** a small record that survives a reboot (Espruino Storage) */
+  /** a small record that survives a reboot (Espruino Storage) @internal */
   store: Store;
   /** runs fn at every boot of a saved image (E.on("init")) */
   onBoot(fn: () => void): void;
-  /** a modem's own NTP, the round's fallback when it refuses UDP (boards/modem-fallback.ts) */
+  /** a modem's own NTP, the round's fallback when it refuses UDP (boards/modem-fallback.ts) @internal */
   modemNtp?: import("../firmware/round").ModemNtp;
   /** gives an object on() and emit(): Espruino has them on every object, Node does not */
   events?(o: object): void;
 }
 
-/** One text record kept across reboots. */
+/** Small text files kept across reboots, by name: Espruino's Storage module, or its stand-in. */
 export interface Store {
-  /** its text, or undefined when there is none yet */
-  read(): string | undefined;
-  write(text: string): void;
-  /** keeps a damaged record's text under another name (firmware/settings.ts ASIDE), for its owner to look at */
-  aside(text: string): void;
+  /** the file's text, or undefined when there is none */
+  read(name: string): string | undefined;
+  write(name: string, text: string): unknown;
 }

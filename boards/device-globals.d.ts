@@ -4,12 +4,14 @@
 declare function getTime(): number;
 declare function setTime(t: number): void;
 declare function getSerial(): string;
+declare function print(line: string): void;
 declare function require(module: string): any;
 declare const E: {
   toString(b: Uint8Array): string;
   toUint8Array(s: string): Uint8Array;
   setTimeZone(hours: number): void;
   setDST(...args: number[]): void;
+  hwRand(): number;
   on(event: string, fn: () => void): void;
   setConsole(device: string, options?: { force?: boolean }): void;
 };

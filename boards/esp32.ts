@@ -1,4 +1,2 @@
-import { wifiBoard } from "./wifi";
-
-/** ESP32 runs the same Wifi module API as ESP8266, with the same dgram name problem. */
-export const board = wifiBoard("esp32");
+// ESP32 on Wi-Fi: the same Wifi module API as ESP8266, with the same dgram name problem (boards/wifi.ts).
+export { board } from "./wifi";

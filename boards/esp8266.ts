@@ -1,3 +1,2 @@
-import { wifiBoard } from "./wifi";
-
-export const board = wifiBoard("esp8266");
+// ESP8266 on Wi-Fi (boards/wifi.ts).
+export { board } from "./wifi";

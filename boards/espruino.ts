@@ -1,4 +1,3 @@
-import { TWO32 } from "../lib/wire";
 import { Device } from "../lib/ntptime";
 import { Net, OnDatagram } from "../lib/client";
 import { isIpLiteral } from "../lib/host";
@@ -9,9 +8,9 @@ import { Store } from "./board";
  * byte): this is the one place they become bytes and back. The receive time is read first
  * thing in the handler, since Espruino gives no datagram timestamp.
  */
-export function dgramNet(resolve: Net["resolve"], source?: Source): Net {
+export function dgramNet(lookup: Net["lookup"], source?: Source): Net {
   return {
-    resolve: resolve,
+    lookup: lookup,
     open: (onDatagram, onError) => {
       const sock = require("dgram").createSocket("udp4");
       let sentTo = "";
@@ -62,31 +61,32 @@ export const cancelTimer = (id: unknown) => {
   if (id) clearTimeout(id as any);
 };
 
-/** The Device every Espruino board shares; only the network differs between boards. */
+/**
+ * The Device every Espruino board shares; only the network differs between boards. The
+ * interpreter's own functions where they fit as they are: a stored built-in takes a JsVar,
+ * a function of ours several.
+ */
 export function espruinoDevice(net: Net): Device {
   return {
     net: net,
     clock: getTime,
-    setTime: (t) => setTime(t),
+    setNow: setTime,
     after: setTimeout,
-    // Espruino throws on clearTimeout(undefined): a timer never armed is skipped here.
-    cancel: cancelTimer,
-    rand: () => (Math.random() * TWO32) >>> 0,
-    log: (line) => console.log(line),
-    setZone: (h) => E.setTimeZone(h),
-    setDst: (a) => E.setDST.apply(E, a),
+    // (every timer id the app keeps is 0 until armed: Espruino throws on clearTimeout(undefined))
+    disarm: clearTimeout,
+    // the chip's noise, not Math.random's sequence (E.hwRand)
+    rand: E.hwRand,
+    log: print,
+    setZone: E.setTimeZone,
+    setDst: E.setDST,
     // getSerial(): the MAC on ESP8266/ESP32 ("5ccf7f0a-1b2c"), the chip id on STM32: its last
     // three bytes, the part of a MAC that counts up across a production batch.
     id: parseInt(getSerial().split("-").join("").slice(-6), 16) || 0,
   };
 }
 
-/** The app's record in Storage: one small file, written only when something in it changes. */
-export const storage: Store = {
-  read: () => require("Storage").read("ntptime.json"),
-  write: (text) => require("Storage").write("ntptime.json", text),
-  aside: (text) => require("Storage").write("ntptime.bad", text),
-};
+/** The app's record: Espruino's Storage as it is, files in flash by name. */
+export const storage: Store = require("Storage");
 
 /** After save(), Espruino runs E.on("init") handlers at every boot (ESPRUINO.md, Memory). */
 export const onInit = (fn: () => void) => E.on("init", fn);

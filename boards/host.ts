@@ -3,6 +3,7 @@ import { lookup } from "node:dns";
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { isIpLiteral } from "../lib/host";
 import { Board } from "./board";
 
@@ -15,13 +16,16 @@ const start = process.env.NTPTIME_RTC;
 let base = (start == "host" ? Date.now() / 1000 : Number(start) || 0) - performance.now() / 1000;
 const now = () => base + performance.now() / 1000;
 
-/** Storage stand-in: the file NTPTIME_STORE names (a reboot is running the image again), else memory. */
-const file = process.env.NTPTIME_STORE;
-let kept: string | undefined;
-const read = () => {
-  if (!file) return kept;
+/**
+ * Storage stand-in: files by their Storage names in the folder NTPTIME_STORE names (a reboot
+ * is running the image again), else in memory.
+ */
+const dir = process.env.NTPTIME_STORE;
+const kept: Record<string, string> = {};
+const read = (name: string) => {
+  if (!dir) return kept[name];
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync(join(dir, name), "utf8");
   } catch {
     return undefined;
   }
@@ -29,9 +33,9 @@ const read = () => {
 
 export const board: Board = {
   name: "host",
-  device: {
+  dev: {
     net: {
-      resolve: (name, cb) =>
+      lookup: (name, cb) =>
         isIpLiteral(name) ? cb(name) : lookup(name, { family: 4 }, (err, ip) => cb(err ? null : ip)),
       open: (onDatagram, onError) => {
         const sock = createSocket("udp4");
@@ -47,11 +51,11 @@ export const board: Board = {
       },
     },
     clock: now,
-    setTime: (t) => {
+    setNow: (t) => {
       base = t - performance.now() / 1000;
     },
     after: (fn, ms) => setTimeout(fn, ms),
-    cancel: (id) => clearTimeout(id as any),
+    disarm: (id) => clearTimeout(id as any),
     rand: () => randomBytes(4).readUInt32BE(0),
     id: randomBytes(3).readUIntBE(0, 3),
     log: (line) => console.log(line),
@@ -60,9 +64,7 @@ export const board: Board = {
   up: (cb) => cb(""),
   store: {
     read: read,
-    write: (text) => (file ? writeFileSync(file, text) : (kept = text)),
-    // (the damaged record, beside the file)
-    aside: (text) => file && writeFileSync(file + ".bad", text),
+    write: (name, text) => (dir ? writeFileSync(join(dir, name), text) : (kept[name] = text)),
   },
   onBoot: () => {},
   // Espruino gives every object on() and emit(), emit calling listeners from the idle loop; Node does not.

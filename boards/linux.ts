@@ -9,7 +9,7 @@ import { dgramNet, espruinoDevice, sentToName, onInit, storage } from "./espruin
  */
 export const board: Board = {
   name: "linux",
-  device: espruinoDevice(dgramNet((name, cb) => cb(name), sentToName)),
+  dev: espruinoDevice(dgramNet((name, cb) => cb(name), sentToName)),
   up: (cb) => cb(""),
   store: storage,
   onBoot: onInit,

@@ -2,6 +2,7 @@ import { NTP_PORT } from "../lib/wire";
 import { parseHost } from "../lib/host";
 import { ModemNtp } from "../firmware/round";
 import { ModemClock } from "./board";
+import { moved } from "../lib/discipline";
 
 /**
  * A modem's own NTP command as the round's fallback when the modem will not open UDP. Its
@@ -18,8 +19,8 @@ export function modemFallback(clock: ModemClock): ModemNtp {
       const offset = t + 0.5 - r.dev.clock();
       if (apply) {
         // a time with no sync behind it: the discipline's history starts again
-        r.discipline.moved(offset);
-        r.set(r.dev.clock() + offset);
+        moved(r.disc, r.clk, offset);
+        r.clk.setNow(r.dev.clock() + offset);
       }
       done({ reason: "", host: host, server: "modem NTP", sent: 0, good: 0, offset: offset, unchecked: true },
         head + " (whole-second, unchecked) offset " + offset.toFixed(1) + " s, set " + new Date(r.dev.clock() * 1000).toISOString());

@@ -53,7 +53,7 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
   const port: Port = global[s.port];
   (port as any).setup(s.baud, s.path ? { path: s.path } : { tx: global[s.tx], rx: global[s.rx] });
   const log = (line: string) => console.log(d.name + ": " + line);
-  const at = atEngine(port, { clock: getTime, after: setTimeout, cancel: cancelTimer });
+  const at = atEngine(port, { clock: getTime, after: setTimeout, disarm: cancelTimer });
 
   let ready = false;
   let waiting: ((err: string) => void)[] = [];
@@ -83,7 +83,7 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
   };
 
   const net: Net = {
-    resolve: (name, cb) =>
+    lookup: (name, cb) =>
       isIpLiteral(name) ? cb(name) : ensure((err) => (err ? (log(err), cb(null)) : d.resolve(at, name, cb))),
     open: (onDatagram, onError) => {
       rx = onDatagram;
@@ -135,7 +135,7 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
   const device = espruinoDevice(net);
   return {
     name: d.name,
-    device: device,
+    dev: device,
     up: (cb) => ensure(cb),
     store: storage,
     // A boot from save() restores `ready` as it was: the modem must be brought up again.

@@ -29,7 +29,7 @@ const log = (line: string) => console.log("w5500: " + line);
 
 export const board: Board = {
   name: "w5500",
-  device: espruinoDevice(dgramNet((name, cb) => cb(name), sentToName)),
+  dev: espruinoDevice(dgramNet((name, cb) => cb(name), sentToName)),
   up: (cb) => {
     try {
       if (!eth) {

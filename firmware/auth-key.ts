@@ -8,7 +8,7 @@ import { Key, sign, signer } from "../lib/mac";
 export const keys: Key[] = CONFIG.keys!.map((k) => ({ id: k.id, secret: new Uint8Array(k.secret) }));
 
 export const auth: Auth | undefined = {
-  sign: (h) => sign(sha1, keys[0], h),
+  signRequest: (h) => sign(sha1, keys[0], h),
   check: (b) => !!signer(sha1, keys, b),
 };
 

@@ -3,6 +3,7 @@ import { Outcome } from "../lib/ntptime";
 /**
  * The round's choice (firmware/round.ts, @choose), one server: its result as it is. `line`
  * is the console line, whole for a failure; for a good result the round adds what it did.
+ * @internal
  */
 export interface Choice {
   best: Outcome;

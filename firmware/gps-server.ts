@@ -11,7 +11,7 @@ import { answer, hasMac, refuse } from "../lib/serve";
 import { keys, signedBy, signWith } from "@auth";
 import { civil, two } from "../lib/calendar";
 
-const dev = board.device;
+const dev = board.dev;
 const g = CONFIG.gps!;
 const ref = createRefclock({ pps: !!g.pps, holdover: g.holdover, nmeaDelay: g.nmeaDelay, pivot: CONFIG.pivot });
 const limiter = createLimiter(g.interval, g.burst, g.clients);
@@ -34,7 +34,7 @@ const keep = () => {
   const c = dev.clock();
   const off = ref.time(c) - c;
   if (Math.abs(off) <= Math.max(0.001, 3 * ref.jitter())) return;
-  dev.setTime(c + off);
+  dev.setNow(c + off);
   ref.moved(off);
   if (Math.abs(off) > 1) dev.log("gps: clock set to " + new Date((c + off) * 1000).toISOString());
 };
@@ -104,7 +104,7 @@ const start = () => {
   serial.setup(g.baud, g.path ? { path: g.path } : { rx: global[g.rx!], tx: global[g.tx!] });
   // setWatch's event carries the time of the edge itself, taken in the interrupt.
   if (watch) clearWatch(watch);
-  if (g.pps) watch = setWatch((e: { time: number }) => ref.pulse(e.time), global[g.pps], { repeat: true, edge: "rising" });
+  if (g.pps) watch = setWatch((e: { time: number }) => ref.onPulse(e.time), global[g.pps], { repeat: true, edge: "rising" });
   dev.log("gps-server: " + g.serial + " at " + g.baud + " baud, " + (g.pps ? "PPS on " + g.pps : "no PPS (NMEA timing)") + ", port " + g.port +
     (keys ? ", keys " + keys.map((k) => k.id).join(" ") : ""));
   const up = () =>
@@ -129,7 +129,7 @@ const boot = () => {
 // As the clock app: uploaded, it starts at once; saved, E.on("init") starts it at each boot.
 let booting: unknown = dev.after(boot, 0);
 board.onBoot(() => {
-  dev.cancel(booting);
+  dev.disarm(booting);
   booting = 0;
   boot();
 });

@@ -3,7 +3,10 @@ import { NTP_PORT } from "../lib/wire";
 import { parseHost } from "../lib/host";
 import { SyncOptions, sync } from "../lib/client";
 import { choose } from "./choose-one";
-import { Discipline } from "../lib/discipline";
+import { DisciplineState, Steered, measure } from "../lib/discipline";
+import { Board, Store } from "../boards/board";
+import { Zone } from "../lib/tz";
+import { RECORD } from "./settings";
 
 /** The record kept in the board's store (firmware/settings.ts reads it back). */
 export interface Saved {
@@ -19,19 +22,59 @@ export interface Saved {
   rate?: number;
 }
 
-/** The clock app's objects a round works on; they live between rounds, the round's code does not. */
-export interface Resident {
+/** What a round works on: its part of the app's state (Resident). @internal */
+export interface RoundState {
   dev: Device;
-  ntptime: Ntptime;
-  discipline: Discipline;
-  /** sets the clock, telling a step (firmware/clock.ts) */
-  set(t: number): void;
+  /** the ntptime object (its data: host, tz, last) */
+  api: Ntptime & Events;
+  /** the discipline's state (lib/discipline.ts) and the clock it steers: a change above the step threshold is told as a step */
+  disc: DisciplineState;
+  clk: Steered;
+  store: Store;
   saved: Saved;
-  save(): void;
-  /** a good sync came before: a step above maxStep then needs two servers that agree */
-  synced: boolean;
   /** the modem's own NTP, where the board has it (boards/modem-fallback.ts) */
   modemNtp?: ModemNtp;
+  /** device clock of the last good sync, 0 before one */
+  goodAt: number;
+}
+
+/**
+ * The clock app's state, the one object that lives between rounds: firmware/clock.ts makes
+ * it, the per-use code (firmware/transient.ts: schedule.ts, this file) is made for each use
+ * and works on it. What a round works on, the board, the zone, the schedule, the leap watch.
+ * @internal
+ */
+export interface Resident extends RoundState {
+  board: Board;
+  /** the zone: the build's (parsed by build.mjs), unless settime(hours) chose one */
+  zone: Zone;
+  /** rounds under way: the discipline's ticks wait, since a correction inside an exchange would skew its sample */
+  syncing: number;
+  /** the poll schedule: seconds between rounds, failed rounds in a row, device clock of the next round */
+  pollEvery: number;
+  failed: number;
+  nextAt: number;
+  /** the pending timer; the boot it belongs to (a boot from save() restarts the schedule); the network is up */
+  timer: unknown;
+  boots: number;
+  online: boolean;
+  /** the leap second announced for tonight: its midnight (0: none), the timer that steps the clock then, the last midnight done */
+  leapMidnight: number;
+  leapTimer: unknown;
+  leapt: number;
+  /** the step then: -1 inserts a second, 1 deletes one */
+  leapStep: number;
+  /** the timers' callbacks, resident (firmware/clock.ts): a closure made here would keep all of the round's code alive while it waits */
+  due(): void;
+  leapNow(): void;
+}
+
+/**
+ * Events for applications: ntptime.on("sync" | "error", outcome), ntptime.on("step", was,
+ * now), ntptime.on("leap", step, at) when a server announces a leap second for tonight.
+ */
+export interface Events {
+  emit(event: string, ...args: unknown[]): void;
 }
 
 /**
@@ -39,22 +82,21 @@ export interface Resident {
  * set (when `apply`) and `done` gets the outcome and the console line; when not, `done`
  * gets null and the line.
  */
-export type ModemNtp = (r: Resident, host: string, pivot: number, apply: boolean, done: (o: Outcome | null, line: string) => void) => void;
+export type ModemNtp = (r: RoundState, host: string, pivot: number, apply: boolean, done: (o: Outcome | null, line: string) => void) => void;
 
+/** @internal */
 export interface RoundOptions extends SyncOptions {
   /** seconds: after the first sync, a larger step needs two servers that agree (several servers only) */
   maxStep: number;
+  /** seconds: the discipline steps above this, slews below (RFC 5905 s11.3 STEPT) */
+  stepThreshold: number;
   /** the choice among the results: one server's, or several servers' (firmware/choose-many.ts) */
   choose: typeof choose;
 }
 
-/** What the image's per-round code offers (firmware/transient.ts), made anew for each use. */
-export interface Transient {
-  round(r: Resident, hosts: string[], apply: boolean, done: (o: Outcome, rate: boolean) => void): void;
-  /** a host the client can ask: name or IPv4 address, with an optional port (lib/host.ts) */
-  valid(host: unknown): boolean;
-  /** the saved record, checked against this image (firmware/settings.ts) */
-  settings(text: string | undefined, log: (line: string) => void, setAside: (text: string) => void): Saved;
+/** The record as the store keeps it: written only when it changes (REPL, Kiss-o'-Death), to spare the flash. */
+export function save(r: RoundState) {
+  r.store.write(RECORD, JSON.stringify(r.saved));
 }
 
 /**
@@ -64,7 +106,7 @@ export interface Transient {
  * discipline applies it, one line is printed, and a Kiss-o'-Death DENY or RSTR is saved.
  * `done` gets the outcome and whether a server asked to slow down (RATE).
  */
-export function round(r: Resident, o: RoundOptions, hosts: string[], apply: boolean, done: (o: Outcome, rate: boolean) => void) {
+export function round(r: RoundState, o: RoundOptions, hosts: string[], apply: boolean, done: (o: Outcome, rate: boolean) => void) {
   const dev = r.dev;
   const results: Outcome[] = [];
 
@@ -77,19 +119,19 @@ export function round(r: Resident, o: RoundOptions, hosts: string[], apply: bool
       if ((x.kiss == "DENY" || x.kiss == "RSTR") && !r.saved.denied![x.host]) changed = !!(r.saved.denied![x.host] = x.kiss);
       rate = rate || x.kiss == "RATE";
     });
-    if (changed) r.save();
-    done((r.ntptime.last = out), rate);
+    if (changed) save(r);
+    done((r.api.last = out), rate);
   };
 
   /** "stratum 2 offset 0.001234 s delay 0.0400 s, slew 2026-...": a good outcome, applied (or only measured). */
   const applied = (x: Outcome) => {
     let how = "measured";
-    if (apply) how = x.applied = r.discipline.measure(x.offset!, x.err!);
+    if (apply) how = x.applied = measure(r.disc, r.clk, o, x.offset!, x.err!);
     return "stratum " + x.stratum + " offset " + x.offset!.toFixed(6) + " s delay " + x.delay!.toFixed(4) + " s, " + (how == "held" ? "slew" : how) + " " + new Date(dev.clock() * 1000).toISOString();
   };
 
   const decide = () => {
-    const c = o.choose(results, r.synced, o.maxStep);
+    const c = o.choose(results, !!r.goodAt, o.maxStep);
     finish(c.best, c.best.reason ? c.line : c.line + " " + applied(c.best));
   };
 

@@ -2,7 +2,8 @@ import { NTP_PORT } from "../lib/wire";
 import { parseHost } from "../lib/host";
 import { Saved } from "./round";
 
-/** Where a damaged record is kept for its owner to look at. */
+/** The record's file in the board's store, and where a damaged one is kept for its owner to look at. */
+export const RECORD = "ntptime.json";
 export const ASIDE = "ntptime.bad";
 
 /**
@@ -22,13 +23,11 @@ export function checkSaved(text: string | undefined, image: string, log: (line: 
     v = JSON.parse(text);
   } catch (e) {}
   const d = v && v.denied;
-  // each field as this app writes it, or absent
-  const ok = v && typeof v == "object" && !Array.isArray(v) &&
-    (v.image == null || typeof v.image == "string") &&
-    (v.host == null || !!parseHost(v.host, NTP_PORT)) &&
-    (v.tz == null || (typeof v.tz == "number" && v.tz >= -12 && v.tz <= 14)) &&
-    (v.rate == null || (typeof v.rate == "number" && v.rate >= 0)) &&
-    (d == null || (typeof d == "object" && !Array.isArray(d) && Object.keys(d).every((k) => typeof d[k] == "string")));
+  // absent, or of the type this app writes
+  const is = (x: unknown, type: string) => x == null || typeof x == type;
+  const ok = v && typeof v == "object" && !Array.isArray(v) && is(v.image, "string") && (v.host == null || parseHost(v.host, NTP_PORT)) &&
+    is(v.tz, "number") && !(v.tz < -12 || v.tz > 14) && is(v.rate, "number") && !(v.rate < 0) &&
+    is(d, "object") && !Array.isArray(d) && (!d || Object.keys(d).every((k) => typeof d[k] == "string"));
   if (!ok) {
     setAside(text);
     log("ntptime: saved settings damaged, set aside as " + ASIDE + "; starting from the build config");

@@ -1,24 +1,29 @@
-// The image's per-round code (build.mjs @transient): everything only a round or a boot
-// needs (the client, its checks, the choice among servers, the key, the saved record's
-// checks). Its functions are made when a round starts and are garbage when it ends, so
-// between rounds they take no memory; their code stays in flash. This file has no
-// exports: the build wraps it in loadTransient() and hands back TRANSIENT.
-import { round } from "./round";
-import { checkSaved } from "./settings";
-import { NTP_PORT } from "../lib/wire";
-import { parseHost } from "../lib/host";
+// The image's per-use code (build.mjs @transient): everything a round, a boot or a REPL call
+// needs and the time between them does not (the schedule, the client, its checks, the choice
+// among servers, the key, the saved record's checks). Its functions are made when it is
+// loaded and are garbage when the call ends, so between rounds they take no memory; their
+// code stays in flash. The build wraps this file in loadTransient() and hands back
+// TRANSIENT; it works on the resident state (firmware/clock.ts), passed in.
+import { Resident, RoundOptions } from "./round";
+import { Transient, boot, due, leapNow, pipeline, start, status } from "./schedule";
+import { repl } from "../lib/ntptime";
 import { auth } from "@auth";
 import { choose } from "@choose";
 
-declare let TRANSIENT: import("./round").Transient;
+declare let TRANSIENT: Transient;
+
+/** The round's options, from the build config, the key and the choice the config picks. */
+const OPTIONS: RoundOptions = {
+  burst: CONFIG.burst, gap: CONFIG.gap, timeout: CONFIG.timeout, retries: CONFIG.retries, backoff: CONFIG.backoff,
+  pivot: CONFIG.pivot, maxDelay: CONFIG.maxDelay, maxDistance: CONFIG.maxDistance, maxStep: CONFIG.maxStep,
+  stepThreshold: CONFIG.stepThreshold, auth: auth, choose: choose,
+};
 
 TRANSIENT = {
-  round: (r, hosts, apply, done) =>
-    round(r, {
-      burst: CONFIG.burst, gap: CONFIG.gap, timeout: CONFIG.timeout, retries: CONFIG.retries, backoff: CONFIG.backoff,
-      pivot: CONFIG.pivot, maxDelay: CONFIG.maxDelay, maxDistance: CONFIG.maxDistance, maxStep: CONFIG.maxStep,
-      auth: auth, choose: choose,
-    }, hosts, apply, done),
-  valid: (host) => !!parseHost(host, NTP_PORT),
-  settings: (text, log, setAside) => checkSaved(text, CONFIG.image, log, setAside),
+  start: start,
+  boot: boot,
+  due: (r) => due(r, OPTIONS),
+  leapNow: leapNow,
+  repl: (r) => repl(r.api, r.dev, pipeline(r, OPTIONS)),
+  status: status,
 };

@@ -24,7 +24,7 @@ declare module "@sha1" {
 }
 /** The per-round code (firmware/transient.ts), made on each call: its functions live until the round ends. */
 declare module "@transient" {
-  export const loadTransient: () => import("./round").Transient;
+  export const loadTransient: () => import("./schedule").Transient;
 }
 /**
  * The build config. Every `CONFIG.key` is replaced by its value at build time (esbuild
@@ -33,3 +33,5 @@ declare module "@transient" {
  */
 declare const CONFIG: import("./config").Config & { image: string };
 declare var global: any;
+/** The board the image is built for (build.mjs --board): "esp8266", "linux", ... */
+declare const BOARD: string;

@@ -9,7 +9,7 @@ import { Zone, dstArgs } from "../lib/tz";
  */
 export function applyZone(dev: Device, z: Zone) {
   if (!z.dst) dev.setZone(z.std / 60);
-  else if (dev.setDst) dev.setDst(dstArgs(z));
+  else if (dev.setDst) dev.setDst.apply(dev, dstArgs(z));
 }
 
 export { offsetAt } from "../lib/tz";

@@ -4,18 +4,18 @@ import { decode, refidText } from "./packet";
 
 /** The request in flight, which a reply must answer. */
 export interface Exchange {
-  /** the random transmit timestamp we sent; a true reply echoes it as its originate (RFC 5905 s8) */
+  /** the random transmit timestamp we sent; a true reply echoes it as its originate (RFC 5905 s8) @internal */
   nonce: Timestamp;
-  /** local clock (Unix seconds) when the request left: T1 */
+  /** local clock (Unix seconds) when the request left: T1 @internal */
   t1: number;
-  /** where it went: a reply must come from there */
-  ip: string;
+  /** where it went: a reply must come from there @internal */
+  addr: string;
   port: number;
-  /** once answered: the answer, as text, to tell a copy of it from a conflicting one */
+  /** once answered: the answer, as text, to tell a copy of it from a conflicting one @internal */
   got?: string;
 }
 
-/** What a good reply must meet. */
+/** What a good reply must meet. @internal */
 export interface Limits {
   /** Unix seconds near the truth (the build date): picks the NTP era, and no server time before it is believed */
   pivot: number;
@@ -27,9 +27,9 @@ export interface Limits {
   auth?: Auth;
 }
 
-/** The key a client signs its requests with, bound to the board's hash. */
+/** The key a client signs its requests with, bound to the board's hash. @internal */
 export interface Auth {
-  sign(h: Uint8Array): Uint8Array;
+  signRequest(h: Uint8Array): Uint8Array;
   /** true when `b` is a header and a MAC by this key */
   check(b: Uint8Array): boolean;
 }
@@ -43,7 +43,7 @@ export interface Sample {
   stratum: number;
   refid: string;
   leap: number;
-  /** local clock at T4 */
+  /** local clock at T4 @internal */
   t4: number;
 }
 
@@ -68,15 +68,15 @@ export function stray(reason: string): boolean {
  */
 export function judge(b: Uint8Array, address: string, port: number, t4: number, x: Exchange, l: Limits): Sample | string {
   if (b.length < HEADER_LEN) return "short";
-  if (port != x.port || address != x.ip) return "source";
+  if (port != x.port || address != x.addr) return "source";
   // RFC 5905 s7.3: with a key, only a reply signed by it; an unsigned kiss is ignored too.
   if (l.auth && !l.auth.check(b)) return "auth";
   // Without one, a reply is the header alone: anything after it (junk, extension fields
   // nobody asked for) makes it something else.
   if (!l.auth && b.length > HEADER_LEN) return "length";
   const p = decode(b);
-  if (p.mode != MODE_SERVER) return "mode";
-  if (p.version < 3 || p.version > 4) return "version";
+  if (p.assoc != MODE_SERVER) return "mode";
+  if (p.vn < 3 || p.vn > 4) return "version";
   // RFC 5905 s8: a reply whose originate is not our transmit is stale, duplicated or forged.
   if (!ntpEqual(p.orig, x.nonce)) return "origin";
   // RFC 4330 s8: stratum 0 is a Kiss-o'-Death, reported before LI since kisses carry LI = 3.

@@ -20,37 +20,38 @@ export interface Net {
   /**
    * An address for `name`, or null. A board whose sockets resolve names themselves hands the
    * name back, and reports replies from that name (it cannot check their source address).
+   * @internal
    */
-  resolve(name: string, cb: (ip: string | null) => void): void;
+  lookup(name: string, cb: (ip: string | null) => void): void;
   /** onError ends the sync with a short reason: "socket", or a transport's own ("udp", "reset", ...) */
   open(onDatagram: OnDatagram, onError: (reason: string) => void): Link;
 }
 
-/** What the client needs from the world, injected so tests can step a fake clock. */
+/** What the client needs from the world, injected so tests can step a fake clock. @internal */
 export interface Env {
   net: Net;
   /** local clock, Unix seconds (float) */
   clock(): number;
   after(fn: () => void, ms: number): unknown;
-  cancel(id: unknown): void;
-  /** a uniformly random uint32 */
+  disarm(id: unknown): void;
+  /** 32 random bits, as an int32 or a uint32 (Espruino's E.hwRand gives the former) */
   rand(): number;
 }
 
 export interface SyncOptions extends Limits {
-  /** good exchanges wanted; their intervals are intersected (see sync) */
+  /** good exchanges wanted; their intervals are intersected (see sync) @internal */
   burst: number;
-  /** ms between exchanges of a burst */
+  /** ms between exchanges of a burst @internal */
   gap: number;
   /** ms to wait for each reply, and for the name to resolve */
   timeout: number;
-  /** failed exchanges tolerated before giving up */
+  /** failed exchanges tolerated before giving up @internal */
   retries: number;
-  /** ms before the first retry; doubles with each further failure */
+  /** ms before the first retry; doubles with each further failure @internal */
   backoff: number;
 }
 
-/** The outcome of one sync, as `ntptime.last` shows it. */
+/** The outcome of one sync, as `ntptime.last` shows it. @public */
 export interface SyncResult {
   /** "" on success, otherwise why the sync failed */
   reason: string;
@@ -70,7 +71,7 @@ export interface SyncResult {
   stratum?: number;
   refid?: string;
   leap?: number;
-  /** local clock when its reply arrived */
+  /** local clock when its reply arrived @internal */
   t4?: number;
 }
 
@@ -84,7 +85,8 @@ export interface SyncResult {
 export function sync(env: Env, o: SyncOptions, name: string, port: number, done: (r: SyncResult) => void) {
   const res: SyncResult = { reason: "", server: name, sent: 0, good: 0 };
   let link: Link | undefined;
-  let timer: unknown;
+  // 0 until armed: clearTimeout(0) does nothing, where Espruino throws on clearTimeout(undefined)
+  let timer: unknown = 0;
   let x: Exchange | null = null;
   let fails = 0;
   let heard = "";
@@ -101,7 +103,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
 
   // (called with no reason after a full burst: best is set, so the reason is "")
   const finish = (reason?: string) => {
-    env.cancel(timer);
+    env.disarm(timer);
     x = null;
     if (over) return;
     over = true;
@@ -121,8 +123,8 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
 
   const send = () => {
     heard = "";
-    x = { nonce: { sec: env.rand(), frac: env.rand() }, t1: 0, ip, port };
-    const b = o.auth ? o.auth.sign(request(x.nonce)) : request(x.nonce);
+    x = { nonce: { sec: env.rand() >>> 0, frac: env.rand() >>> 0 }, t1: 0, addr: ip, port: port };
+    const b = o.auth ? o.auth.signRequest(request(x.nonce)) : request(x.nonce);
     res.sent++;
     timer = env.after(() => next(heard || "timeout"), o.timeout);
     x.t1 = env.clock();
@@ -141,12 +143,12 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     // not, and nothing of this sync can be trusted: which of the two was the server?
     if (x.got) return void (x.got != "" + b && ((best = undefined), finish("conflict")));
     if (typeof v == "string") {
-      env.cancel(timer);
+      env.disarm(timer);
       if (v != "kod") return next(v);
       res.kiss = refidText(decode(b));
       return finish(v);
     }
-    env.cancel(timer);
+    env.disarm(timer);
     x.got = "" + b;
     res.good++;
     if (!best || v.delay < best.delay) best = v;
@@ -158,9 +160,9 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   if (!port) return finish("host");
   // A resolver that never answers must not hang the sync.
   timer = env.after(() => finish("dns"), o.timeout);
-  env.net.resolve(name, (addr) => {
+  env.net.lookup(name, (addr) => {
     if (over || link) return;
-    env.cancel(timer);
+    env.disarm(timer);
     if (!addr) return finish("dns");
     ip = addr;
     res.server = ip + ":" + port;

@@ -5,12 +5,13 @@
 // along that line. Espruino has setTime only (ESPRUINO.md): small corrections are made as
 // many small steps (a slew), large ones at once (a step).
 
-/** The clock being steered: injected, so tests step a fake one. */
+/** The clock being steered: injected, so tests step a fake one. @internal */
 export interface Steered {
   clock(): number;
-  setTime(t: number): void;
+  setNow(t: number): void;
 }
 
+/** @internal */
 export interface DisciplineLimits {
   /** seconds: the largest correction made by one tick while slewing */
   slew: number;
@@ -34,123 +35,136 @@ const FLOOR = 5e-4;
 /** RFC 5905 s11.3 (PGATE): an offset within four jitters of the prediction means the estimate held */
 const PGATE = 4;
 
-interface Point {
-  /** the free-running clock at the sync */
-  r: number;
-  /** the free-running clock's error then: corrections made plus the offset measured */
-  x: number;
-  /** weight, 1 / error^2 */
-  w: number;
+/**
+ * The discipline's state, one Float64Array made at boot and never grown: a typed array
+ * keeps its numbers packed in one buffer (these 30 in about 20 of Espruino's JsVars), where
+ * an object per sync took a JsVar per field, and the closures around them more. Layout: the
+ * scalars below, then POINTS syncs of three numbers each, a ring.
+ */
+export type DisciplineState = Float64Array;
+/** every correction made so far: the free-running clock reads clock() - MADE */
+const MADE = 0;
+/** the fit: the free-running clock is X0 + FREQ (r - R0) behind true time */
+const FREQ = 1;
+const R0 = 2;
+const X0 = 3;
+/** the fit's weighted rms residual */
+const JITTER = 4;
+/** syncs kept since the history last started again (only the last POINTS are in the ring) */
+const COUNT = 5;
+/**
+ * The ring of syncs, each: the free-running clock at the sync; its error then (corrections
+ * made plus the offset measured); its weight, 1 / error^2.
+ */
+const RING = 6;
+
+/** new Float64Array(DISCIPLINE_LENGTH): a discipline with no history, its frequency error 0 */
+export const DISCIPLINE_LENGTH = RING + 3 * POINTS;
+
+/** the clock less every change made to it (by the discipline, a leap, or someone else): it runs on without jumps */
+export function free(s: DisciplineState, clk: Steered): number {
+  return clk.clock() - s[MADE];
 }
 
-export interface Discipline {
-  /**
-   * A sync measured `offset` (seconds, server ahead) with error `err` now. Steps the clock
-   * at once when the offset is above the threshold; otherwise ticks will slew it.
-   */
-  measure(offset: number, err: number): Applied;
-  /** Called about once a second: makes the correction due now (at most `slew`); returns it. */
-  tick(): number;
-  /** Someone else set the clock by `d` (a modem's time): the history starts again from it. */
-  moved(d: number): void;
-  /** A leap second: the clock and the timescale itself move by `d` (-1 inserts one). */
-  leap(d: number): void;
-  /** the frequency error, s/s (positive: the crystal is slow) */
-  freq(): number;
-  /** seconds of correction decided but not yet made */
-  pending(): number;
-  /** the clock less every change made to it (by the discipline, a leap, or someone else): it runs on without jumps */
-  free(): number;
+/** seconds of correction the fit wants made by now, less what has been */
+export function pending(s: DisciplineState, clk: Steered): number {
+  return s[X0] + s[FREQ] * (free(s, clk) - s[R0]) - s[MADE];
 }
 
-export function createDiscipline(clk: Steered, lim: DisciplineLimits): Discipline {
-  /** every correction made so far: the free-running clock reads clk.clock() - made */
-  let made = 0;
-  let points: Point[] = [];
-  /** the fit: the free-running clock is x0 + f (r - r0) behind true time */
-  let f = 0;
-  let r0 = 0;
-  let x0 = 0;
-  /** the fit's weighted rms residual */
-  let jitter = 0;
+/** the frequency error, s/s (positive: the crystal is slow) */
+export function freq(s: DisciplineState): number {
+  return s[FREQ];
+}
 
-  const free = () => clk.clock() - made;
-  /** the correction the fit wants made by now, less what has been */
-  const due = () => x0 + f * (free() - r0) - made;
-  const restart = () => {
-    points = [];
-    r0 = free();
-    x0 = made;
-  };
+function restart(s: DisciplineState, clk: Steered) {
+  s[COUNT] = 0;
+  s[R0] = free(s, clk);
+  s[X0] = s[MADE];
+}
 
-  // One pass of weighted sums, about the first point so the squares keep their precision.
-  const fit = () => {
-    const a = points[0];
-    let w = 0, r = 0, x = 0, rr = 0, rx = 0, xx = 0;
-    points.forEach((p) => {
-      const dr = p.r - a.r;
-      const dx = p.x - a.x;
-      w += p.w;
-      r += p.w * dr;
-      x += p.w * dx;
-      rr += p.w * dr * dr;
-      rx += p.w * dr * dx;
-      xx += p.w * dx * dx;
-    });
-    r /= w;
-    x /= w;
-    rr -= w * r * r;
-    rx -= w * r * x;
-    xx -= w * x * x;
-    if (points.length >= FIT_MIN) f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, rx / rr));
-    r0 = a.r + r;
-    x0 = a.x + x;
-    // the weighted residual sum of squares of the line, over the weights
-    jitter = Math.sqrt(Math.max(0, xx - 2 * f * rx + f * f * rr) / w);
-  };
+function correct(s: DisciplineState, clk: Steered, d: number) {
+  clk.setNow(clk.clock() + d);
+  s[MADE] += d;
+}
 
-  const correct = (d: number) => {
-    clk.setTime(clk.clock() + d);
-    made += d;
-  };
+// One pass of weighted sums over the ring, about its first slot so the squares keep their precision.
+function fit(s: DisciplineState) {
+  const n = Math.min(s[COUNT], POINTS);
+  const ar = s[RING];
+  const ax = s[RING + 1];
+  let w = 0, r = 0, x = 0, rr = 0, rx = 0, xx = 0;
+  for (let i = RING; i < RING + 3 * n; i += 3) {
+    const dr = s[i] - ar;
+    const dx = s[i + 1] - ax;
+    const pw = s[i + 2];
+    w += pw;
+    r += pw * dr;
+    x += pw * dx;
+    rr += pw * dr * dr;
+    rx += pw * dr * dx;
+    xx += pw * dx * dx;
+  }
+  r /= w;
+  x /= w;
+  rr -= w * r * r;
+  rx -= w * r * x;
+  xx -= w * x * x;
+  const f = n >= FIT_MIN ? Math.max(-MAX_FREQ, Math.min(MAX_FREQ, rx / rr)) : s[FREQ];
+  s[FREQ] = f;
+  s[R0] = ar + r;
+  s[X0] = ax + x;
+  // the weighted residual sum of squares of the line, over the weights
+  s[JITTER] = Math.sqrt(Math.max(0, xx - 2 * f * rx + f * f * rr) / w);
+}
 
-  return {
-    measure(offset, err) {
-      const p = { r: free(), x: made + offset, w: 1 / (err * err + FLOOR * FLOOR) };
-      // How far the sync is from where the fit said the clock would be.
-      const miss = Math.abs(offset - due());
-      const known = points.length >= FIT_MIN;
-      let applied: Applied = known && miss <= PGATE * Math.max(jitter, FLOOR) ? "held" : "slew";
-      if (Math.abs(offset) > lim.stepThreshold) {
-        // A step means the history no longer describes this clock (or the server moved):
-        // start again from this sync, keeping the frequency.
-        restart();
-        correct(offset);
-        applied = "step";
-      }
-      points.push(p);
-      if (points.length > POINTS) points.shift();
-      fit();
-      return applied;
-    },
-    tick() {
-      const d = due();
-      if (Math.abs(d) < RESOLUTION) return 0;
-      const a = Math.max(-lim.slew, Math.min(lim.slew, d));
-      correct(a);
-      return a;
-    },
-    moved(d) {
-      made += d;
-      restart();
-    },
-    leap(d) {
-      points.forEach((p) => (p.x += d));
-      x0 += d;
-      correct(d);
-    },
-    freq: () => f,
-    pending: due,
-    free: free,
-  };
+/**
+ * A sync measured `offset` (seconds, server ahead) with error `err` now. Steps the clock
+ * at once when the offset is above the threshold; otherwise ticks will slew it.
+ */
+export function measure(s: DisciplineState, clk: Steered, lim: Pick<DisciplineLimits, "stepThreshold">, offset: number, err: number): Applied {
+  const r = free(s, clk);
+  const x = s[MADE] + offset;
+  // How far the sync is from where the fit said the clock would be.
+  const miss = Math.abs(offset - pending(s, clk));
+  let applied: Applied = s[COUNT] >= FIT_MIN && miss <= PGATE * Math.max(s[JITTER], FLOOR) ? "held" : "slew";
+  if (Math.abs(offset) > lim.stepThreshold) {
+    // A step means the history no longer describes this clock (or the server moved):
+    // start again from this sync, keeping the frequency.
+    restart(s, clk);
+    correct(s, clk, offset);
+    applied = "step";
+  }
+  const i = RING + 3 * (s[COUNT]++ % POINTS);
+  s[i] = r;
+  s[i + 1] = x;
+  s[i + 2] = 1 / (err * err + FLOOR * FLOOR);
+  fit(s);
+  return applied;
+}
+
+/**
+ * Called about once a second: makes the correction due now (at most `slew`); returns it.
+ * The one function that stays in memory between syncs: pending() and correct() written out.
+ */
+export function tick(s: DisciplineState, clk: Steered, slew: number): number {
+  const now = clk.clock();
+  const d = s[X0] + s[FREQ] * (now - s[MADE] - s[R0]) - s[MADE];
+  if (Math.abs(d) < RESOLUTION) return 0;
+  const a = Math.max(-slew, Math.min(slew, d));
+  clk.setNow(now + a);
+  s[MADE] += a;
+  return a;
+}
+
+/** Someone else set the clock by `d` (a modem's time): the history starts again from it. */
+export function moved(s: DisciplineState, clk: Steered, d: number) {
+  s[MADE] += d;
+  restart(s, clk);
+}
+
+/** A leap second: the clock and the timescale itself move by `d` (-1 inserts one). */
+export function leap(s: DisciplineState, clk: Steered, d: number) {
+  for (let i = RING + 1; i < RING + 3 * Math.min(s[COUNT], POINTS); i += 3) s[i] += d;
+  s[X0] += d;
+  correct(s, clk, d);
 }

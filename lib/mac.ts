@@ -9,6 +9,7 @@ export type Hash = (b: Uint8Array) => Uint8Array;
 /** One key of chrony's key file (lib/keys.ts reads it): its id (1 to 2^32 - 1) and secret. */
 export interface Key {
   id: number;
+  /** @internal */
   secret: Uint8Array;
 }
 

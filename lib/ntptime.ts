@@ -3,18 +3,18 @@ import { civil } from "./calendar";
 
 /** A device: the client's Env plus the clock setter, the console and the display time zone. */
 export interface Device extends Env {
-  /** sets the clock to Unix seconds (Espruino setTime) */
-  setTime(t: number): void;
+  /** sets the clock to Unix seconds (Espruino setTime) @internal */
+  setNow(t: number): void;
   log(line: string): void;
-  /** display time zone in hours; the clock itself stays UTC (E.setTimeZone) */
+  /** display time zone in hours; the clock itself stays UTC (E.setTimeZone) @internal */
   setZone(hours: number): void;
-  /** daylight saving rules as E.setDST's twelve numbers (lib/tz.ts dstArgs) */
-  setDst?(args: number[]): void;
+  /** daylight saving rules as E.setDST's twelve numbers (lib/tz.ts dstArgs) @internal */
+  setDst?(...args: number[]): void;
   /** a number unique to the device, from its MAC where it has one (consecutive across a batch) */
   id?: number;
 }
 
-/** `ntptime.last`: a sync's result and the host it was asked of. */
+/** `ntptime.last`: a sync's result and the host it was asked of. @public */
 export interface Outcome extends SyncResult {
   host: string;
   /** set when the time came from a modem's own NTP command: whole seconds, no reply checks */
@@ -23,7 +23,7 @@ export interface Outcome extends SyncResult {
   applied?: string;
 }
 
-/** What the REPL object drives: the one sync pipeline and the zone, both the clock app's. */
+/** What the REPL object drives: the one sync pipeline and the zone, both the clock app's. @internal */
 export interface Pipeline {
   /**
    * One round: every server asked, the answer chosen and (when `apply`) set on the clock,
@@ -38,27 +38,35 @@ export interface Pipeline {
   accept(host: unknown): boolean;
 }
 
-export interface Ntptime {
+/** The REPL's data: the fields a user reads at the prompt. @public */
+export interface NtptimeData {
   host: string;
   tz: number;
   last: Outcome | null;
+}
+
+/** The REPL's methods (repl() below). @public */
+export interface Repl {
   sethost(host: unknown): number;
   settime(tz?: number): Promise<number>;
   time(): Promise<number>;
   localtime(t?: number): number[];
+}
+
+/** @public */
+export interface Ntptime extends NtptimeData, Repl {
   /** added by the clock app: servers, last sync, next poll */
   status?(): unknown;
 }
 
 /**
- * The QuecPython/MicroPython style `ntptime` object on the device REPL: argument checks
- * and promises over the clock app's pipeline, which does the syncing.
+ * The QuecPython/MicroPython style `ntptime` object's methods on the device REPL: argument
+ * checks and promises over the clock app's pipeline, which does the syncing. They work on
+ * `api`'s fields; the clock app makes them for each call (firmware/transient.ts), so that
+ * between calls only the object's data and a small stub per method stay in memory.
  */
-export function createNtptime(dev: Device, host: string, tz: number, p: Pipeline): Ntptime {
-  const api: Ntptime = {
-    host: host,
-    tz: tz,
-    last: null,
+export function repl(api: NtptimeData, dev: Device, p: Pipeline): Repl {
+  return {
     sethost(host) {
       if (!p.accept(host)) return 1;
       api.host = host as string;
@@ -84,5 +92,4 @@ export function createNtptime(dev: Device, host: string, tz: number, p: Pipeline
       return civil(u + p.offset(u) * 60);
     },
   };
-  return api;
 }

@@ -4,11 +4,12 @@ import { Timestamp } from "./timestamp";
 /**
  * The NTP header fields the reply checks and the server read (RFC 4330 s4 / RFC 5905 s7.3).
  * Extension fields and MAC after byte 48 are not decoded.
+ * @internal
  */
 export interface Header {
   leap: number;
-  version: number;
-  mode: number;
+  vn: number;
+  assoc: number;
   stratum: number;
   /** seconds (NTP short format) */
   rootDelay: number;
@@ -20,13 +21,13 @@ export interface Header {
   xmit: Timestamp;
 }
 
-/** The whole header, as encode() writes it. */
+/** The whole header, as encode() writes it. @internal */
 export interface Packet extends Header {
   /** log2 seconds, signed */
   poll: number;
   /** log2 seconds, signed */
   precision: number;
-  ref: Timestamp;
+  refTime: Timestamp;
 }
 
 export function u32(b: Uint8Array, o: number): number {
@@ -44,8 +45,8 @@ export function ts(b: Uint8Array, o: number): Timestamp {
 export function decode(b: Uint8Array): Header {
   return {
     leap: b[0] >> 6,
-    version: (b[0] >> 3) & 7,
-    mode: b[0] & 7,
+    vn: (b[0] >> 3) & 7,
+    assoc: b[0] & 7,
     stratum: b[1],
     rootDelay: u32(b, 4) / SHORT_UNIT,
     rootDisp: u32(b, 8) / SHORT_UNIT,
@@ -71,14 +72,14 @@ export function putTs(b: Uint8Array, o: number, t: Timestamp) {
 /** Encodes a 48-byte header (byte layout RFC 4330 s4). */
 export function encode(p: Packet): Uint8Array {
   const b = new Uint8Array(HEADER_LEN);
-  b[0] = (p.leap << 6) | (p.version << 3) | p.mode;
+  b[0] = (p.leap << 6) | (p.vn << 3) | p.assoc;
   b[1] = p.stratum;
   b[2] = p.poll;
   b[3] = p.precision;
   put(b, 4, Math.round(p.rootDelay * SHORT_UNIT));
   put(b, 8, Math.round(p.rootDisp * SHORT_UNIT));
   put(b, 12, p.refid);
-  putTs(b, 16, p.ref);
+  putTs(b, 16, p.refTime);
   putTs(b, 24, p.orig);
   putTs(b, 32, p.recv);
   putTs(b, 40, p.xmit);

@@ -7,6 +7,7 @@ import { Applied } from "./discipline";
 /** RFC 4330 s10: the least interval between requests to one server. */
 export const MIN_POLL = 15;
 
+/** @internal */
 export interface PollLimits {
   /** seconds: the interval after a step, and the first retry after a failure */
   poll: number;

@@ -28,7 +28,7 @@ export function createLimiter(interval: number, burst: number, size: number) {
     due = kept;
   };
   return {
-    /** ANSWER, KISS or DROP for a request from `ip` at clock `now` (seconds) */
+    /** ANSWER, KISS or DROP for a request from `ip` at clock `now` (seconds) @internal */
     check(ip: string, now: number): number {
       let k = ip;
       if (!(k in due)) {

@@ -4,6 +4,7 @@
 // are device clock readings (Unix seconds) unless named UTC.
 import { Sentence } from "./nmea";
 
+/** @internal */
 export interface RefLimits {
   /** a PPS line is wired */
   pps: boolean;
@@ -26,7 +27,7 @@ export interface Head {
   /** root dispersion, seconds */
   disp: number;
   /** UTC of the last second pinned: the reference timestamp */
-  ref: number;
+  refTime: number;
 }
 
 /** RFC 5905 s11.1 (PHI): the frequency tolerance assumed of a free-running crystal, 15 ppm. */
@@ -112,11 +113,11 @@ export function createRefclock(l: RefLimits) {
 
   return {
     st: st,
-    /** a PPS rising edge at device clock e */
-    pulse(e: number) {
+    /** a PPS rising edge at device clock e @internal */
+    onPulse(e: number) {
       edge = e;
     },
-    /** a sentence from the NMEA reader; true when it pinned a new second */
+    /** a sentence from the NMEA reader; true when it pinned a new second @internal */
     sentence(x: Sentence): boolean {
       if (x.fix != null) {
         st.fix = x.fix;
@@ -148,10 +149,10 @@ export function createRefclock(l: RefLimits) {
         precision: l.pps ? PPS_PRECISION : NMEA_PRECISION,
         // RFC 5905 s10: the dispersion grows at PHI from the last measurement.
         disp: (l.pps ? 1e-6 : NMEA_ERROR) + jitter + PHI * Math.max(a, 0),
-        ref: pin ? pin.s : 0,
+        refTime: pin ? pin.s : 0,
       };
     },
-    /** the device clock was set by d: every stored reading moves with it */
+    /** the device clock was set by d: every stored reading moves with it @internal */
     moved(d: number) {
       if (pin) pin.e += d;
       if (candidate) candidate.e += d;

@@ -49,8 +49,8 @@ export function answer(req: Uint8Array, recv: number, head: Head, kiss: string, 
   const ok = head.synced && !kiss;
   const b = encode({
     leap: ok ? 0 : LEAP_ALARM,
-    version: q.version,
-    mode: MODE_SERVER,
+    vn: q.vn,
+    assoc: MODE_SERVER,
     stratum: ok ? STRATUM_PRIMARY : STRATUM_KOD,
     // byte 2 as it came: encode stores its low 8 bits
     poll: req[2],
@@ -59,7 +59,7 @@ export function answer(req: Uint8Array, recv: number, head: Head, kiss: string, 
     rootDisp: head.disp,
     refid: asciiId(kiss || (ok ? head.refid : "INIT")),
     // RFC 5905 s7.3: zero until the clock has been set
-    ref: head.ref ? unixToNtp(head.ref) : { sec: 0, frac: 0 },
+    refTime: head.refTime ? unixToNtp(head.refTime) : { sec: 0, frac: 0 },
     orig: q.xmit,
     recv: unixToNtp(recv),
     xmit: q.xmit,

@@ -1,6 +1,6 @@
 import { NTP_UNIX_OFFSET, TWO32 } from "./wire";
 
-/** RFC 5905 s6 NTP timestamp format: 32-bit unsigned seconds since 1900 and a 32-bit binary fraction. */
+/** RFC 5905 s6 NTP timestamp format: 32-bit unsigned seconds since 1900 and a 32-bit binary fraction. @internal */
 export interface Timestamp {
   sec: number;
   frac: number;

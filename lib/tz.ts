@@ -9,9 +9,9 @@ import { daysFromCivil } from "./calendar";
 export type Rule = number[];
 
 export interface Zone {
-  /** minutes east of UTC outside DST */
+  /** minutes east of UTC outside DST @internal */
   std: number;
-  /** minutes DST adds; 0 for none */
+  /** minutes DST adds; 0 for none @internal */
   dst: number;
   start?: Rule;
   end?: Rule;

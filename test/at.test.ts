@@ -11,7 +11,7 @@ function rig() {
   let feed: (s: string) => void = () => {};
   const at = atEngine(
     { write: (s) => written.push(s), on: (_e, fn) => (feed = fn) },
-    { clock: clock.now, after: clock.after, cancel: clock.cancel },
+    { clock: clock.now, after: clock.after, disarm: clock.cancel },
   );
   const frames: { data: string; header: string; t: number }[] = [];
   const ipd: Frame = {

@@ -2,8 +2,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import vm from "node:vm";
 import { join } from "node:path";
-import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, coreSize, imageKeys, loadConfig } from "../build.mjs";
+import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, coreSize, declaredProps, imageKeys, loadConfig } from "../build.mjs";
 import { checkDialect } from "../tools/dialect.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
@@ -18,9 +19,17 @@ test("every board builds, passes the dialect gate and the footprint budgets", as
   assert.ok(core <= BUDGET.core, `core ${core} > ${BUDGET.core}`);
 });
 
-test("device images wrap their names in a function and keep require() plain", async () => {
+test("device images wrap their names in a function, beside one global for the per-use code, and keep require() plain", async () => {
   const code = await buildImage({ board: "esp8266", config: loadConfig() });
-  assert.ok(code.startsWith("(function(){\n") && code.trimEnd().endsWith("})();"));
+  // function ntptimePerUse() {...}, then (function(){ ...the image... })();
+  const wrapped = code.indexOf("}\n(function(){\n");
+  assert.ok(code.startsWith("function ntptimePerUse() {\n") && wrapped > 0 && code.trimEnd().endsWith("})();"));
+  // declared in a fresh context (not run), the part before the wrapper makes one global
+  const context = vm.createContext({});
+  vm.runInContext(code.slice(0, wrapped + 2), context);
+  assert.equal(Object.keys(context), ["ntptimePerUse"]);
+  const gps = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig() });
+  assert.ok(gps.startsWith("(function(){\n") && gps.trimEnd().endsWith("})();"), "the gps-server app has no per-use code");
   assert.match(code, /require\("Wifi"\)/);
   assert.match(code, /require\("dgram"\)/);
   assert.not.match(code, /__require|Proxy/);
@@ -58,6 +67,26 @@ test("the gps-server app: refused on a board that cannot bind UDP, and for an un
   assert.match(String(err), /gps key\(s\) ppps unknown/);
   const code = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig() });
   assert.ok(Buffer.byteLength(code) <= BUDGET.esp8266, `${Buffer.byteLength(code)} bytes`);
+});
+
+test("the shortened properties come from the types: @internal interfaces and members, less what @public interfaces show", () => {
+  const names = declaredProps();
+  for (const internal of ["sec", "frac", "vn", "assoc", "nonce", "t4", "burst", "clock", "setNow", "disc", "pollEvery", "onPulse"]) assert.ok(names.includes(internal), internal);
+  // ntptime.last, status() and the REPL object keep their names; so do device APIs the code calls
+  for (const shown of ["leap", "stratum", "refid", "offset", "delay", "host", "last", "status", "next", "interval", "settime", "log", "port", "setup", "write"])
+    assert.not.ok(names.includes(shown), shown);
+});
+
+test("a shortened property that is also a device API member fails the build, naming where it is declared", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ntptime-mangle-"));
+  try {
+    const file = join(dir, "types.ts");
+    writeFileSync(file, `/** @internal */\nexport interface Wiring {\n  pin: number;\n  setup: number;\n}\nexport interface Shown {\n  /** @internal */\n  write: number;\n}\n`);
+    assert.throws(() => declaredProps([file], new Set(["setup", "write"])), (e: Error) => /Wiring\.setup/.test(e.message) && /Shown\.write/.test(e.message) && !/pin/.test(e.message));
+    assert.equal(declaredProps([file], new Set()), ["pin", "setup", "write"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("unknown boards are refused by name", async () => {

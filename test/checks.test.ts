@@ -12,7 +12,7 @@ const limits: Limits = { pivot: 1500000000, maxDelay: 3, maxDistance: 3 };
 // local 1596270779.0 and got it back at .8: offset = ((.25 - 0) + (.5 - .8)) / 2 = -0.025.
 const T1 = 1596270779.0;
 const T4 = 1596270779.8;
-const x: Exchange = { nonce: GOLDEN_NONCE, t1: T1, ip: "192.0.2.1", port: 123 };
+const x: Exchange = { nonce: GOLDEN_NONCE, t1: T1, addr: "192.0.2.1", port: 123 };
 const ok = (b: Uint8Array, over: Partial<{ address: string; port: number; t4: number; x: Exchange; l: Limits }> = {}) =>
   judge(b, over.address ?? "192.0.2.1", over.port ?? 123, over.t4 ?? T4, over.x ?? x, over.l ?? limits);
 
@@ -80,7 +80,7 @@ test("without a key, anything after the header (junk, unasked extension fields, 
 
 // A key: the golden reply signed with it must pass, and every other shape fails "auth".
 const key: Key = { id: 7, secret: new TextEncoder().encode("secret") };
-const auth: Auth = { sign: (h) => sign(sha1, key, h), check: (b) => !!signer(sha1, [key], b) };
+const auth: Auth = { signRequest: (h) => sign(sha1, key, h), check: (b) => !!signer(sha1, [key], b) };
 const keyed = { ...limits, auth };
 
 test("with a key: the signed golden reply is accepted", () => {
@@ -110,7 +110,7 @@ test("with a key, the other checks still apply to a signed reply", () => {
 
 test("checks stop at the first failure: a datagram from another source, short or unsigned costs no digest", () => {
   let digests = 0;
-  const counting: Auth = { sign: (h) => h, check: () => (digests++, false) };
+  const counting: Auth = { signRequest: (h) => h, check: () => (digests++, false) };
   const l = { ...limits, auth: counting };
   assert.is(ok(golden, { address: "192.0.2.99", l }), "source");
   assert.is(ok(golden, { port: 124, l }), "source");

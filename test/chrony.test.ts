@@ -94,7 +94,8 @@ test("three servers, one a falseticker (chronyd under faketime): it is rejected 
 test("a falseticker under two names that resolve to one address has one vote: no majority, the clock is not touched", async () => {
   // esp8266: names resolved by Wifi.getHostByName, as a pool's names may all give one address
   const names: Record<string, string> = { "a.test": "127.0.0.1", "b.test": "127.0.0.1" };
-  const wifi = { connect: (s: string, o: object, cb: (e: null) => void) => cb(null), getHostByName: (n: string, cb: (ip?: string) => void) => cb(names[n]) };
+  // (a dotted address resolves to itself, as lwIP's dns_gethostbyname answers it on the device)
+  const wifi = { connect: (s: string, o: object, cb: (e: null) => void) => cb(null), getHostByName: (n: string, cb: (ip?: string) => void) => cb(names[n] || (/^[\d.]+$/.test(n) ? n : undefined)) };
   const dev = new EspruinoVm({ clockStart: Date.now() / 1000 - 50, modules: { Wifi: wifi } });
   try {
     const servers = ["a.test:" + shifted.port, "b.test:" + shifted.port];

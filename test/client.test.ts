@@ -145,8 +145,8 @@ test("a stale or forged datagram does not end the wait; the true reply still cou
     fakeServer(clock, net, { offset: 0.25, up: 0.05, down: 0.05 });
     const honest = net.onSend;
     net.onSend = (s) => {
-      const forged = encode({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: 0, rootDelay: 0, rootDisp: 0, refid: 0,
-        ref: unixToNtp(0), orig: { sec: 1, frac: 2 }, recv: unixToNtp(START + 999), xmit: unixToNtp(START + 999) });
+      const forged = encode({ leap: 0, vn: 4, assoc: 4, stratum: 1, poll: 0, precision: 0, rootDelay: 0, rootDisp: 0, refid: 0,
+        refTime: unixToNtp(0), orig: { sec: 1, frac: 2 }, recv: unixToNtp(START + 999), xmit: unixToNtp(START + 999) });
       clock.after(() => net.deliver(forged, s.ip, s.port), 10);
       clock.after(() => net.deliver(new Uint8Array(12), s.ip, s.port), 20);
       clock.after(() => net.deliver(new Uint8Array(s.b), "192.0.2.66", s.port), 30);
@@ -240,7 +240,7 @@ test("requests carry fresh random nonces: never the local time", () => {
 
 // With a key: requests go out signed, and only replies signed by the same key count.
 const key: Key = { id: 42, secret: new TextEncoder().encode("shared secret") };
-const auth: Auth = { sign: (h) => sign(sha1, key, h), check: (b) => !!signer(sha1, [key], b) };
+const auth: Auth = { signRequest: (h) => sign(sha1, key, h), check: (b) => !!signer(sha1, [key], b) };
 
 /** A server with the key: checks the request's MAC, signs its reply (or, with `signWith`, signs it with another key). */
 function keyedServer(w: ReturnType<typeof fakeEnv>, signWith: Key | null = key) {

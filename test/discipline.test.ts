@@ -3,7 +3,7 @@
 // time without a server, and moves with a leap second.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { MAX_FREQ, RESOLUTION, createDiscipline } from "../lib/discipline";
+import { DisciplineLimits, MAX_FREQ, RESOLUTION, Steered, freq, free, leap, measure, moved, DISCIPLINE_LENGTH, pending, tick } from "../lib/discipline";
 import { seeded } from "../bench/relay";
 
 const LIM = { slew: 0.0005, stepThreshold: 0.128 };
@@ -17,7 +17,7 @@ class Crystal {
     this.local = this.truth + offset;
   }
   clock = () => this.local;
-  setTime = (t: number) => {
+  setNow = (t: number) => {
     this.sets.push(t - this.local);
     this.local = t;
   };
@@ -30,6 +30,20 @@ class Crystal {
   offset() {
     return this.truth - this.local;
   }
+}
+
+/** The discipline's functions on one state and one clock, as the clock app calls them. */
+function createDiscipline(c: Steered, lim: DisciplineLimits) {
+  const s = new Float64Array(DISCIPLINE_LENGTH);
+  return {
+    measure: (offset: number, err: number) => measure(s, c, lim, offset, err),
+    tick: () => tick(s, c, lim.slew),
+    moved: (d: number) => moved(s, c, d),
+    leap: (d: number) => leap(s, c, d),
+    freq: () => freq(s),
+    pending: () => pending(s, c),
+    free: () => free(s, c),
+  };
 }
 
 /** a seeded uniform in [-1, 1) */
@@ -173,7 +187,7 @@ test("a clock set by someone else starts the history again", () => {
   const c = new Crystal(0, 0);
   const d = createDiscipline(c, LIM);
   d.measure(0.05, 0.002);
-  c.setTime(c.local + 3);
+  c.setNow(c.local + 3);
   d.moved(3);
   assert.ok(Math.abs(d.pending()) < 1e-9, "the slew owed before is dropped");
   assert.is(d.tick(), 0);

@@ -154,10 +154,12 @@ test("a damaged ntptime.json (truncated, garbage, wrong types) is set aside with
     '{"host":7}',
     '{"host":"no such host!"}',
     '{"tz":"8"}',
+    '{"tz":true}',
     '{"tz":99}',
     '{"denied":["127.0.0.1:11123"]}',
     '{"denied":{"127.0.0.1:11123":1}}',
     '{"rate":-5}',
+    '{"rate":"60"}',
     '{"image":{}}',
   ];
   for (const text of damaged) {

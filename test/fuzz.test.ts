@@ -23,7 +23,7 @@ for (const seed of [1, (Date.now() % 1e9) >>> 0]) {
 test("found by the fuzzer: a frame length that is not a whole number, an empty connect id, are no frames", () => {
   let feed: (d: string) => void = () => {};
   const got: string[] = [];
-  const at = atEngine({ write: () => {}, on: (_e, fn) => (feed = fn) }, { clock: () => 0, after: () => 1, cancel: () => {} });
+  const at = atEngine({ write: () => {}, on: (_e, fn) => (feed = fn) }, { clock: () => 0, after: () => 1, disarm: () => {} });
   at.frame({ head: "+IPD,", stop: ":", size: (h) => count(fields(h)[1]), got: (d) => got.push(d) });
   at.frame({ head: '+QIURC: "recv",', stop: "\n", size: (h) => (fields(h).length == 5 && count(fields(h)[1]) == 0 ? count(fields(h)[2]) : -1), got: (d) => got.push(d) });
   for (const s of ['+IPD,4(,"1.2.3.4",123:abcd\r\n', '+IPD,,"1.2.3.4",123:\r\n', '+QIURC: "recv", ,4,"1.2.3.4",123\r\nabcd\r\n', '+QIURC: "recv",0,%8,"1.2.3.4",123\r\n\r\n']) feed(s);

@@ -63,8 +63,8 @@ test("locked to PPS: stratum 1 PPS, receive and transmit timestamps within 10 us
   assert.equal(gps.serial.baud, 9600);
   const { p, b, q, asked, left } = await exchange(vm, udp, sched);
   assert.is(b.length, 48);
-  assert.is(p.mode, 4);
-  assert.is(p.version, 4);
+  assert.is(p.assoc, 4);
+  assert.is(p.vn, 4);
   assert.is(p.leap, 0);
   assert.is(p.stratum, 1);
   assert.is(refidText(p), "PPS");
@@ -204,7 +204,7 @@ test("requests: short, modes 6 and 7, versions 0 and 5, a ragged tail, an MD5 MA
   await advance(vm, 1);
   assert.equal(refused.map((q) => q.reply().length), [0, 0, 0, 0, 0, 0, 0]);
   const r3 = decodePacket(v3.reply()[0].b);
-  assert.is(r3.version, 3);
+  assert.is(r3.vn, 3);
   assert.is(r3.poll, 6);
   assert.is(ext.reply()[0].b.length, 48, "an 80-byte request (extension fields) gets the 48-byte header");
   assert.is(md5.reply().length, 0);

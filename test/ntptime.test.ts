@@ -2,7 +2,7 @@
 // pipeline, here a fake one that records what it was asked.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Device, Outcome, Pipeline, createNtptime } from "../lib/ntptime";
+import { Device, Ntptime, Outcome, Pipeline, repl } from "../lib/ntptime";
 import { fakeEnv } from "./helpers/fake-env";
 
 const START = 1795000000;
@@ -13,7 +13,7 @@ function device(outcome: Partial<Outcome> = { reason: "", offset: 2 }) {
   const runs: boolean[] = [];
   const fixed: number[] = [];
   const accepted: unknown[] = [];
-  const dev: Device = { ...w.env, setTime: () => {}, log: (l) => lines.push(l), setZone: () => {} };
+  const dev: Device = { ...w.env, setNow: () => {}, log: (l) => lines.push(l), setZone: () => {} };
   const p: Pipeline = {
     run: (apply, cb) => {
       runs.push(apply);
@@ -23,7 +23,9 @@ function device(outcome: Partial<Outcome> = { reason: "", offset: 2 }) {
     fix: (h) => fixed.push(h),
     accept: (h) => (accepted.push(h), typeof h == "string" && !/ /.test(h)),
   };
-  return { ...w, lines, runs, fixed, accepted, ntptime: createNtptime(dev, "ntp.aliyun.com", 0, p) };
+  const api = { host: "ntp.aliyun.com", tz: 0, last: null };
+  const ntptime: Ntptime = Object.assign(api, repl(api, dev, p));
+  return { ...w, lines, runs, fixed, accepted, ntptime };
 }
 
 test("host defaults to the one given (ntp.aliyun.com, seed 000)", () => {

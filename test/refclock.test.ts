@@ -12,7 +12,7 @@ const rmc = (t: number, at: number, o: Partial<Sentence> = {}): Sentence => ({ t
 function run(r: ReturnType<typeof createRefclock>, from: number, to: number, rate = 1) {
   for (let k = from; k < to; k++) {
     const e = C0 + k * rate;
-    r.pulse(e);
+    r.onPulse(e);
     r.sentence(rmc(S0 + k, e + 0.3));
     r.sentence({ ...rmc(S0 + k, e + 0.32), type: "GGA", sats: 7 });
   }
@@ -20,13 +20,13 @@ function run(r: ReturnType<typeof createRefclock>, from: number, to: number, rat
 
 test("a second is believed once the next one confirms it; then the time carries on from the pulse", () => {
   const r = createRefclock(limits);
-  r.pulse(C0);
+  r.onPulse(C0);
   assert.is(r.sentence(rmc(S0, C0 + 0.3)), false, "the first second waits for a second one");
   assert.is(r.head(C0 + 0.5).synced, false);
   run(r, 1, 3);
   const h = r.head(C0 + 2.5);
   assert.ok(h.synced);
-  assert.equal([h.refid, h.precision, h.ref], ["PPS", -20, S0 + 2]);
+  assert.equal([h.refid, h.precision, h.refTime], ["PPS", -20, S0 + 2]);
   assert.is(r.time(C0 + 2.25), S0 + 2.25);
   assert.is(r.st.sats, 7);
 });
@@ -43,7 +43,7 @@ test("the crystal's rate is measured from the pulses, and carries the time betwe
 test("one sentence naming the wrong second is not believed; a sentence without its pulse pins nothing", () => {
   const r = createRefclock(limits);
   run(r, 0, 5);
-  r.pulse(C0 + 5);
+  r.onPulse(C0 + 5);
   assert.is(r.sentence(rmc(S0 + 3600, C0 + 5.3)), false);
   run(r, 6, 8);
   assert.is(r.st.jumps, 0);
@@ -56,7 +56,7 @@ test("a timescale that really moved (two seconds agree) is followed, and counted
   const r = createRefclock(limits);
   run(r, 0, 5);
   for (let k = 5; k < 8; k++) {
-    r.pulse(C0 + k);
+    r.onPulse(C0 + k);
     r.sentence(rmc(S0 + k + 1, C0 + k + 0.3));
   }
   assert.is(r.st.jumps, 1);
@@ -82,7 +82,7 @@ test("the device clock set by d: every stored reading moves with it", () => {
   run(r, 0, 5);
   r.moved(-500);
   assert.is(r.time(C0 + 4.5 - 500), S0 + 4.5);
-  r.pulse(C0 + 5 - 500);
+  r.onPulse(C0 + 5 - 500);
   assert.ok(r.sentence(rmc(S0 + 5, C0 + 5.3 - 500)));
   assert.is(r.st.jumps, 0);
 });
@@ -103,12 +103,12 @@ test("NMEA alone: the sentence's arrival less nmeaDelay is the top of the second
 test("no fix, or a time before the build date: never pinned", () => {
   const r = createRefclock(limits);
   for (let k = 0; k < 5; k++) {
-    r.pulse(C0 + k);
+    r.onPulse(C0 + k);
     r.sentence(rmc(S0 + k, C0 + k + 0.3, { fix: false }));
   }
   assert.is(r.st.pins, 0);
   for (let k = 5; k < 10; k++) {
-    r.pulse(C0 + k);
+    r.onPulse(C0 + k);
     r.sentence(rmc(limits.pivot - 1000 + k, C0 + k + 0.3));
   }
   assert.is(r.st.pins, 0);

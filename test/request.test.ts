@@ -10,7 +10,7 @@ test("request hygiene: mode 3, version 4, zero everywhere but the nonce", () => 
   assert.equal(Array.from(b.subarray(1, 40)), new Array(39).fill(0));
   assert.equal(Array.from(b.subarray(40)), [0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4]);
   const p = decode(b);
-  assert.equal([p.leap, p.version, p.mode, p.stratum], [0, 4, 3, 0]);
+  assert.equal([p.leap, p.vn, p.assoc, p.stratum], [0, 4, 3, 0]);
 });
 
 test("different nonces give different requests, nothing else differs", () => {

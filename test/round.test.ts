@@ -2,15 +2,15 @@
 // one server (firmware/choose-one.ts), the discipline applying it, the line it prints.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Device, Ntptime, Outcome } from "../lib/ntptime";
-import { createDiscipline } from "../lib/discipline";
-import { Resident, RoundOptions, round } from "../firmware/round";
+import { Device, Outcome } from "../lib/ntptime";
+import { DISCIPLINE_LENGTH } from "../lib/discipline";
+import { RoundState, RoundOptions, round } from "../firmware/round";
 import { choose } from "../firmware/choose-one";
 import { fakeEnv } from "./helpers/fake-env";
 import { ServerModel, fakeServer } from "./helpers/golden";
 
 const START = 1795000000;
-const OPTIONS: RoundOptions = { burst: 2, gap: 100, timeout: 1000, retries: 1, backoff: 500, pivot: START - 86400, maxDelay: 3, maxDistance: 3, maxStep: 1000, choose: choose };
+const OPTIONS: RoundOptions = { burst: 2, gap: 100, timeout: 1000, retries: 1, backoff: 500, pivot: START - 86400, maxDelay: 3, maxDistance: 3, maxStep: 1000, stepThreshold: 0.128, choose: choose };
 
 function device(server: ServerModel | null) {
   const w = fakeEnv(START);
@@ -20,22 +20,22 @@ function device(server: ServerModel | null) {
   const steps: number[] = [];
   const dev: Device = {
     ...w.env,
-    setTime: (t) => {
+    setNow: (t) => {
       steps.push(t);
       w.clock.t = t;
     },
     log: (l) => lines.push(l),
     setZone: () => {},
   };
-  const ntptime = { host: "ntp.aliyun.com", last: null } as unknown as Ntptime;
+  const ntptime = { host: "ntp.aliyun.com", last: null } as unknown as RoundState["api"];
   const saved = { denied: {} as Record<string, string> };
   let saves = 0;
-  const r: Resident = {
-    dev, ntptime, saved,
-    discipline: createDiscipline({ clock: dev.clock, setTime: dev.setTime }, { slew: 0.0005, stepThreshold: 0.128 }),
-    set: dev.setTime,
-    save: () => saves++,
-    synced: false,
+  const r: RoundState = {
+    dev, api: ntptime, saved,
+    disc: new Float64Array(DISCIPLINE_LENGTH),
+    clk: { clock: dev.clock, setNow: dev.setNow },
+    store: { read: () => undefined, write: () => saves++ },
+    goodAt: 0,
   };
   /** one round over `hosts`, applied; resolves with its outcome once the fake world has run it (bounded) */
   const run = async (hosts = ["ntp.aliyun.com"], apply = true) => {
@@ -95,7 +95,7 @@ test("every refused reply class leaves the clock untouched", async () => {
     ["early", (p) => ({ ...p, recv: { sec: 3155673600, frac: 0 }, xmit: { sec: 3155673600, frac: 0 } })],
     ["distance", (p) => ({ ...p, rootDisp: 5 })],
     ["origin", (p) => ({ ...p, orig: { sec: p.orig.sec ^ 1, frac: p.orig.frac } })],
-    ["mode", (p) => ({ ...p, mode: 5 })],
+    ["mode", (p) => ({ ...p, assoc: 5 })],
   ];
   for (const [reason, edit] of edits) {
     const d = device({ offset: 1000, up: 0.01, down: 0.01, edit });

@@ -7,7 +7,7 @@ import { Head } from "../lib/refclock";
 import { decodePacket } from "./helpers/golden";
 
 const NONCE = { sec: 0xdeadbeef, frac: 0x01020304 };
-const synced: Head = { synced: true, refid: "PPS", precision: -20, disp: 0.000123, ref: 1800000000 };
+const synced: Head = { synced: true, refid: "PPS", precision: -20, disp: 0.000123, refTime: 1800000000 };
 const T = 1800000000.25;
 
 test("refuse: short, modes other than 3, versions 0 and 5-7, a tail that is not whole words; a request with a MAC's room passes", () => {
@@ -28,13 +28,13 @@ test("answer: mode 4, the request's version and poll, origin its transmit, strat
   const b = answer(q, T, synced, "", () => T + 0.001);
   assert.is(b.length, 48);
   const p = decodePacket(b);
-  assert.equal([p.leap, p.version, p.mode, p.stratum, p.poll, p.precision], [0, 3, 4, 1, 10, -20]);
+  assert.equal([p.leap, p.vn, p.assoc, p.stratum, p.poll, p.precision], [0, 3, 4, 1, 10, -20]);
   assert.is(p.refid, asciiId("PPS"));
   assert.is(p.refid, 0x50505300);
   assert.ok(Math.abs(p.rootDisp - 0.000123) < 1 / 65536);
   assert.is(p.rootDelay, 0);
   assert.equal(p.orig, NONCE);
-  assert.is(ntpToUnix(p.ref, 1800000000), 1800000000);
+  assert.is(ntpToUnix(p.refTime, 1800000000), 1800000000);
   assert.ok(Math.abs(ntpToUnix(p.recv, 1800000000) - T) < 1e-6);
   assert.ok(Math.abs(ntpToUnix(p.xmit, 1800000000) - T - 0.001) < 1e-6);
 });
@@ -51,8 +51,8 @@ test("unsynchronized: LI 3, stratum 0, INIT; a kiss: LI 3, stratum 0 and its cod
 test("never synced: the reference timestamp stays zero, whatever the request carried there", () => {
   const q = request(NONCE);
   q.fill(0x5a, 16, 24);
-  const p = decodePacket(answer(q, T, { ...synced, synced: false, ref: 0 }, "", () => T));
-  assert.equal(p.ref, { sec: 0, frac: 0 });
+  const p = decodePacket(answer(q, T, { ...synced, synced: false, refTime: 0 }, "", () => T));
+  assert.equal(p.refTime, { sec: 0, frac: 0 });
 });
 
 test.run();

@@ -71,7 +71,7 @@ function mutate(r: Rng, b: Uint8Array): Uint8Array {
 const PIVOT = 1790000000;
 const LIMITS: Limits = { pivot: PIVOT, maxDelay: 3, maxDistance: 3 };
 const KEY: Key = { id: 7, secret: new TextEncoder().encode("fuzz-key") };
-const AUTH: Auth = { sign: (h) => sign(sha1, KEY, h), check: (b) => !!signer(sha1, [KEY], b) };
+const AUTH: Auth = { signRequest: (h) => sign(sha1, KEY, h), check: (b) => !!signer(sha1, [KEY], b) };
 const EPOCH_DELTA = 2208988800n;
 
 /** NTP timestamp at byte o to Unix seconds, the era chosen within 2^31 s of the pivot (BigInt, not lib/timestamp). */
@@ -113,11 +113,11 @@ function fuzzReplies(r: Rng, n: number, s: TargetStats) {
     const t1 = PIVOT + 86400 + r.next() * 1e6;
     const t4 = t1 + r.next() * 0.2;
     const nonce = { sec: r.int(2 ** 32), frac: r.int(2 ** 32) };
-    const x: Exchange = { nonce, t1, ip: "192.0.2.1", port: 123 };
+    const x: Exchange = { nonce, t1, addr: "192.0.2.1", port: 123 };
     const req = request(nonce);
     const t2 = t1 + 0.01 + r.next() * 0.05;
-    let golden = encode({ leap: 0, version: 4, mode: 4, stratum: 1 + r.int(3), poll: 6, precision: -20, rootDelay: r.next() * 0.1, rootDisp: r.next() * 0.1,
-      refid: 0x47505300, ref: unixToNtp(t2 - 10), orig: nonce, recv: unixToNtp(t2), xmit: unixToNtp(t2 + 0.0001) });
+    let golden = encode({ leap: 0, vn: 4, assoc: 4, stratum: 1 + r.int(3), poll: 6, precision: -20, rootDelay: r.next() * 0.1, rootDisp: r.next() * 0.1,
+      refid: 0x47505300, refTime: unixToNtp(t2 - 10), orig: nonce, recv: unixToNtp(t2), xmit: unixToNtp(t2 + 0.0001) });
     if (keyed) golden = sign(sha1, KEY, golden);
     const kind = r.int(10);
     const b = kind == 0 ? Uint8Array.from({ length: r.int(100) }, () => r.int(256)) : kind == 1 ? golden : mutate(r, golden);
@@ -146,7 +146,7 @@ function fuzzReplies(r: Rng, n: number, s: TargetStats) {
 // ---- requests: the server's checks (lib/serve refuse, hasMac; lib/mac signer) and answer() ----
 
 const SERVER_KEYS: Key[] = [KEY, { id: 9, secret: new TextEncoder().encode("second") }];
-const HEAD = { synced: true, refid: "PPS", precision: -20, disp: 1e-6, ref: PIVOT + 100 };
+const HEAD = { synced: true, refid: "PPS", precision: -20, disp: 1e-6, refTime: PIVOT + 100 };
 
 function fuzzRequests(r: Rng, n: number, s: TargetStats) {
   for (let i = 0; i < n; i++) {
@@ -271,7 +271,7 @@ function fuzzAt(r: Rng, n: number, s: TargetStats) {
   const t = {
     clock: () => now,
     after: (fn: () => void, ms: number) => (timers.push({ at: now + ms / 1000, fn, id: ++ids }), ids),
-    cancel: (id: unknown) => {
+    disarm: (id: unknown) => {
       const i = timers.findIndex((x) => x.id == id);
       if (i >= 0) timers.splice(i, 1);
     },

@@ -1,6 +1,6 @@
 // A runtime that behaves like Espruino 2v29 for the built images (../shared/ESPRUINO.md):
 // binary-string dgram payloads and rinfo {address, port, size}, getTime/setTime on a device
-// clock of its own, E.toString/E.toUint8Array/E.setTimeZone/E.setDST/E.on("init"), Storage,
+// clock of its own, E.toString/E.toUint8Array/E.setTimeZone/E.setDST/E.hwRand/E.on("init"), Storage,
 // every object's on()/emit() (listeners run from the idle loop, as on the device), require() of
 // device modules only, and the built-ins the device lacks removed. Images are gated by the
 // dialect checker first, as the device's parser would refuse them.
@@ -69,6 +69,8 @@ export class EspruinoVm {
   readonly lines: string[] = [];
   /** every setTime() call, in Unix seconds */
   readonly steps: number[] = [];
+  /** called with each setTime() before the clock moves (the image keeps the function itself, so it cannot be swapped) */
+  onSetTime: (t: number) => void = () => {};
   readonly zones: number[] = [];
   /** every E.setDST() call's twelve numbers */
   readonly dst: number[][] = [];
@@ -107,6 +109,8 @@ export class EspruinoVm {
       },
       on: (ev: string, fn: () => void) => ev == "init" && this.inits.push(fn),
       setConsole: (device: string) => this.consoles.push(device),
+      // a signed 32-bit int, as the device's gives
+      hwRand: () => (Math.random() * 4294967296) | 0,
     };
     this.bindAddress = opts.bindAddress || "127.0.0.1";
     const files = (this.storage = opts.storage || {});
@@ -148,6 +152,7 @@ export class EspruinoVm {
       getTime: () => this.now(),
       getSerial: () => opts.serial ?? "00000000-addeadde-addeadde",
       setTime: (t: number) => {
+        this.onSetTime(t);
         this.steps.push(t);
         this.setNow(t);
       },

@@ -93,7 +93,7 @@ export class FakeNet implements Net {
   throwOnSend = false;
   constructor(private clock: FakeClock) {}
 
-  resolve(name: string, cb: (ip: string | null) => void) {
+  lookup(name: string, cb: (ip: string | null) => void) {
     if (name in this.names) {
       const ip = this.names[name];
       if (ip !== undefined) this.clock.after(() => cb(ip), 1);
@@ -138,7 +138,7 @@ export function fakeEnv(start: number): { env: Env; clock: FakeClock; net: FakeN
     net,
     clock: clock.now,
     after: clock.after,
-    cancel: clock.cancel,
+    disarm: clock.cancel,
     // xorshift32: deterministic and never repeats within a test
     rand: () => {
       seed ^= seed << 13;

@@ -11,7 +11,8 @@ export function fakeWifi(connectErr: string | null = null) {
     },
     getHostByName: (name: string, cb: (ip?: string) => void) => {
       calls.push(`resolve ${name}`);
-      setTimeout(() => cb(name == "time.test" ? "127.0.0.1" : undefined), 5);
+      // a dotted address resolves to itself, as lwIP's dns_gethostbyname answers it on the device
+      setTimeout(() => cb(name == "time.test" ? "127.0.0.1" : /^[\d.]+$/.test(name) ? name : undefined), 5);
     },
   };
 }

@@ -20,7 +20,7 @@ export const GOLDEN_HEX =
 
 /** The whole header: decode() and the three fields the device never reads (poll, precision, reference). */
 export function decodePacket(b: Uint8Array): Packet {
-  return { ...decode(b), poll: (b[2] << 24) >> 24, precision: (b[3] << 24) >> 24, ref: ts(b, 16) };
+  return { ...decode(b), poll: (b[2] << 24) >> 24, precision: (b[3] << 24) >> 24, refTime: ts(b, 16) };
 }
 
 export function hex(s: string): Uint8Array {
@@ -56,8 +56,8 @@ export interface ServerModel {
  */
 export function stratumOneReply(nonce: Timestamp, t: number, over?: Partial<Packet>): Uint8Array {
   const now = unixToNtp(t);
-  return encode(Object.assign({ leap: 0, version: 4, mode: 4, stratum: 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0,
-    refid: 0x47505300, ref: now, orig: nonce, recv: now, xmit: now }, over));
+  return encode(Object.assign({ leap: 0, vn: 4, assoc: 4, stratum: 1, poll: 0, precision: -20, rootDelay: 0, rootDisp: 0,
+    refid: 0x47505300, refTime: now, orig: nonce, recv: now, xmit: now }, over));
 }
 
 /** Makes `net` answer every request like a real server described by `m`. */
@@ -67,8 +67,8 @@ export function fakeServer(clock: FakeClock, net: FakeNet, m: ServerModel) {
     const t2 = req.at + m.up + m.offset;
     const t3 = t2 + (m.turnaround || 0);
     let p: Packet | null = {
-      leap: 0, version: 4, mode: 4, stratum: 2, poll: 6, precision: -23, rootDelay: 0.01, rootDisp: 0.01,
-      refid: 0x0a000001, ref: unixToNtp(t2 - 30), orig: nonce, recv: unixToNtp(t2), xmit: unixToNtp(t3),
+      leap: 0, vn: 4, assoc: 4, stratum: 2, poll: 6, precision: -23, rootDelay: 0.01, rootDisp: 0.01,
+      refid: 0x0a000001, refTime: unixToNtp(t2 - 30), orig: nonce, recv: unixToNtp(t2), xmit: unixToNtp(t3),
     };
     if (m.edit) p = m.edit(p, req);
     if (!p) return;

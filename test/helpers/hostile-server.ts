@@ -41,9 +41,9 @@ export const OTHER: Key = { id: 1, secret: new TextEncoder().encode("not-the-sec
 export function hostileClasses(timeoutMs: number): HostileClass[] {
   let replay: Uint8Array | null = null;
   return [
-    { name: "wrong mode (3, a request echoed)", play: (q, h) => [{ b: h({ mode: 3 }) }], reason: "mode" },
-    { name: "wrong mode (5, broadcast)", play: (q, h) => [{ b: h({ mode: 5 }) }], reason: "mode" },
-    { name: "version 2", play: (q, h) => [{ b: h({ version: 2 }) }], reason: "version" },
+    { name: "wrong mode (3, a request echoed)", play: (q, h) => [{ b: h({ assoc: 3 }) }], reason: "mode" },
+    { name: "wrong mode (5, broadcast)", play: (q, h) => [{ b: h({ assoc: 5 }) }], reason: "mode" },
+    { name: "version 2", play: (q, h) => [{ b: h({ vn: 2 }) }], reason: "version" },
     { name: "LI 3, not synchronized", play: (q, h) => [{ b: h({ leap: 3 }) }], reason: "unsync" },
     { name: "stratum 0, kiss RATE", play: (q, h) => [{ b: h(kiss("RATE")) }], reason: "kod", kiss: "RATE" },
     { name: "stratum 0, kiss DENY", play: (q, h) => [{ b: h(kiss("DENY")) }], reason: "kod", kiss: "DENY" },
