@@ -41,7 +41,9 @@ export const CELLULAR_START: Cmd[] = [{ at: "AT", ms: 1000 }, { at: "ATE0" }, { 
  * "at-error" (an ERROR or +CME ERROR answer), "at-timeout" (no answer), "reset" (it restarted).
  */
 function reason(err: string): string {
-  return err.indexOf("timeout") >= 0 ? "at-timeout" : err.indexOf("reset") >= 0 ? "reset" : "at-error";
+  // (regexes: Espruino 2v29's indexOf and includes find a needle whose start runs off the
+  // end, so "+CME ERROR: not present" would "contain" timeout)
+  return /timeout/.test(err) ? "at-timeout" : /reset/.test(err) ? "reset" : "at-error";
 }
 
 /**

@@ -108,4 +108,24 @@ for (const board of MODEM_BOARDS) {
   });
 }
 
+// Espruino 2v29's indexOf finds a needle that runs off the end ("+CME ERROR: not present"
+// .indexOf("timeout") is 22): the modem's error answer must still be named at-error.
+modemTest("quectel: an error answer ending in the start of 'timeout' is named at-error on the device", async () => {
+  const server = await startChronyd({ offset: SHIFT });
+  const sim = new ModemSim({ dialect: "quectel", names: { "time.test": "127.0.0.1" }, faults: { answer: { "AT+QISEND": ["+CME ERROR: not present"] } } });
+  const pty = await ptyModem(sim);
+  const dev = await Device.create("pico");
+  try {
+    const config = loadConfig(undefined, modemTestConfig(server.port, { startDelay: 1, serial: { port: "Serial1", baud: 115200, path: pty.device } }));
+    await dev.upload({ image: await buildImage({ board: "quectel", config }) });
+    const line = (await dev.waitFor(/^ntptime: .*/, 30000))[0];
+    assert.match(line, /failed: at-error$/, line);
+  } finally {
+    await dev.stop();
+    pty.stop();
+    sim.dispose();
+    await server.stop();
+  }
+});
+
 test.run();
