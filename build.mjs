@@ -124,7 +124,11 @@ function gpsConfig(board, user = {}) {
   return g;
 }
 
-function virtualModules(board, config, transient = false) {
+/**
+ * The build's virtual modules for one board and config. `transient`: building the per-use code
+ * itself; `perUse`: the image's per-use code (perUseCode below), for @transient.
+ */
+function virtualModules(board, config, transient = false, perUse = null) {
   return {
     name: "ntptime-virtual",
     setup(b) {
@@ -144,44 +148,11 @@ function virtualModules(board, config, transient = false) {
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
       // The per-use code (firmware/transient.ts): bundled on its own and wrapped in a function,
       // so that its functions are made when a boot, a round or a REPL call needs them and are
-      // garbage after. On Espruino that function is a global beside the image (bundle below).
+      // garbage after (perUseCode below).
       b.onResolve({ filter: /^@transient$/ }, () => ({ path: "transient", namespace: "ntptime-transient" }));
-      b.onLoad({ filter: /.*/, namespace: "ntptime-transient" }, () => {
-        if (BOARDS[board].espruino) return { contents: `export function loadTransient() {\n  return ${PER_USE}();\n}\n`, loader: "js" };
-        // both passes of one host image (readable, minified) wrap the same code
-        const key = board + JSON.stringify(config);
-        if (!transientCode.has(key)) transientCode.set(key, transientModule(board, config));
-        return transientCode.get(key);
-      });
+      b.onLoad({ filter: /.*/, namespace: "ntptime-transient" }, () => ({ contents: perUse.module, loader: "js", resolveDir: ROOT }));
     },
   };
-}
-
-/** The host image's per-use code, by board and config: a module of the Node image, its imports above the wrapper. */
-const transientCode = new Map();
-
-async function transientModule(board, config) {
-  const r = await esbuild({
-    entryPoints: [join(ROOT, "firmware/transient.ts")],
-    bundle: true,
-    write: false,
-    // (the host image is an ES module on Node: its imports go above the wrapper)
-    format: BOARDS[board].espruino ? "cjs" : "esm",
-    platform: "node",
-    target: "es2020",
-    supported: ALL_SUPPORTED,
-    // constants folded and dead code dropped here, where the modules are still top-level;
-    // names and layout are the outer build's
-    minifySyntax: true,
-    define: configDefines(config, board),
-    external: EXTERNAL,
-    plugins: [virtualModules(board, config, true)],
-    logLevel: "silent",
-  });
-  let code = r.outputFiles[0].text.replace('"use strict";', "");
-  const imports = (code.match(/^import .*;$/gm) || []).join("\n");
-  code = code.replace(/^import .*;$/gm, "");
-  return { contents: `${imports}\nexport function loadTransient() {\nvar TRANSIENT;\n${code}\nreturn TRANSIENT;\n}\n`, loader: "js", resolveDir: ROOT };
 }
 
 /** Device modules: built in, or fetched by the espruino tool at upload (the display drivers). */
@@ -279,21 +250,29 @@ class DialectError extends Error {}
  */
 const PER_USE = "ntptimePerUse";
 
-/** The per-use code of an Espruino image, as a global function; its property names (mangleCache) for the image. */
+/**
+ * An image's per-use code, built on its own from firmware/transient.ts and wrapped in a
+ * function that makes it and hands back TRANSIENT. On Espruino that function is a global
+ * beside the image (`banner`), minified here and given its property names first: the
+ * image's build takes them over (`mangleCache`), so both parts agree. On Node it is a module
+ * of the image (its imports above the wrapper), which the image's build minifies with the rest.
+ */
 async function perUseCode(board, config, minify, supported) {
+  const espruino = BOARDS[board].espruino;
+  const own = espruino && minify;
   const r = await esbuild({
     entryPoints: [join(ROOT, "firmware/transient.ts")],
     bundle: true,
     write: false,
-    minify,
-    // constants folded and dead code dropped in the readable pass too
+    minify: own,
+    // constants folded and dead code dropped in every pass, while the modules are still top-level
     minifySyntax: true,
-    mangleProps: minify ? mangled(config) : undefined,
-    mangleCache: minify ? {} : undefined,
+    mangleProps: own ? mangled(config) : undefined,
+    mangleCache: own ? {} : undefined,
     define: configDefines(config, board),
     legalComments: "none",
     charset: "utf8",
-    format: "cjs",
+    format: espruino ? "cjs" : "esm",
     platform: "node",
     target: "es2020",
     supported,
@@ -301,13 +280,17 @@ async function perUseCode(board, config, minify, supported) {
     plugins: [virtualModules(board, config, true)],
     logLevel: "silent",
   });
-  const code = r.outputFiles[0].text.replace('"use strict";', "").trim();
-  return { code: `function ${PER_USE}() {\nvar TRANSIENT;\n${code}\nreturn TRANSIENT;\n}\n`, mangleCache: r.mangleCache };
+  let code = r.outputFiles[0].text.replace('"use strict";', "").trim();
+  const made = (name) => `function ${name}() {\nvar TRANSIENT;\n${code}\nreturn TRANSIENT;\n}\n`;
+  if (espruino) return { banner: made(PER_USE), module: `export function loadTransient() {\n  return ${PER_USE}();\n}\n`, mangleCache: r.mangleCache };
+  const imports = (code.match(/^import .*;$/gm) || []).join("\n");
+  code = code.replace(/^import .*;$/gm, "");
+  return { banner: "", module: `${imports}\nexport ${made("loadTransient")}`, mangleCache: undefined };
 }
 
 async function bundle(entry, { board, config, minify, supported, espruino }) {
   // (the clock app is the one with per-use code; the gps-server and the core probe have none)
-  const perUse = espruino && entry == "firmware/clock.ts" ? await perUseCode(board, config, minify, supported) : null;
+  const perUse = entry == "firmware/clock.ts" ? await perUseCode(board, config, minify, supported) : null;
   const r = await esbuild({
     entryPoints: [join(ROOT, entry)],
     bundle: true,
@@ -322,13 +305,13 @@ async function bundle(entry, { board, config, minify, supported, espruino }) {
     // An iife bundle wraps require("dgram") in a helper that needs Proxy; a cjs bundle keeps
     // the plain call, and the image is wrapped in a function of its own to keep its names local.
     format: espruino ? "cjs" : "esm",
-    banner: espruino ? { js: (perUse ? perUse.code : "") + "(function(){" } : undefined,
+    banner: espruino ? { js: (perUse ? perUse.banner : "") + "(function(){" } : undefined,
     footer: espruino ? { js: "})();" } : undefined,
     platform: "node",
     target: "es2020",
     supported,
     external: EXTERNAL,
-    plugins: [virtualModules(board, config)],
+    plugins: [virtualModules(board, config, false, perUse)],
     logLevel: "silent",
   });
   return r.outputFiles[0].text;

@@ -91,12 +91,13 @@ export function atEngine(port: Port, t: Timers): At {
   let cur: { c: Cmd; done: Reply } | null = null;
   let lines: string[] = [];
   let prompted = false;
-  let timer: unknown;
+  // timers are 0 until armed: Espruino throws on clearTimeout(undefined), not on clearTimeout(0)
+  let timer: unknown = 0;
   const urcs: { head: string; fn: (line: string) => void }[] = [];
   const frames: Frame[] = [];
   /** a frame whose header has been read: its data is awaited, then one byte to end it */
   let reading: { f: Frame; header: string; n: number; data?: string; t4?: number } | null = null;
-  let frameTimer: unknown;
+  let frameTimer: unknown = 0;
   const arm = (ms: number, fn: () => void) => {
     t.disarm(frameTimer);
     frameTimer = t.after(fn, ms);

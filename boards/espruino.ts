@@ -56,11 +56,6 @@ export type Source = (address: string, sentTo: string) => string;
 /** Boards whose sockets resolve names themselves (Linux, WIZnet): a reply to a name is reported as from that name. */
 export const sentToName: Source = (address, sentTo) => (isIpLiteral(sentTo) ? address : sentTo);
 
-/** clearTimeout for ids that may be unset (timer ids start at 1). */
-export const cancelTimer = (id: unknown) => {
-  if (id) clearTimeout(id as any);
-};
-
 /**
  * The Device every Espruino board shares; only the network differs between boards. The
  * interpreter's own functions where they fit as they are: a stored built-in takes a JsVar,
