@@ -10,3 +10,5 @@ export function buildImage(o: { board: string; app?: string; config: Record<stri
 export function coreSize(config: Record<string, unknown>): Promise<number>;
 export function imageKeys(app: string, config: Record<string, unknown>): Promise<{ id: number; secret: number[] }[] | undefined>;
 export function declaredProps(files?: string[], deviceNames?: Set<string>): string[];
+export function configDefines(config: Record<string, unknown>, board: string): Record<string, string>;
+export function configText(text: string, define: Record<string, string>): string;

@@ -31,9 +31,14 @@ export const APPS = ["clock", "gps-server"];
  * 5 the drift discipline with slewing and leap seconds (8.5 KB). Issue 16 took the image from
  * 989 to under 500 JsVars after its first sync on an ESP8266, by keeping between rounds only
  * state and the code that must stay (firmware/clock.ts), and added the saved record's checks
- * and the one road for every sync: 10.4 KB, over the 8.5 KB of before (README, Footprint).
+ * and the one road for every sync (10.4 KB); then split the per-use code in three parts so
+ * that a round holds one at a time (PER_USE), and took the local time from the device's own
+ * Date (Device.local), which a Memory LCD with a DST zone, a key and three servers needs to
+ * fit: the parts' wrappers, the helpers two parts share (the calendar, the discipline's
+ * clock, the record's save) and the Date reads are about 1.3 KB more, flash spent for RAM
+ * (README, Footprint).
  */
-export const BUDGET = { esp8266: 10752, core: 3891 };
+export const BUDGET = { esp8266: 11904, core: 3891 };
 
 /** esbuild features Espruino 2v29 lacks: esbuild then never emits them when it minifies. */
 const DEVICE_UNSUPPORTED = [
@@ -125,8 +130,8 @@ function gpsConfig(board, user = {}) {
 }
 
 /**
- * The build's virtual modules for one board and config. `transient`: building the per-use code
- * itself; `perUse`: the image's per-use code (perUseCode below), for @transient.
+ * The build's virtual modules for one board and config. `transient`: building a per-use part
+ * itself; `perUse`: the image's per-use parts (perUseCode below), for @exchange, @decision and @transient.
  */
 function virtualModules(board, config, transient = false, perUse = null) {
   return {
@@ -134,7 +139,7 @@ function virtualModules(board, config, transient = false, perUse = null) {
     setup(b) {
       b.onResolve({ filter: /^@board$/ }, (a) =>
         transient
-          ? { errors: [{ text: `the per-round code (firmware/transient.ts) must not make the board: ${a.importer} imports @board` }] }
+          ? { errors: [{ text: `the per-use code must not make the board: ${a.importer} imports @board` }] }
           : { path: join(ROOT, "boards", board + ".ts") });
       // Only a config with several servers carries selection among them.
       b.onResolve({ filter: /^@choose$/ }, () => ({ path: join(ROOT, "firmware", config.servers && config.servers.length ? "choose-many.ts" : "choose-one.ts") }));
@@ -146,11 +151,17 @@ function virtualModules(board, config, transient = false, perUse = null) {
       b.onResolve({ filter: /^@sha1$/ }, () => ({ path: join(ROOT, "boards", BOARDS[board].espruino ? "sha1-espruino.ts" : "sha1-node.ts") }));
       // Only a zone with DST carries the rules and their evaluation into the image.
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
-      // The per-use code (firmware/transient.ts): bundled on its own and wrapped in a function,
-      // so that its functions are made when a boot, a round or a REPL call needs them and are
-      // garbage after (perUseCode below).
-      b.onResolve({ filter: /^@transient$/ }, () => ({ path: "transient", namespace: "ntptime-transient" }));
-      b.onLoad({ filter: /.*/, namespace: "ntptime-transient" }, () => ({ contents: perUse.module, loader: "js", resolveDir: ROOT }));
+      // The per-use parts (@exchange, @decision, @transient): each bundled on its own and wrapped in a
+      // function, so that its functions are made when a boot, a round or a REPL call needs
+      // them and are garbage after (PER_USE below).
+      b.onResolve({ filter: /^@(exchange|decision|transient)$/ }, (a) =>
+        transient
+          ? { errors: [{ text: `a per-use part must not load another: ${a.importer} imports ${a.path}` }] }
+          : { path: a.path, namespace: "ntptime-per-use" });
+      b.onLoad({ filter: /.*/, namespace: "ntptime-per-use" }, (a) => ({ contents: perUse.parts[a.path], loader: "js", resolveDir: ROOT }));
+      // The config's values written into the sources (configText below).
+      const define = configDefines(config, board);
+      b.onLoad({ filter: /\.ts$/ }, (a) => ({ contents: configText(readFileSync(a.path, "utf8"), define), loader: "ts" }));
     },
   };
 }
@@ -161,23 +172,47 @@ const EXTERNAL = ["dgram", "Wifi", "Storage", "WIZnet", "crypto", "MemoryLCD", "
 /**
  * Every config key as esbuild `define`s it: `CONFIG.poll` becomes 64 where the code reads
  * it. A key the config leaves out becomes undefined, so no read reaches a global CONFIG.
+ * The panel's keys too, each on its own (`CONFIG.display.spi` becomes "SPI1", undefined
+ * without a panel): the clock's tick asks `CONFIG.display.type` every second, where the
+ * whole wiring written in would be an object made each time, and kept as a variable of the
+ * image by esbuild's own `define`.
  */
 export function configDefines(config, board) {
   const keys = new Set([...Object.keys(DEFAULTS), ...BOARD_KEYS, "pivot", "zone", "gps", "image", ...Object.keys(config)]);
   const define = { BOARD: JSON.stringify(board) };
-  for (const k of keys) define["CONFIG." + k] = config[k] === undefined ? "undefined" : JSON.stringify(config[k]);
+  const value = (v) => (v === undefined ? "undefined" : JSON.stringify(v));
+  for (const k of keys) define["CONFIG." + k] = value(config[k]);
+  const panelKeys = new Set(["type", "bs1", "power", "address", ...Object.values(DISPLAYS).flatMap((w) => Object.keys(w))]);
+  for (const k of panelKeys) define["CONFIG.display." + k] = value(config.display && config.display[k]);
   return define;
 }
 
 /**
- * The config's keys and the property names inside its objects (zone, wifi, display, gps,
- * keys): esbuild does not replace a `CONFIG.key` whose key it shortens, and writes the
- * objects' keys quoted, so all of them keep their names.
+ * The property names inside the config's objects (zone, wifi, display, gps, keys): their
+ * values are written into the code as JSON, whose keys esbuild leaves as they are, so the
+ * code that reads them must too. The config's own keys are not among them: every
+ * `CONFIG.key` is replaced in the source text before esbuild reads it (configText), so a
+ * name shared with an options object (burst, pivot, maxStep) can be shortened there.
  */
 function configProps(v, into = new Set()) {
   if (Array.isArray(v)) v.forEach((x) => configProps(x, into));
   else if (v && typeof v == "object") for (const [k, x] of Object.entries(v)) into.add(k), configProps(x, into);
   return into;
+}
+const nestedConfigProps = (config) => configProps(Object.values(config));
+
+/**
+ * A source file with every `CONFIG.key` (and `CONFIG.display.spi`, `CONFIG.display!.spi`)
+ * replaced by its value from the defines, in parentheses: done on the text, since esbuild
+ * would shorten a mangled key (`CONFIG.burst` to `CONFIG.a`) before its define could match.
+ * A read with no define is left for the build's check of unread keys.
+ */
+export function configText(text, define) {
+  return text.replace(/\bCONFIG\.(\w+)(?:!?\.(\w+))?/g, (all, key, sub) => {
+    if (sub && define[`CONFIG.${key}.${sub}`] !== undefined) return `(${define[`CONFIG.${key}.${sub}`]})`;
+    if (define["CONFIG." + key] === undefined) return all;
+    return `(${define["CONFIG." + key]})` + all.slice(("CONFIG." + key).length);
+  });
 }
 
 /** The config's identity for saved settings: the same config (the build date aside) is the same image. */
@@ -235,7 +270,7 @@ let declared;
 
 /** The mangle pattern for one config: the declared internal properties less the names its objects carry. */
 function mangled(config) {
-  const keep = configProps(config);
+  const keep = nestedConfigProps(config);
   declared = declared || declaredProps();
   return new RegExp("^(" + declared.filter((p) => !keep.has(p)).join("|") + ")$");
 }
@@ -243,32 +278,41 @@ function mangled(config) {
 class DialectError extends Error {}
 
 /**
- * The global function that holds an Espruino image's per-use code. It sits beside the image's
- * own wrapper, not inside it: a function's scope chain is stored with it, and each function
- * made inside a wrapped function carries an array of two scopes (about 10 JsVars a function
- * instead of 7, measured on the ESP8266 build).
+ * The image's per-use parts: each a global function on Espruino that makes its code and
+ * hands back what it exports, beside the image's own wrapper, not inside it: a function's
+ * scope chain is stored with it, and each function made inside a wrapped function carries
+ * an array of two scopes (about 10 JsVars a function instead of 7, measured on the ESP8266
+ * build). Three parts, so that a round holds one at a time: the exchange with one server
+ * (firmware/exchange.ts), the round's end (firmware/decision.ts) and the rest
+ * (firmware/transient.ts: boot, the schedule, the REPL). `module` is the virtual module the
+ * image imports it as.
  */
-const PER_USE = "ntptimePerUse";
+const PER_USE = [
+  { module: "@exchange", entry: "firmware/exchange.ts", global: "ntptimeExchange", load: "loadExchange", value: "EXCHANGE" },
+  { module: "@decision", entry: "firmware/decision.ts", global: "ntptimeDecision", load: "loadDecision", value: "DECISION" },
+  { module: "@transient", entry: "firmware/transient.ts", global: "ntptimePerUse", load: "loadTransient", value: "TRANSIENT" },
+];
 
 /**
- * An image's per-use code, built on its own from firmware/transient.ts and wrapped in a
- * function that makes it and hands back TRANSIENT. On Espruino that function is a global
- * beside the image (`banner`), minified here and given its property names first: the
- * image's build takes them over (`mangleCache`), so both parts agree. On Node it is a module
- * of the image (its imports above the wrapper), which the image's build minifies with the rest.
+ * One per-use part, built on its own and wrapped in a function that makes it and hands back
+ * its value. On Espruino that function is a global beside the image (`banner`), minified
+ * here with the property names the parts before it chose (`names`), which it hands on
+ * (`mangleCache`): the image's build takes them over, so all parts agree. On Node it is a
+ * module of the image (its imports above the wrapper), which the image's build minifies
+ * with the rest.
  */
-async function perUseCode(board, config, minify, supported) {
+async function perUsePart(part, { board, config, minify, supported }, names) {
   const espruino = BOARDS[board].espruino;
   const own = espruino && minify;
   const r = await esbuild({
-    entryPoints: [join(ROOT, "firmware/transient.ts")],
+    entryPoints: [join(ROOT, part.entry)],
     bundle: true,
     write: false,
     minify: own,
     // constants folded and dead code dropped in every pass, while the modules are still top-level
     minifySyntax: true,
     mangleProps: own ? mangled(config) : undefined,
-    mangleCache: own ? {} : undefined,
+    mangleCache: own ? names : undefined,
     define: configDefines(config, board),
     legalComments: "none",
     charset: "utf8",
@@ -281,16 +325,31 @@ async function perUseCode(board, config, minify, supported) {
     logLevel: "silent",
   });
   let code = r.outputFiles[0].text.replace('"use strict";', "").trim();
-  const made = (name) => `function ${name}() {\nvar TRANSIENT;\n${code}\nreturn TRANSIENT;\n}\n`;
-  if (espruino) return { banner: made(PER_USE), module: `export function loadTransient() {\n  return ${PER_USE}();\n}\n`, mangleCache: r.mangleCache };
+  const made = (name) => `function ${name}() {\nvar ${part.value};\n${code}\nreturn ${part.value};\n}\n`;
+  // (the global itself, not a function that calls it: one JsVar instead of six, in memory for good)
+  if (espruino) return { banner: made(part.global), module: `export const ${part.load} = ${part.global};\n`, mangleCache: r.mangleCache };
   const imports = (code.match(/^import .*;$/gm) || []).join("\n");
   code = code.replace(/^import .*;$/gm, "");
-  return { banner: "", module: `${imports}\nexport ${made("loadTransient")}`, mangleCache: undefined };
+  return { banner: "", module: `${imports}\nexport ${made(part.load)}`, mangleCache: names };
+}
+
+/** The clock app's per-use parts, in order, each taking over the names of those before it. */
+async function perUseCode(opts) {
+  const parts = {};
+  let banner = "";
+  let names = {};
+  for (const part of PER_USE) {
+    const p = await perUsePart(part, opts, names);
+    parts[part.module] = p.module;
+    banner += p.banner;
+    names = p.mangleCache;
+  }
+  return { banner, parts, mangleCache: BOARDS[opts.board].espruino && opts.minify ? names : undefined };
 }
 
 async function bundle(entry, { board, config, minify, supported, espruino }) {
   // (the clock app is the one with per-use code; the gps-server and the core probe have none)
-  const perUse = entry == "firmware/clock.ts" ? await perUseCode(board, config, minify, supported) : null;
+  const perUse = entry == "firmware/clock.ts" ? await perUseCode({ board, config, minify, supported }) : null;
   const r = await esbuild({
     entryPoints: [join(ROOT, entry)],
     bundle: true,

@@ -9,6 +9,8 @@ declare function require(module: string): any;
 declare const E: {
   toString(b: Uint8Array): string;
   toUint8Array(s: string): Uint8Array;
+  /** an ArrayBuffer over the string itself, not a copy */
+  toArrayBuffer(s: string): ArrayBuffer;
   setTimeZone(hours: number): void;
   setDST(...args: number[]): void;
   hwRand(): number;

@@ -6,7 +6,9 @@ import { Store } from "./board";
 /**
  * UDP through Espruino's dgram module. Payloads there are binary strings (one char per
  * byte): this is the one place they become bytes and back. The receive time is read first
- * thing in the handler, since Espruino gives no datagram timestamp.
+ * thing in the handler, since Espruino gives no datagram timestamp. A payload's bytes are a
+ * view of the string itself (E.toArrayBuffer): E.toUint8Array would copy it, seven JsVars
+ * more for a signed reply.
  */
 export function dgramNet(lookup: Net["lookup"], source?: Source): Net {
   return {
@@ -16,7 +18,7 @@ export function dgramNet(lookup: Net["lookup"], source?: Source): Net {
       let sentTo = "";
       sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
         const t4 = getTime();
-        onDatagram(E.toUint8Array(msg), source ? source(rinfo.address, sentTo) : rinfo.address, rinfo.port, t4);
+        onDatagram(new Uint8Array(E.toArrayBuffer(msg)), source ? source(rinfo.address, sentTo) : rinfo.address, rinfo.port, t4);
       });
       sock.on("error", () => onError("socket"));
       return {
@@ -41,7 +43,7 @@ export function dgramListen(port: number, got: OnDatagram): Reply {
   const sock = require("dgram").createSocket("udp4");
   sock.on("message", (msg: string, r: { address: string; port: number }) => {
     const t2 = getTime();
-    got(E.toUint8Array(msg), r.address, r.port, t2);
+    got(new Uint8Array(E.toArrayBuffer(msg)), r.address, r.port, t2);
   });
   sock.bind(port);
   return {
@@ -74,6 +76,12 @@ export function espruinoDevice(net: Net): Device {
     log: print,
     setZone: E.setTimeZone,
     setDst: E.setDST,
+    // Date's local fields follow E.setTimeZone and E.setDST (device-features.test.ts checks every
+    // hour of a year against lib/tz.ts): the zone's rules and the calendar stay out of memory.
+    local: (t) => {
+      const d = new Date(t * 1000);
+      return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), (d.getDay() + 6) % 7, -d.getTimezoneOffset()];
+    },
     // getSerial(): the MAC on ESP8266/ESP32 ("5ccf7f0a-1b2c"), the chip id on STM32: its last
     // three bytes, the part of a MAC that counts up across a production batch.
     id: parseInt(getSerial().split("-").join("").slice(-6), 16) || 0,

@@ -6,13 +6,12 @@ import { Panel, Screen, usePanel } from "./panel";
  * by the module. Redrawn every second; the glass holds the picture without power to spare.
  */
 export function useDisplay(): Panel {
-  const c = CONFIG.display!;
   return usePanel(
     (ready) => {
-      const spi = global[c.spi!];
-      spi.setup({ sck: global[c.sck!], mosi: global[c.mosi!], order: "lsb", baud: 4000000 });
+      const spi = global[CONFIG.display!.spi!];
+      spi.setup({ sck: global[CONFIG.display!.sck!], mosi: global[CONFIG.display!.mosi!], order: "lsb", baud: 4000000 });
       const g: Screen & { setBgColor(c: number): void; setColor(c: number): void } = require("MemoryLCD").connect(
-        spi, global[c.cs!], global[c.extcomin!], c.width, c.height, () => ready(g));
+        spi, global[CONFIG.display!.cs!], global[CONFIG.display!.extcomin!], CONFIG.display!.width, CONFIG.display!.height, () => ready(g));
       // A set bit is a white pixel: black ink on white.
       g.setBgColor(1);
       g.setColor(0);

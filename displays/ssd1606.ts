@@ -7,14 +7,13 @@ import { Panel, Screen, usePanel } from "./panel";
  * a refresh is still running (the module's busy pin watch).
  */
 export function useDisplay(): Panel {
-  const c = CONFIG.display!;
   return usePanel(
     (ready) => {
-      const spi = global[c.spi!];
-      spi.setup({ sck: global[c.sck!], mosi: global[c.mosi!] });
+      const spi = global[CONFIG.display!.spi!];
+      spi.setup({ sck: global[CONFIG.display!.sck!], mosi: global[CONFIG.display!.mosi!] });
       const d = require("SSD1606").connect({
-        displayType: "GDE021A1", spi: spi, cs1Pin: global[c.cs!], dcPin: global[c.dc!],
-        resetPin: global[c.reset!], busyPin: global[c.busy!], bs1Pin: c.bs1 && global[c.bs1], powerPin: c.power && global[c.power],
+        displayType: "GDE021A1", spi: spi, cs1Pin: global[CONFIG.display!.cs!], dcPin: global[CONFIG.display!.dc!],
+        resetPin: global[CONFIG.display!.reset!], busyPin: global[CONFIG.display!.busy!], bs1Pin: CONFIG.display!.bs1 && global[CONFIG.display!.bs1], powerPin: CONFIG.display!.power && global[CONFIG.display!.power],
       });
       d.on();
       d.hwReset(() =>

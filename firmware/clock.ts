@@ -1,17 +1,22 @@
 // The clock app, the composition root, and all of it that stays in memory: the state (one
-// object, `app`), the timers' callbacks, the discipline's tick and a stub per REPL method.
-// Everything else is the per-use code (@transient, firmware/transient.ts), made when a round,
-// a boot or a REPL call needs it and garbage after: every sync is
-//   the schedule (due) or ntptime.settime() -> run (firmware/schedule.ts) -> round (firmware/round.ts):
-//   servers asked -> choice -> discipline -> console line, Kiss-o'-Death saved -> leap watch, events.
+// object, `app`), the timers' and the exchange's callbacks, the discipline's tick and a stub
+// per REPL method. Everything else is per-use code, made when a round, a boot or a REPL call
+// needs it and garbage after, in three parts, one at a time: the exchange with one server
+// (@exchange, firmware/exchange.ts), a round's end (@decision, firmware/decision.ts) and the
+// rest (@transient, firmware/transient.ts: boot, the schedule, the REPL). Every sync is
+//   the schedule (due) or ntptime.settime() -> begin (firmware/schedule.ts): a round queued
+//   -> proceed, here: each server asked (the exchange) -> the round's end (firmware/decision.ts,
+//   firmware/round.ts): choice -> discipline -> console line, Kiss-o'-Death saved -> leap watch, events.
 import { board } from "@board";
+import { loadExchange } from "@exchange";
+import { loadDecision } from "@decision";
 import { loadTransient } from "@transient";
-import { offsetAt } from "@zone";
 import { useDisplay } from "@display";
 import { Ntptime } from "../lib/ntptime";
 import { DISCIPLINE_LENGTH, tick } from "../lib/discipline";
-import { civil, two } from "../lib/calendar";
+import { two } from "../lib/calendar";
 import { Events, Resident } from "./round";
+import { NTP_PORT } from "../lib/wire";
 
 const dev = board.dev;
 
@@ -42,9 +47,8 @@ const app: Resident = {
   store: board.store,
   saved: {},
   modemNtp: board.modemNtp,
-  zone: CONFIG.zone!,
   goodAt: 0,
-  syncing: 0,
+  rounds: [],
   pollEvery: 0,
   failed: 0,
   nextAt: 0,
@@ -57,6 +61,21 @@ const app: Resident = {
   leapStep: 0,
   due: () => loadTransient().due(app),
   leapNow: () => loadTransient().leapNow(app),
+  // One part of the per-use code at a time: the exchange for each server, then the round's end.
+  proceed: () => {
+    const q = app.rounds[0];
+    const i = q.results.length;
+    // (a host checked by begin: "name" or "name:port"; port 0, a failure without I/O, for "")
+    const h = i < q.to.length ? q.to[i].split(":") : null;
+    if (h) loadExchange()(dev, h[0], h[0] ? +(h[1] || NTP_PORT) : 0, app.asked);
+    else loadDecision()(app);
+  },
+  // (from inside the exchange: proceed() waits until it has unwound and its code is garbage)
+  asked: (x) => {
+    const q = app.rounds[0];
+    q.results.push(Object.assign(x, { host: q.hosts[q.results.length] }));
+    dev.after(app.proceed, 0);
+  },
 };
 if (board.events) board.events(ntptime);
 global.ntptime = ntptime;
@@ -75,17 +94,20 @@ board.onBoot(boot);
 // One tick a second: the discipline's correction first (not during a round: a correction
 // inside an exchange would skew its sample), then the faces: the local time, the offset in
 // effect (DST included) as "UTC+8" or "UTC-3:30", and the sync state, stale after four polls
-// at the longest interval without a good sync. The console line takes the local time from
-// Date's ISO form of the shifted clock: the calendar code stays out of an image without a panel.
+// at the longest interval without a good sync. The local time is the device's (dev.local: on
+// Espruino its own Date, which follows E.setTimeZone and E.setDST), so neither the zone's
+// rules nor the calendar stay in memory; the console line is Date's ISO form of the shifted clock.
 setInterval(() => {
-  if (!app.syncing) tick(app.disc, app.clk, CONFIG.slew);
-  if (CONFIG.console || CONFIG.display) {
+  if (!app.rounds.length) tick(app.disc, app.clk, CONFIG.slew);
+  // (the panel's type, not CONFIG.display, which would keep the wiring in memory: build.mjs configDefines)
+  if (CONFIG.console || CONFIG.display!.type) {
     const u = dev.clock();
-    const m = offsetAt(app.zone, u);
+    const t = dev.local(u);
+    const m = t[7];
     const a = Math.abs(m);
     const zone = "UTC" + (m < 0 ? "-" : "+") + ((a / 60) | 0) + (a % 60 ? ":" + two(a % 60) : "");
     const state = !app.goodAt ? "not synced" : u - app.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
-    if (CONFIG.display) panel.draw({ t: civil(u + m * 60), zone: zone, state: state });
+    if (CONFIG.display!.type) panel.draw({ t: t, zone: zone, state: state });
     if (CONFIG.console) dev.log(new Date((u + m * 60) * 1000).toISOString().slice(0, 19).replace("T", " ") + " " + zone + (state == "synced" ? "" : " (" + state + ")"));
   }
 }, 1000);

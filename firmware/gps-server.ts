@@ -139,7 +139,7 @@ setInterval(() => {
   const h = ref.head(c);
   const s = state(h);
   if (s != said) dev.log("gps: " + (said = s) + (h.synced ? ", serving stratum 1" : ", answering LI 3 (not synchronized)") + ", " + ref.st.sats + " satellites");
-  if (!CONFIG.console && !CONFIG.display) return;
+  if (!CONFIG.console && !CONFIG.display!.type) return;
   const t = civil(c);
   const clients = limiter.clients(c, 3600);
   panel.draw({ t: t, zone: "UTC", state: s + " " + ref.st.sats + "sv " + clients + "cl" });

@@ -1,7 +1,5 @@
 import { Device, Ntptime, Outcome } from "../lib/ntptime";
-import { NTP_PORT } from "../lib/wire";
-import { parseHost } from "../lib/host";
-import { SyncOptions, sync } from "../lib/client";
+import { Env, SyncResult } from "../lib/client";
 import { choose } from "./choose-one";
 import { DisciplineState, Steered, measure } from "../lib/discipline";
 import { Board, Store } from "../boards/board";
@@ -39,17 +37,42 @@ export interface RoundState {
 }
 
 /**
+ * A round: the hosts asked in turn, their outcomes so far, what to do with the answer.
+ * It is data, not a closure, so that nothing holds the per-use code while a server is asked.
+ * @internal
+ */
+export interface Round {
+  /** as written (status().servers, Outcome.host), and as asked: "" for one that is not a server address (firmware/clock.ts proceed) */
+  hosts: string[];
+  to: string[];
+  results: Outcome[];
+  /** set the clock by the answer (the schedule, settime()), or only measure it (time()) */
+  sets: boolean;
+  /** the REPL's promise, settled through lib/ntptime.ts answer(); a scheduled round has none */
+  resolved?: (v: number) => void;
+  rejected?: (e: Error) => void;
+  /** the boot it began in (a boot from save() restarts the schedule), and the free-running clock then */
+  boot: number;
+  began: number;
+}
+
+/**
  * The clock app's state, the one object that lives between rounds: firmware/clock.ts makes
- * it, the per-use code (firmware/transient.ts: schedule.ts, this file) is made for each use
- * and works on it. What a round works on, the board, the zone, the schedule, the leap watch.
+ * it, the per-use code (firmware/exchange.ts, firmware/decision.ts with this file,
+ * firmware/transient.ts with schedule.ts) is made for each use and works on it. What a round works on, the board, the zone, the
+ * rounds, the schedule, the leap watch.
  * @internal
  */
 export interface Resident extends RoundState {
   board: Board;
-  /** the zone: the build's (parsed by build.mjs), unless settime(hours) chose one */
-  zone: Zone;
-  /** rounds under way: the discipline's ticks wait, since a correction inside an exchange would skew its sample */
-  syncing: number;
+  /** the zone settime(hours) chose; until then the build's (CONFIG.zone, parsed by build.mjs), which the per-use code carries (schedule.ts zoneOf) */
+  zone?: Zone;
+  /**
+   * The round under way first, then those waiting for it: rounds run one at a time. While
+   * there is one the discipline's ticks wait, since a correction inside an exchange would
+   * skew its sample.
+   */
+  rounds: Round[];
   /** the poll schedule: seconds between rounds, failed rounds in a row, device clock of the next round */
   pollEvery: number;
   failed: number;
@@ -64,10 +87,21 @@ export interface Resident extends RoundState {
   leapt: number;
   /** the step then: -1 inserts a second, 1 deletes one */
   leapStep: number;
-  /** the timers' callbacks, resident (firmware/clock.ts): a closure made here would keep all of the round's code alive while it waits */
+  /**
+   * The timers' and the exchange's callbacks, resident (firmware/clock.ts): a closure made
+   * in the per-use code would keep all of it alive while it waits. proceed() takes the round
+   * under way a step on: its next host asked (firmware/exchange.ts), or with all asked, its
+   * end (firmware/decision.ts); asked() keeps a host's outcome and calls proceed() once the
+   * exchange has unwound.
+   */
   due(): void;
   leapNow(): void;
+  proceed(): void;
+  asked(x: SyncResult): void;
 }
+
+/** One server asked (firmware/exchange.ts: lib/client.ts sync with the build's options); a port of 0 fails as "host". @internal */
+export type Exchange = (env: Env, name: string, port: number, done: (x: SyncResult) => void) => void;
 
 /**
  * Events for applications: ntptime.on("sync" | "error", outcome), ntptime.on("step", was,
@@ -85,7 +119,9 @@ export interface Events {
 export type ModemNtp = (r: RoundState, host: string, pivot: number, apply: boolean, done: (o: Outcome | null, line: string) => void) => void;
 
 /** @internal */
-export interface RoundOptions extends SyncOptions {
+export interface RoundOptions {
+  /** Unix seconds: the build date, before which no time is taken (the modem's NTP here; the exchange checks replies against it) */
+  pivot: number;
   /** seconds: after the first sync, a larger step needs two servers that agree (several servers only) */
   maxStep: number;
   /** seconds: the discipline steps above this, slews below (RFC 5905 s11.3 STEPT) */
@@ -94,21 +130,27 @@ export interface RoundOptions extends SyncOptions {
   choose: typeof choose;
 }
 
+/** The schedule's next round, `s` seconds from now. */
+export function later(r: Resident, s: number) {
+  r.nextAt = r.dev.clock() + s;
+  r.timer = r.dev.after(r.due, s * 1000);
+}
+
 /** The record as the store keeps it: written only when it changes (REPL, Kiss-o'-Death), to spare the flash. */
 export function save(r: RoundState) {
   r.store.write(RECORD, JSON.stringify(r.saved));
 }
 
 /**
- * One round, the only road from the network to the clock, for the schedule and the REPL
- * alike: each host asked in turn; with none answering and a modem that refused UDP, the
- * modem's own NTP; with several servers, the choice among them; then (when `apply`) the
- * discipline applies it, one line is printed, and a Kiss-o'-Death DENY or RSTR is saved.
- * `done` gets the outcome and whether a server asked to slow down (RATE).
+ * The end of a round (every host asked, firmware/clock.ts proceed; firmware/decision.ts): with none answering and a
+ * modem that refused UDP, the modem's own NTP; with several servers, the choice among them;
+ * then (when `apply`) the discipline applies it, one line is printed, and a Kiss-o'-Death
+ * DENY or RSTR is saved. `done` gets the outcome and whether a server asked to slow down (RATE).
  */
-export function round(r: RoundState, o: RoundOptions, hosts: string[], apply: boolean, done: (o: Outcome, rate: boolean) => void) {
+export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outcome, rate: boolean) => void) {
   const dev = r.dev;
-  const results: Outcome[] = [];
+  const results = q.results;
+  const apply = q.sets;
 
   const finish = (out: Outcome, line: string) => {
     if (apply) dev.log(line);
@@ -130,26 +172,10 @@ export function round(r: RoundState, o: RoundOptions, hosts: string[], apply: bo
     return "stratum " + x.stratum + " offset " + x.offset!.toFixed(6) + " s delay " + x.delay!.toFixed(4) + " s, " + (how == "held" ? "slew" : how) + " " + new Date(dev.clock() * 1000).toISOString();
   };
 
-  const decide = () => {
-    const c = o.choose(results, !!r.goodAt, o.maxStep);
-    finish(c.best, c.best.reason ? c.line : c.line + " " + applied(c.best));
-  };
-
   // The modem refused UDP and no server answered: its own NTP command, whole seconds that
   // pass none of the reply checks (said so on the console and in ntptime.last).
-  const fallback = () => {
-    const refused = results.filter((x) => x.reason == "udp")[0];
-    if (!r.modemNtp || !refused || results.some((x) => !x.reason)) return decide();
-    r.modemNtp(r, refused.host, o.pivot, apply, (out, line) => finish(out || refused, line));
-  };
-
-  const ask = (i: number) => {
-    if (i == hosts.length) return fallback();
-    const h = parseHost(hosts[i], NTP_PORT) || { name: hosts[i], port: 0 };
-    sync(dev, o, h.name, h.port, (x) => {
-      results.push(Object.assign(x, { host: hosts[i] }));
-      ask(i + 1);
-    });
-  };
-  ask(0);
+  const refused = results.filter((x) => x.reason == "udp")[0];
+  if (r.modemNtp && refused && !results.some((x) => !x.reason)) return r.modemNtp(r, refused.host, o.pivot, apply, (out, line) => finish(out || refused, line));
+  const c = o.choose(results, !!r.goodAt, o.maxStep);
+  finish(c.best, c.best.reason ? c.line : c.line + " " + applied(c.best));
 }

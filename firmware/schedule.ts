@@ -1,13 +1,12 @@
 // The clock app's logic around a round, part of the per-use code (firmware/transient.ts):
-// it works on the resident state (firmware/clock.ts) and keeps nothing of its own. run() is
-// the one road every sync takes; due() is the schedule; start() the boot's reading of the
-// saved record; pipeline() what the REPL drives.
-import { Resident, RoundOptions, round, save } from "./round";
+// it works on the resident state (firmware/clock.ts) and keeps nothing of its own. begin()
+// starts the one road every sync takes (its end: firmware/decision.ts); due() is the
+// schedule; start() the boot's reading of the saved record; pipeline() what the REPL drives.
+import { Resident, Round, later, save } from "./round";
 import { ASIDE, RECORD, checkSaved } from "./settings";
-import { Outcome, Pipeline, Repl } from "../lib/ntptime";
-import { MIN_POLL, nextPoll, startWait } from "../lib/poll";
-import { Applied, free, freq, leap } from "../lib/discipline";
-import { LEAP_STEP, leapAt } from "../lib/leap";
+import { Outcome, Pipeline, Repl, answer } from "../lib/ntptime";
+import { MIN_POLL, startWait } from "../lib/poll";
+import { free, freq, leap } from "../lib/discipline";
 import { NTP_PORT, TWO32 } from "../lib/wire";
 import { parseHost } from "../lib/host";
 import { applyZone, offsetAt } from "@zone";
@@ -22,6 +21,8 @@ export interface Transient {
   status(r: Resident): Status;
 }
 
+/** The zone in effect: settime(hours)'s, or the build's. */
+const zoneOf = (r: Resident) => r.zone || CONFIG.zone!;
 const servers = (r: Resident) => [r.api.host].concat(CONFIG.servers);
 const hosts = (r: Resident) => servers(r).filter((h) => !r.saved.denied![h]);
 
@@ -30,24 +31,10 @@ export function start(r: Resident) {
   const saved = (r.saved = checkSaved(r.store.read(RECORD), CONFIG.image, r.dev.log, (text) => r.store.write(ASIDE, text)));
   if (saved.host) r.api.host = saved.host;
   if (saved.tz != null) r.zone = { std: saved.tz * 60, dst: 0 };
-  r.api.tz = r.zone.std / 60;
-  applyZone(r.dev, r.zone);
+  r.api.tz = zoneOf(r).std / 60;
+  applyZone(r.dev, zoneOf(r));
   r.pollEvery = saved.rate || 0;
   r.dev.log("clock: board " + r.board.name + ", server " + servers(r).join(" ") + ", poll " + Math.max(MIN_POLL, CONFIG.poll) + "-" + CONFIG.maxPoll + " s" + (CONFIG.key != null ? ", key " + CONFIG.key : ""));
-}
-
-/**
- * A leap second announced for tonight: told once, and the clock stepped at its midnight
- * (leapNow). After stepping back the clock reads that day again for a second, while servers
- * still announce it: a midnight done is not watched again.
- */
-function watchLeap(r: Resident, li: number) {
-  r.dev.disarm(r.leapTimer);
-  const at = leapAt(r.dev.clock(), li);
-  if (at == r.leapt) return;
-  if (at && at != r.leapMidnight) r.api.emit("leap", LEAP_STEP[li], at);
-  r.leapStep = LEAP_STEP[li];
-  if ((r.leapMidnight = at)) r.leapTimer = r.dev.after(r.leapNow, (at - r.dev.clock()) * 1000);
 }
 
 export function leapNow(r: Resident) {
@@ -59,28 +46,26 @@ export function leapNow(r: Resident) {
 
 /**
  * The one road from the network to the clock, for the schedule and the REPL alike: a round
- * over every server not denied (firmware/round.ts), then the leap watch and the events.
+ * over every server not denied, queued behind one under way. The resident code asks its
+ * servers (firmware/clock.ts proceed, firmware/exchange.ts), then ends it (firmware/decision.ts).
  */
-export function run(r: Resident, o: RoundOptions, apply: boolean, cb: (x: Outcome, rate: boolean) => void) {
+export function begin(r: Resident, apply: boolean, resolve?: (v: number) => void, reject?: (e: Error) => void) {
   const asked = hosts(r);
   if (!asked.length) {
     r.dev.log("ntptime: every server answered Kiss-o'-Death DENY or RSTR; not asking (status().denied)");
-    return cb((r.api.last = { reason: "denied", host: r.api.host, server: r.api.host, sent: 0, good: 0 }), false);
+    const x = (r.api.last = { reason: "denied", host: r.api.host, server: r.api.host, sent: 0, good: 0 });
+    // (only the REPL gets here: the schedule does not begin a round with no one to ask)
+    if (resolve) answer(x, apply, r.dev.clock(), resolve, reject!);
+    return;
   }
-  r.syncing++;
-  round(r, o, asked, apply, (x, rate) => {
-    r.syncing--;
-    if (apply) {
-      if (!x.reason) (r.goodAt = r.dev.clock()), watchLeap(r, x.leap || 0);
-      r.api.emit(x.reason ? "error" : "sync", x);
-    }
-    cb(x, rate);
-  });
-}
-
-function later(r: Resident, s: number) {
-  r.nextAt = r.dev.clock() + s;
-  r.timer = r.dev.after(r.due, s * 1000);
+  // Rounds are `interval` apart from start to start, whatever a round took (reschedule): a
+  // fleet started in even slots (startWait) stays in them. One at a time: a settime() during
+  // a scheduled round waits for it, then has its own.
+  const to = asked.map((h) => (parseHost(h, NTP_PORT) ? h : ""));
+  const q: Round = { hosts: asked, to: to, results: [], sets: apply, boot: r.boots, began: free(r.disc, r.clk) };
+  // (set only for the REPL: a field holding undefined still takes memory)
+  if (resolve) (q.resolved = resolve), (q.rejected = reject);
+  if (r.rounds.push(q) == 1) r.dev.after(r.proceed, 0);
 }
 
 function bringUp(r: Resident) {
@@ -101,31 +86,19 @@ export function boot(r: Resident) {
 }
 
 /** The schedule's timer: the network brought up (after a failure), or a round. */
-export function due(r: Resident, o: RoundOptions) {
+export function due(r: Resident) {
   if (!r.online) return bringUp(r);
   if (!hosts(r).length) return later(r, r.pollEvery || MIN_POLL);
-  const boot = r.boots;
-  // Rounds are `interval` apart from start to start, whatever a round took: a fleet started
-  // in even slots (startWait) stays in them.
-  const began = free(r.disc, r.clk);
-  run(r, o, true, (x, rate) => {
-    if (boot != r.boots) return;
-    r.failed = x.reason ? r.failed + 1 : 0;
-    r.pollEvery = nextPoll(r.pollEvery || CONFIG.poll, { poll: CONFIG.poll, maxPoll: CONFIG.maxPoll }, x.reason ? undefined : (x.applied as Applied) || "step", r.failed - 1, rate);
-    // A RATE is remembered across a reboot: the first round after it waits this long, not startDelay.
-    if (rate != !!r.saved.rate) (r.saved.rate = rate ? r.pollEvery : 0), save(r);
-    later(r, Math.max(0, r.pollEvery - (free(r.disc, r.clk) - began)));
-  });
+  begin(r, true);
 }
 
 /** What the REPL object drives (lib/ntptime.ts): the road above, the zone, the saved host. */
-export function pipeline(r: Resident, o: RoundOptions): Pipeline {
+export function pipeline(r: Resident): Pipeline {
   return {
-    run: (apply, cb) => run(r, o, apply, cb),
-    offset: (t) => offsetAt(r.zone, t),
+    run: (apply, resolve, reject) => begin(r, apply, resolve, reject),
+    offset: (t) => offsetAt(zoneOf(r), t),
     fix: (hours) => {
-      r.zone = { std: hours * 60, dst: 0 };
-      r.dev.setZone(hours);
+      applyZone(r.dev, (r.zone = { std: hours * 60, dst: 0 }));
       if (r.saved.tz !== hours) (r.saved.tz = hours), save(r);
     },
     accept: (host) => {

@@ -22,7 +22,15 @@ declare module "@auth" {
 declare module "@sha1" {
   export const sha1: import("../lib/mac").Hash;
 }
-/** The per-round code (firmware/transient.ts), made on each call: its functions live until the round ends. */
+/** The exchange with one server (firmware/exchange.ts), made for each server a round asks. */
+declare module "@exchange" {
+  export const loadExchange: () => import("./round").Exchange;
+}
+/** A round's end (firmware/decision.ts), made once its servers have been asked. */
+declare module "@decision" {
+  export const loadDecision: () => (r: import("./round").Resident) => void;
+}
+/** The rest of the per-use code (firmware/transient.ts), made on each call: its functions live until the call ends. */
 declare module "@transient" {
   export const loadTransient: () => import("./schedule").Transient;
 }

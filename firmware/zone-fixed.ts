@@ -1,9 +1,9 @@
 import { Device } from "../lib/ntptime";
 import { Zone } from "../lib/tz";
 
-/** A fixed zone (hours, or a POSIX TZ string without DST): E.setTimeZone. */
+/** A fixed zone (hours, or a POSIX TZ string without DST): E.setTimeZone, UTC included (settime(0) after settime(8)). */
 export function applyZone(dev: Device, z: Zone) {
-  if (z.std) dev.setZone(z.std / 60);
+  dev.setZone(z.std / 60);
 }
 
 /** Minutes east of UTC: the same at every time. */

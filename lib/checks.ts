@@ -11,8 +11,8 @@ export interface Exchange {
   /** where it went: a reply must come from there @internal */
   addr: string;
   port: number;
-  /** once answered: the answer, as text, to tell a copy of it from a conflicting one @internal */
-  got?: string;
+  /** once answered: the answer, to tell a copy of it from a conflicting one @internal */
+  got?: Uint8Array;
 }
 
 /** What a good reply must meet. @internal */
@@ -43,8 +43,6 @@ export interface Sample {
   stratum: number;
   refid: string;
   leap: number;
-  /** local clock at T4 @internal */
-  t4: number;
 }
 
 /**
@@ -98,6 +96,5 @@ export function judge(b: Uint8Array, address: string, port: number, t4: number, 
     stratum: p.stratum,
     refid: refidText(p),
     leap: p.leap,
-    t4,
   };
 }

@@ -37,7 +37,9 @@ export function sign(hash: Hash, k: Key, h: Uint8Array): Uint8Array {
 export function signer(hash: Hash, keys: Key[], b: Uint8Array): Key | undefined {
   if (b.length != HEADER_LEN + MAC_LEN) return;
   const id = u32(b, HEADER_LEN);
-  const k = keys.filter((k) => k.id == id)[0];
+  // (a loop, not filter(): no closure and no array made for every reply)
+  let k: Key | undefined;
+  for (let i = 0; i < keys.length; i++) if (keys[i].id == id) k = keys[i];
   if (!k) return;
   const d = digest(hash, k, b.subarray(0, HEADER_LEN));
   let diff = 0;

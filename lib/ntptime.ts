@@ -10,6 +10,12 @@ export interface Device extends Env {
   setZone(hours: number): void;
   /** daylight saving rules as E.setDST's twelve numbers (lib/tz.ts dstArgs) @internal */
   setDst?(...args: number[]): void;
+  /**
+   * The local time at Unix time t, in the zone setZone/setDst set: [year, month, day, hours,
+   * minutes, seconds, weekday from Monday 0, minutes east of UTC]. On Espruino the
+   * interpreter's own Date, which follows E.setTimeZone and E.setDST. @internal
+   */
+  local(t: number): number[];
   /** a number unique to the device, from its MAC where it has one (consecutive across a batch) */
   id?: number;
 }
@@ -27,9 +33,10 @@ export interface Outcome extends SyncResult {
 export interface Pipeline {
   /**
    * One round: every server asked, the answer chosen and (when `apply`) set on the clock,
-   * printed, kept and told. `cb` gets the outcome, also in ntptime.last.
+   * printed, kept and told; the outcome is in ntptime.last, and settles the promise through
+   * answer() below.
    */
-  run(apply: boolean, cb: (o: Outcome) => void): void;
+  run(apply: boolean, resolve: (v: number) => void, reject: (e: Error) => void): void;
   /** minutes east of UTC at Unix time t (DST included) */
   offset(t: number): number;
   /** settime(hours): from now on the zone is that fixed offset */
@@ -73,7 +80,7 @@ export function repl(api: NtptimeData, dev: Device, p: Pipeline): Repl {
       return 0;
     },
     settime(tz) {
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
         if (tz != null) {
           if (!(tz >= -12 && tz <= 14)) {
             dev.log("ntptime: bad tz " + tz);
@@ -81,15 +88,25 @@ export function repl(api: NtptimeData, dev: Device, p: Pipeline): Repl {
           }
           p.fix((api.tz = tz));
         }
-        p.run(true, (o) => resolve(+!!o.reason));
+        p.run(true, resolve, reject);
       });
     },
     time() {
-      return new Promise((resolve, reject) => p.run(false, (o) => (o.reason ? reject(Error(o.reason)) : resolve(dev.clock() + o.offset!))));
+      return new Promise((resolve, reject) => p.run(false, resolve, reject));
     },
     localtime(t) {
       const u = t == null ? dev.clock() : t;
       return civil(u + p.offset(u) * 60);
     },
   };
+}
+
+/**
+ * What a REPL promise settles with when its round ends: settime() (applied) 0, or 1 after a
+ * failure; time() the server's time now (`now` is the device clock), or the failure as an Error.
+ */
+export function answer(o: Outcome, apply: boolean, now: number, resolve: (v: number) => void, reject: (e: Error) => void) {
+  if (apply) resolve(+!!o.reason);
+  else if (o.reason) reject(Error(o.reason));
+  else resolve(now + o.offset!);
 }

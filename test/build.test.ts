@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import vm from "node:vm";
 import { join } from "node:path";
-import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, coreSize, declaredProps, imageKeys, loadConfig } from "../build.mjs";
+import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, configDefines, configText, coreSize, declaredProps, imageKeys, loadConfig } from "../build.mjs";
 import { checkDialect } from "../tools/dialect.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
@@ -19,20 +19,32 @@ test("every board builds, passes the dialect gate and the footprint budgets", as
   assert.ok(core <= BUDGET.core, `core ${core} > ${BUDGET.core}`);
 });
 
-test("device images wrap their names in a function, beside one global for the per-use code, and keep require() plain", async () => {
+test("device images wrap their names in a function, beside one global for each part of the per-use code, and keep require() plain", async () => {
   const code = await buildImage({ board: "esp8266", config: loadConfig() });
-  // function ntptimePerUse() {...}, then (function(){ ...the image... })();
+  // function ntptimeExchange() {...} function ntptimeDecision() {...} function ntptimePerUse() {...}, then (function(){ ...the image... })();
   const wrapped = code.indexOf("}\n(function(){\n");
-  assert.ok(code.startsWith("function ntptimePerUse() {\n") && wrapped > 0 && code.trimEnd().endsWith("})();"));
-  // declared in a fresh context (not run), the part before the wrapper makes one global
+  assert.ok(code.startsWith("function ntptimeExchange() {\n") && wrapped > 0 && code.trimEnd().endsWith("})();"));
+  // declared in a fresh context (not run), the part before the wrapper makes the parts' globals and nothing else
   const context = vm.createContext({});
   vm.runInContext(code.slice(0, wrapped + 2), context);
-  assert.equal(Object.keys(context), ["ntptimePerUse"]);
+  assert.equal(Object.keys(context), ["ntptimeExchange", "ntptimeDecision", "ntptimePerUse"]);
+  // each part made (in that context): the exchange and a round's end hand back a function, the rest its methods
+  assert.equal(["ntptimeExchange()", "ntptimeDecision()", "ntptimePerUse()"].map((c) => typeof vm.runInContext(c, context)), ["function", "function", "object"]);
   const gps = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig() });
   assert.ok(gps.startsWith("(function(){\n") && gps.trimEnd().endsWith("})();"), "the gps-server app has no per-use code");
   assert.match(code, /require\("Wifi"\)/);
   assert.match(code, /require\("dgram"\)/);
   assert.not.match(code, /__require|Proxy/);
+});
+
+test("the config is written into the sources' text, so a config key's name is shortened where an options object carries it", async () => {
+  const config = loadConfig(undefined, { display: { type: "memorylcd", spi: "SPI2" }, servers: ["a.example"] });
+  const define = configDefines(config, "esp8266");
+  assert.is(configText("f(CONFIG.burst, CONFIG.display!.spi!, CONFIG.display.type, CONFIG.servers.length, CONFIG.nothing)", define),
+    'f((4), ("SPI2")!, ("memorylcd"), (["a.example"]).length, CONFIG.nothing)');
+  // maxStep and stepThreshold are config keys and RoundOptions members: shortened in the image
+  const code = await buildImage({ board: "esp8266", config: loadConfig(undefined, { servers: ["a.example"] }) });
+  assert.not.match(code, /maxStep|stepThreshold|CONFIG/);
 });
 
 test("the config: defaults, overrides, the build date as pivot, unknown keys refused", () => {
@@ -71,7 +83,7 @@ test("the gps-server app: refused on a board that cannot bind UDP, and for an un
 
 test("the shortened properties come from the types: @internal interfaces and members, less what @public interfaces show", () => {
   const names = declaredProps();
-  for (const internal of ["sec", "frac", "vn", "assoc", "nonce", "t4", "burst", "clock", "setNow", "disc", "pollEvery", "onPulse"]) assert.ok(names.includes(internal), internal);
+  for (const internal of ["sec", "frac", "vn", "assoc", "nonce", "t1", "burst", "clock", "setNow", "disc", "pollEvery", "onPulse"]) assert.ok(names.includes(internal), internal);
   // ntptime.last, status() and the REPL object keep their names; so do device APIs the code calls
   for (const shown of ["leap", "stratum", "refid", "offset", "delay", "host", "last", "status", "next", "interval", "settime", "log", "port", "setup", "write"])
     assert.not.ok(names.includes(shown), shown);

@@ -172,7 +172,8 @@ test("a damaged ntptime.json (truncated, garbage, wrong types) is set aside with
     assert.is(storage["ntptime.bad"], text);
     assert.is(dev.eval("ntptime.host"), "127.0.0.1:22123", text);
     assert.is(dev.eval("ntptime.tz"), 0, text);
-    assert.equal(dev.zones, [], text);
+    // (the build's zone is UTC: E.setTimeZone(0), never the record's 8)
+    assert.ok(dev.zones.every((z) => z == 0), text);
     // and it syncs
     assert.ok(asked.includes("127.0.0.1:22123"), text);
     assert.ok(dev.lines.some((l) => /^ntptime: 127\.0\.0\.1:22123 .* stratum 1 /.test(l)), text);
@@ -196,6 +197,23 @@ test("settime() at the REPL with servers configured runs the same choice: the fa
   // the clock moved by the truechimers' 0.25 s, not toward the falseticker
   const moved = dev.clock!.t - before - 10.0001;
   assert.ok(Math.abs(moved - 0.25) < 0.05, `the clock moved ${moved} s`);
+});
+
+test("rounds run one at a time: a time() asked during settime()'s round waits for it, then has its own", async () => {
+  let dev: EspruinoVm;
+  const requests: number[] = [];
+  dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: virtualServer(() => dev, [], 0.25, undefined, requests) } });
+  dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:11123", servers: ["127.0.0.1:22123"], console: false, startDelay: 3600 }) }), "linux.js");
+  await advance(dev, 100);
+  dev.eval("ntptime.settime().then((r) => print('SETTIME ' + r)); ntptime.time().then((t) => print('TIME ' + (t - getTime()).toFixed(2)))");
+  await advance(dev, 20 * 1000);
+  dev.dispose();
+  // settime() stepped the clock by 0.25 s; time(), asked at once but run after it, finds it right
+  assert.ok(dev.lines.includes("SETTIME 0"), dev.lines.join("\n"));
+  assert.ok(dev.lines.includes("TIME 0.00"), dev.lines.join("\n"));
+  // two rounds of two servers, four requests each, one after the other
+  assert.is(requests.length, 16);
+  assert.is(dev.lines.filter((l) => /^ntptime: 2 of 2 servers answered/.test(l)).length, 1);
 });
 
 test("a RATE is remembered across a reboot: the first round after it waits the backed-off interval", async () => {
@@ -296,6 +314,24 @@ test("New York and fixed zones: E.setDST for rules, E.setTimeZone for hours, hal
   assert.ok(india.ticks.length >= 3 && india.ticks.every((l) => l.includes(" UTC+5:30")), india.ticks.join("\n"));
   const hours = await consoleAcross(8, START, 3);
   assert.equal(hours.dev.zones, [8]);
+});
+
+test("settime(hours) on an image with DST rules turns them off, so the device's own Date shows that zone too", async () => {
+  let dev: EspruinoVm;
+  // 2027-07-01: CEST, UTC+2, until settime(8)
+  dev = new EspruinoVm({ virtual: true, clockStart: Date.UTC(2027, 6, 1, 10) / 1000, modules: { dgram: virtualServer(() => dev, [], 0) } });
+  dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:11123", tz: CET, startDelay: 3600 }) }), "linux.js");
+  await advance(dev, 2000);
+  dev.eval("ntptime.settime(8)");
+  await advance(dev, 5000);
+  dev.dispose();
+  assert.equal(dev.dst[dev.dst.length - 1], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.is(dev.zones[dev.zones.length - 1], 8);
+  // the image's Date, as user code reads it: 18:00 at UTC+8, not CEST's 12:00
+  assert.is(dev.eval("new Date(" + Date.UTC(2027, 6, 1, 10) + ").getHours()"), 18);
+  const ticks = dev.lines.filter((l) => /^\d{4}-/.test(l));
+  assert.match(ticks[0], /^2027-07-01 12:00:0\d UTC\+2 /);
+  assert.match(ticks[ticks.length - 1], /^2027-07-01 18:00:0\d UTC\+8$/);
 });
 
 test("a tz the device cannot follow is refused by the build, naming the forms it takes", async () => {

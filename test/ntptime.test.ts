@@ -2,7 +2,7 @@
 // pipeline, here a fake one that records what it was asked.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Device, Ntptime, Outcome, Pipeline, repl } from "../lib/ntptime";
+import { Device, Ntptime, Outcome, Pipeline, answer, repl } from "../lib/ntptime";
 import { fakeEnv } from "./helpers/fake-env";
 
 const START = 1795000000;
@@ -13,11 +13,11 @@ function device(outcome: Partial<Outcome> = { reason: "", offset: 2 }) {
   const runs: boolean[] = [];
   const fixed: number[] = [];
   const accepted: unknown[] = [];
-  const dev: Device = { ...w.env, setNow: () => {}, log: (l) => lines.push(l), setZone: () => {} };
+  const dev: Device = { ...w.env, setNow: () => {}, log: (l) => lines.push(l), setZone: () => {}, local: () => [] };
   const p: Pipeline = {
-    run: (apply, cb) => {
+    run: (apply, resolve, reject) => {
       runs.push(apply);
-      cb({ host: "h", server: "s", sent: 1, good: 1, ...outcome } as Outcome);
+      answer({ host: "h", server: "s", sent: 1, good: 1, ...outcome } as Outcome, apply, w.clock.t, resolve, reject);
     },
     offset: (t) => 60 * 8,
     fix: (h) => fixed.push(h),

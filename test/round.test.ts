@@ -1,16 +1,20 @@
-// One round (firmware/round.ts), the road every sync takes, on a fake clock and network:
-// one server (firmware/choose-one.ts), the discipline applying it, the line it prints.
+// One round on a fake clock and network: each host asked in turn (lib/client.ts sync, as
+// firmware/clock.ts next and firmware/exchange.ts do), then the decision (firmware/round.ts decide), the road every
+// sync takes: one server (firmware/choose-one.ts), the discipline applying it, the line it prints.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Device, Outcome } from "../lib/ntptime";
 import { DISCIPLINE_LENGTH } from "../lib/discipline";
-import { RoundState, RoundOptions, round } from "../firmware/round";
+import { SyncOptions, sync } from "../lib/client";
+import { parseHost } from "../lib/host";
+import { Round, RoundState, RoundOptions, decide } from "../firmware/round";
 import { choose } from "../firmware/choose-one";
 import { fakeEnv } from "./helpers/fake-env";
 import { ServerModel, fakeServer } from "./helpers/golden";
 
 const START = 1795000000;
-const OPTIONS: RoundOptions = { burst: 2, gap: 100, timeout: 1000, retries: 1, backoff: 500, pivot: START - 86400, maxDelay: 3, maxDistance: 3, maxStep: 1000, stepThreshold: 0.128, choose: choose };
+const SYNC: SyncOptions = { burst: 2, gap: 100, timeout: 1000, retries: 1, backoff: 500, pivot: START - 86400, maxDelay: 3, maxDistance: 3 };
+const OPTIONS: RoundOptions = { pivot: START - 86400, maxStep: 1000, stepThreshold: 0.128, choose: choose };
 
 function device(server: ServerModel | null) {
   const w = fakeEnv(START);
@@ -26,6 +30,7 @@ function device(server: ServerModel | null) {
     },
     log: (l) => lines.push(l),
     setZone: () => {},
+    local: () => [],
   };
   const ntptime = { host: "ntp.aliyun.com", last: null } as unknown as RoundState["api"];
   const saved = { denied: {} as Record<string, string> };
@@ -40,7 +45,15 @@ function device(server: ServerModel | null) {
   /** one round over `hosts`, applied; resolves with its outcome once the fake world has run it (bounded) */
   const run = async (hosts = ["ntp.aliyun.com"], apply = true) => {
     let out: Outcome | null = null;
-    round(r, OPTIONS, hosts, apply, (o) => (out = o));
+    const q: Round = { hosts, to: hosts.map((h) => (parseHost(h, 123) ? h : "")), results: [], sets: apply, boot: 0, began: 0 };
+    // as firmware/clock.ts proceed() and asked() do
+    const next = () => {
+      const i = q.results.length;
+      const h = i < q.to.length ? q.to[i].split(":") : null;
+      if (h) sync(dev, SYNC, h[0], h[0] ? +(h[1] || 123) : 0, (x) => (q.results.push({ ...x, host: hosts[i] }), next()));
+      else decide(r, OPTIONS, q, (o) => (out = o));
+    };
+    next();
     for (let i = 0; i < 200 && !out; i++) {
       w.clock.advance(100);
       await Promise.resolve();

@@ -87,7 +87,8 @@ interface Figures {
   note: string;
 }
 
-const OOM = /OUT OF MEMORY|LOW_MEMORY|Out of Memory/;
+// (crypto.SHA1 and other natives that need a contiguous buffer say "Not enough memory for result")
+const OOM = /OUT OF MEMORY|LOW_MEMORY|Out of Memory|Not enough memory/;
 
 /** Espruino's sntp module asked once (and every 15 s for the rounds), its offset applied, as its documentation's example does. */
 const sntpApp = (port: number) => `var sntp = require("sntp");

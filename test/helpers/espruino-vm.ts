@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { createHash } from "node:crypto";
 import { MISSING_DATE_METHODS, MISSING_GLOBALS, MISSING_MEMBERS, checkDialect, formatProblems } from "../../tools/dialect.mjs";
 import { FakeClock } from "./fake-env";
+import { offsetAt } from "../../lib/tz";
 
 export interface VmOptions {
   /** the device clock at load, Unix seconds; default the machine's time */
@@ -74,6 +75,33 @@ export class EspruinoVm {
   readonly zones: number[] = [];
   /** every E.setDST() call's twelve numbers */
   readonly dst: number[][] = [];
+  /**
+   * Minutes east of UTC at Unix time t as Espruino's Date has them: E.setDST's rules while
+   * its first number (the minutes DST adds) is not 0, else E.setTimeZone's hours.
+   */
+  localOffset(t: number): number {
+    const d = this.dst[this.dst.length - 1];
+    if (d && d[0]) return offsetAt({ dst: d[0], std: d[1], start: d.slice(2, 7), end: d.slice(7) }, t);
+    return (this.zones[this.zones.length - 1] || 0) * 60;
+  }
+
+  /** The context's Date reads local time in the zone the image set, as on the device (not the machine's). */
+  private localDate() {
+    const P = vm.runInContext("Date.prototype", this.context);
+    const self = this;
+    const local = (d: Date) => new Date(d.getTime() + self.localOffset(d.getTime() / 1000) * 60000);
+    P.getTimezoneOffset = function (this: Date) {
+      return -self.localOffset(this.getTime() / 1000);
+    };
+    const fields: [string, (d: Date) => number][] = [
+      ["getFullYear", (d) => d.getUTCFullYear()], ["getMonth", (d) => d.getUTCMonth()], ["getDate", (d) => d.getUTCDate()],
+      ["getDay", (d) => d.getUTCDay()], ["getHours", (d) => d.getUTCHours()], ["getMinutes", (d) => d.getUTCMinutes()], ["getSeconds", (d) => d.getUTCSeconds()],
+    ];
+    for (const [name, get] of fields) P[name] = function (this: Date) {
+      return get(local(this));
+    };
+  }
+
   /** every E.setConsole() device */
   readonly consoles: string[] = [];
   private watches = new Map<number, Watch>();
@@ -102,6 +130,8 @@ export class EspruinoVm {
         for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255;
         return u;
       },
+      // (on the device a view of the string itself; here a copy, which reads the same)
+      toArrayBuffer: (s: string) => E.toUint8Array(s).buffer,
       setTimeZone: (h: number) => this.zones.push(h),
       setDST: (...a: number[]) => {
         if (a.length != 12 || a.some((x) => typeof x != "number" || x != Math.round(x))) throw new Error("E.setDST takes exactly 12 integers");
@@ -179,6 +209,7 @@ export class EspruinoVm {
     this.context.global = this.context;
     Object.assign(this.context, opts.globals);
     vm.runInContext(REMOVE, this.context);
+    this.localDate();
     vm.runInContext(EVENTS, this.context)((fn: () => void) => this.after(fn, 0, false));
   }
 

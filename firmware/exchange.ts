@@ -1,0 +1,18 @@
+// The exchange with one server, a per-use part of its own (build.mjs PER_USE): the client,
+// its checks, the packet and the key. A round loads it for each server it asks, from the
+// resident code (firmware/clock.ts), and hands it a resident callback, so that while a
+// server is asked only this part is in memory, not the schedule and the decision as well
+// (firmware/transient.ts): a round's peak is the larger of the two, not their sum.
+import { SyncOptions, sync } from "../lib/client";
+import { Exchange } from "./round";
+import { auth } from "@auth";
+
+declare let EXCHANGE: Exchange;
+
+/** The exchange's options, from the build config and the key. */
+const OPTIONS: SyncOptions = {
+  burst: CONFIG.burst, gap: CONFIG.gap, timeout: CONFIG.timeout, retries: CONFIG.retries, backoff: CONFIG.backoff,
+  pivot: CONFIG.pivot, maxDelay: CONFIG.maxDelay, maxDistance: CONFIG.maxDistance, auth: auth,
+};
+
+EXCHANGE = (env, name, port, done) => sync(env, OPTIONS, name, port, done);
