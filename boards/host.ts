@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isIpLiteral } from "../lib/host";
-import { Zone, offsetAt } from "../lib/tz";
+import { deviceOffset } from "../lib/tz";
 import { civil } from "../lib/calendar";
 import { Board } from "./board";
 
@@ -33,8 +33,9 @@ const read = (name: string) => {
   }
 };
 
-/** The zone setZone/setDst set, as E.setTimeZone and E.setDST set Espruino's Date: Node's Date keeps the machine's. */
-let zone: Zone = { std: 0, dst: 0 };
+/** What setZone/setDst were last given, as E.setTimeZone and E.setDST set Espruino's Date: Node's Date keeps the machine's. */
+let hours = 0;
+let dst: number[] | undefined;
 
 export const board: Board = {
   name: "host",
@@ -64,16 +65,15 @@ export const board: Board = {
     rand: () => randomBytes(4).readUInt32BE(0),
     id: randomBytes(3).readUIntBE(0, 3),
     log: (line) => console.log(line),
-    setZone: (hours) => {
-      zone = { std: hours * 60, dst: 0 };
+    setZone: (h) => {
+      hours = h;
     },
     // (arguments, not a rest parameter: the dialect gate holds the host image to the device's language too)
     setDst: function () {
-      const a: number[] = Array.prototype.slice.call(arguments);
-      zone = { dst: a[0], std: a[1], start: a.slice(2, 7), end: a.slice(7) };
+      dst = Array.prototype.slice.call(arguments);
     },
     local: (t) => {
-      const m = offsetAt(zone, t);
+      const m = deviceOffset(hours, dst, t);
       const c = civil(t + m * 60);
       c[7] = m;
       return c;

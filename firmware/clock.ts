@@ -96,7 +96,7 @@ board.onBoot(boot);
 // effect (DST included) as "UTC+8" or "UTC-3:30", and the sync state, stale after four polls
 // at the longest interval without a good sync. The local time is the device's (dev.local: on
 // Espruino its own Date, which follows E.setTimeZone and E.setDST), so neither the zone's
-// rules nor the calendar stay in memory; the console line is Date's ISO form of the shifted clock.
+// rules nor the calendar stay in memory.
 setInterval(() => {
   if (!app.rounds.length) tick(app.disc, app.clk, CONFIG.slew);
   // (the panel's type, not CONFIG.display, which would keep the wiring in memory: build.mjs configDefines)
@@ -108,6 +108,7 @@ setInterval(() => {
     const zone = "UTC" + (m < 0 ? "-" : "+") + ((a / 60) | 0) + (a % 60 ? ":" + two(a % 60) : "");
     const state = !app.goodAt ? "not synced" : u - app.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
     if (CONFIG.display!.type) panel.draw({ t: t, zone: zone, state: state });
-    if (CONFIG.console) dev.log(new Date((u + m * 60) * 1000).toISOString().slice(0, 19).replace("T", " ") + " " + zone + (state == "synced" ? "" : " (" + state + ")"));
+    if (CONFIG.console)
+      dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + zone + (state == "synced" ? "" : " (" + state + ")"));
   }
 }, 1000);

@@ -58,9 +58,9 @@ export function begin(r: Resident, apply: boolean, resolve?: (v: number) => void
     if (resolve) answer(x, apply, r.dev.clock(), resolve, reject!);
     return;
   }
-  // Rounds are `interval` apart from start to start, whatever a round took (reschedule): a
-  // fleet started in even slots (startWait) stays in them. One at a time: a settime() during
-  // a scheduled round waits for it, then has its own.
+  // One at a time: a settime() during a scheduled round waits for it, then has its own.
+  // `began` on the free-running clock: the next scheduled round is `interval` after it
+  // (firmware/decision.ts reschedule).
   const to = asked.map((h) => (parseHost(h, NTP_PORT) ? h : ""));
   const q: Round = { hosts: asked, to: to, results: [], sets: apply, boot: r.boots, began: free(r.disc, r.clk) };
   // (set only for the REPL: a field holding undefined still takes memory)

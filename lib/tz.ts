@@ -107,3 +107,12 @@ export function offsetAt(z: Zone, t: number): number {
   const on = start < end ? t >= start && t < end : t < end || t >= start;
   return on ? z.std + z.dst : z.std;
 }
+
+/**
+ * Minutes east of UTC at Unix time t as Espruino's Date has them, from the last
+ * E.setTimeZone hours and E.setDST numbers (dstArgs above): the DST rules while their first
+ * number (the minutes DST adds) is not 0, else the hours.
+ */
+export function deviceOffset(hours: number, dst: number[] | undefined, t: number): number {
+  return dst && dst[0] ? offsetAt({ dst: dst[0], std: dst[1], start: dst.slice(2, 7), end: dst.slice(7) }, t) : hours * 60;
+}

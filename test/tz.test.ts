@@ -2,7 +2,7 @@
 // Intl time zone database as the oracle, hour by hour around every DST change of 2024-2030.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { dstArgs, offsetAt, parseTz } from "../lib/tz";
+import { deviceOffset, dstArgs, offsetAt, parseTz } from "../lib/tz";
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -72,6 +72,13 @@ test("refused: what E.setDST cannot express, and garbage", () => {
   for (const s of ["", "8", "CST", "XX-8", "CST-8CDT", "EST5EDT,J60,J300", "EST5EDT,60,300", "EST5EDT,M3.2.0", "EST5EDT,M13.2.0,M11.1.0", "EST5EDT,M3.6.0,M11.1.0", "CST-99", "<+08-8"])
     assert.is(parseTz(s), null, s);
   assert.is(parseTz(15), null);
+});
+
+test("deviceOffset reads E.setDST's numbers back as the zone they came from; DST off (first number 0) leaves E.setTimeZone's hours", () => {
+  const cet = parseTz("CET-1CEST,M3.5.0,M10.5.0/3")!;
+  for (let t = Date.UTC(2027, 0, 1) / 1000; t < Date.UTC(2028, 0, 1) / 1000; t += 6 * 3600) assert.is(deviceOffset(5, dstArgs(cet), t), offsetAt(cet, t));
+  assert.is(deviceOffset(8, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], Date.UTC(2027, 6, 1) / 1000), 480);
+  assert.is(deviceOffset(-3.5, undefined, 0), -210);
 });
 
 test.run();

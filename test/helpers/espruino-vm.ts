@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { createHash } from "node:crypto";
 import { MISSING_DATE_METHODS, MISSING_GLOBALS, MISSING_MEMBERS, checkDialect, formatProblems } from "../../tools/dialect.mjs";
 import { FakeClock } from "./fake-env";
-import { offsetAt } from "../../lib/tz";
+import { deviceOffset } from "../../lib/tz";
 
 export interface VmOptions {
   /** the device clock at load, Unix seconds; default the machine's time */
@@ -75,14 +75,9 @@ export class EspruinoVm {
   readonly zones: number[] = [];
   /** every E.setDST() call's twelve numbers */
   readonly dst: number[][] = [];
-  /**
-   * Minutes east of UTC at Unix time t as Espruino's Date has them: E.setDST's rules while
-   * its first number (the minutes DST adds) is not 0, else E.setTimeZone's hours.
-   */
+  /** Minutes east of UTC at Unix time t as Espruino's Date has them, after the image's E.setTimeZone and E.setDST calls. */
   localOffset(t: number): number {
-    const d = this.dst[this.dst.length - 1];
-    if (d && d[0]) return offsetAt({ dst: d[0], std: d[1], start: d.slice(2, 7), end: d.slice(7) }, t);
-    return (this.zones[this.zones.length - 1] || 0) * 60;
+    return deviceOffset(this.zones[this.zones.length - 1] || 0, this.dst[this.dst.length - 1], t);
   }
 
   /** The context's Date reads local time in the zone the image set, as on the device (not the machine's). */
