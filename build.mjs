@@ -3,7 +3,7 @@
 // Every image passes the Espruino-dialect gate (tools/dialect.mjs) and the size table is printed.
 import { build as esbuild } from "esbuild";
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,7 @@ export const BOARDS = {
   sim800: { espruino: true },
   espat: { espruino: true },
 };
-export const APPS = ["clock", "gps-server"];
+export const APPS = ["clock", "gps-server", "module"];
 /**
  * Footprint budgets in bytes: the core (lib + the ntptime facade) at 3.8 KB, the size of
  * Espruino's own sntp module (issue 2); the esp8266 app image: issue 2's app fitted 6 KB,
@@ -55,7 +55,7 @@ const ALL_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, true]
 const NONE_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, false]));
 
 /** Config keys without a default: the network and the hardware of particular boards. */
-export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display", "gps", "key", "keys"];
+export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display", "gps", "key", "keys", "alarms"];
 
 /**
  * The gps-server app: where the receiver is wired on each board that can serve UDP (the AT
@@ -154,11 +154,14 @@ function virtualModules(board, config, transient = false, perUse = null) {
       // The per-use parts (@exchange, @decision, @transient): each bundled on its own and wrapped in a
       // function, so that its functions are made when a boot, a round or a REPL call needs
       // them and are garbage after (PER_USE below).
-      b.onResolve({ filter: /^@(exchange|decision|transient)$/ }, (a) =>
+      b.onResolve({ filter: /^@(exchange|decision|transient|use)$/ }, (a) =>
         transient
           ? { errors: [{ text: `a per-use part must not load another: ${a.importer} imports ${a.path}` }] }
           : { path: a.path, namespace: "ntptime-per-use" });
       b.onLoad({ filter: /.*/, namespace: "ntptime-per-use" }, (a) => ({ contents: perUse.parts[a.path], loader: "js", resolveDir: ROOT }));
+      // An --entry app's `import { ntptime } from "ntptime"` (types/ntptime.ts): the clock app's object, made before the app runs.
+      b.onResolve({ filter: /^ntptime$/ }, () => ({ path: "ntptime", namespace: "ntptime-app" }));
+      b.onLoad({ filter: /.*/, namespace: "ntptime-app" }, () => ({ contents: "export const ntptime = global.ntptime;", loader: "js" }));
       // The config's values written into the sources (configText below).
       const define = configDefines(config, board);
       b.onLoad({ filter: /\.ts$/ }, (a) => ({ contents: configText(readFileSync(a.path, "utf8"), define), loader: "ts" }));
@@ -292,6 +295,13 @@ const PER_USE = [
   { module: "@decision", entry: "firmware/decision.ts", global: "ntptimeDecision", load: "loadDecision", value: "DECISION" },
   { module: "@transient", entry: "firmware/transient.ts", global: "ntptimePerUse", load: "loadTransient", value: "TRANSIENT" },
 ];
+/**
+ * The module's (require("ntptime"), firmware/module.ts): one part, a function of the
+ * module's own scope (a Storage module runs in a scope of its own, as the image's wrapper).
+ */
+const MODULE_USE = [{ module: "@use", entry: "firmware/module-use.ts", global: "ntptimeUse", load: "loadUse", value: "USE" }];
+/** Each app's per-use parts (the gps-server and the core probe have none). */
+const PARTS = { "firmware/clock.ts": PER_USE, "firmware/module.ts": MODULE_USE };
 
 /**
  * One per-use part, built on its own and wrapped in a function that makes it and hands back
@@ -333,12 +343,12 @@ async function perUsePart(part, { board, config, minify, supported }, names) {
   return { banner: "", module: `${imports}\nexport ${made(part.load)}`, mangleCache: names };
 }
 
-/** The clock app's per-use parts, in order, each taking over the names of those before it. */
-async function perUseCode(opts) {
+/** An app's per-use parts, in order, each taking over the names of those before it. */
+async function perUseCode(list, opts) {
   const parts = {};
   let banner = "";
   let names = {};
-  for (const part of PER_USE) {
+  for (const part of list) {
     const p = await perUsePart(part, opts, names);
     parts[part.module] = p.module;
     banner += p.banner;
@@ -347,25 +357,28 @@ async function perUseCode(opts) {
   return { banner, parts, mangleCache: BOARDS[opts.board].espruino && opts.minify ? names : undefined };
 }
 
-async function bundle(entry, { board, config, minify, supported, espruino }) {
-  // (the clock app is the one with per-use code; the gps-server and the core probe have none)
-  const perUse = entry == "firmware/clock.ts" ? await perUseCode({ board, config, minify, supported }) : null;
+async function bundle(entry, { board, config, minify, supported, espruino, app }) {
+  const perUse = PARTS[entry] ? await perUseCode(PARTS[entry], { board, config, minify, supported }) : null;
+  // A module is evaluated in a scope of its own (require), an image in its wrapper's.
+  const module = entry == "firmware/module.ts";
   const r = await esbuild({
-    entryPoints: [join(ROOT, entry)],
+    // with an --entry app: the clock app first (it makes global.ntptime), then the app
+    entryPoints: app ? undefined : [join(ROOT, entry)],
+    stdin: app ? { contents: `import ${JSON.stringify("./" + entry)};\nimport ${JSON.stringify(app)};\n`, resolveDir: ROOT, sourcefile: "entry.js" } : undefined,
     bundle: true,
     write: false,
     minify,
     mangleProps: minify ? mangled(config) : undefined,
     // the names the per-use code was given, so that both parts agree
     mangleCache: perUse ? perUse.mangleCache : undefined,
-    define: configDefines(config, board),
+    define: { ...configDefines(config, board), EXPORTS: "module.exports" },
     legalComments: "none",
     charset: "utf8",
     // An iife bundle wraps require("dgram") in a helper that needs Proxy; a cjs bundle keeps
     // the plain call, and the image is wrapped in a function of its own to keep its names local.
     format: espruino ? "cjs" : "esm",
-    banner: espruino ? { js: (perUse ? perUse.banner : "") + "(function(){" } : undefined,
-    footer: espruino ? { js: "})();" } : undefined,
+    banner: espruino ? { js: (perUse ? perUse.banner : "") + (module ? "" : "(function(){") } : undefined,
+    footer: espruino && !module ? { js: "})();" } : undefined,
     platform: "node",
     target: "es2020",
     supported,
@@ -413,8 +426,37 @@ export async function imageKeys(app, config) {
   return mine;
 }
 
-export async function buildImage({ board, app = "clock", config, outfile }) {
+/**
+ * An --entry app, checked before it is bundled, each message with the app's own file and
+ * line: tsc with the declarations it may import (types/ntptime.ts: the ntptime object, its
+ * events and alarms; types/espruino.d.ts: the Espruino globals), then the dialect gate on
+ * its source. Returns the file's absolute path.
+ */
+export function checkApp(file) {
+  const path = resolve(file);
+  const name = relative(process.cwd(), path) || path;
+  const options = {
+    target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, noEmit: true,
+    skipLibCheck: true, types: [], lib: ["lib.es2020.d.ts"], baseUrl: ROOT, paths: { ntptime: ["types/ntptime.ts"] },
+  };
+  const program = ts.createProgram([path, join(ROOT, "types/espruino.d.ts")], options);
+  // (only the app's own: the sources behind types/ntptime.ts are the project's tsc's)
+  const typeErrors = ts.getPreEmitDiagnostics(program).filter((d) => !d.file || resolve(d.file.fileName) == path).map((d) => {
+    const at = d.file ? d.file.getLineAndCharacterOfPosition(d.start) : { line: -1, character: -1 };
+    return `${name}:${at.line + 1}:${at.character + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n  ")}`;
+  });
+  if (typeErrors.length) throw new DialectError(`${name}: tsc found ${typeErrors.length} error(s):\n` + typeErrors.join("\n"));
+  const problems = checkDialect(readFileSync(path, "utf8"), name, ts.ScriptKind.TS);
+  if (problems.length) throw new DialectError(`${name}: Espruino 2v29 would reject this app:\n` + formatProblems(problems, name));
+  return path;
+}
+
+export async function buildImage({ board, app = "clock", config, outfile, entry }) {
   if (!BOARDS[board]) throw new Error(`unknown board '${board}' (boards: ${Object.keys(BOARDS).join(", ")})`);
+  if (entry && app != "clock") throw new Error("--entry goes with the clock app");
+  const appFile = entry ? checkApp(entry) : undefined;
+  // an app's image has the alarms unless its config says not
+  if (entry && config.alarms == null) config = { ...config, alarms: true };
   const zone = await parseTz(config.tz);
   if (!zone)
     throw new Error(`config: tz ${JSON.stringify(config.tz)} is neither hours (-12 to 14) nor a POSIX TZ string with Mm.w.d rules (e.g. "CET-1CEST,M3.5.0,M10.5.0/3")`);
@@ -426,9 +468,9 @@ export async function buildImage({ board, app = "clock", config, outfile }) {
   config.image = configImage(config);
   const espruino = BOARDS[board].espruino;
   const opts = { board, config, espruino };
-  const entry = `firmware/${app}.ts`;
+  const main = `firmware/${app}.ts`;
   for (const [minify, supported, label] of [[false, ALL_SUPPORTED, "source"], [true, NONE_SUPPORTED, "minified"]]) {
-    let code = await bundle(entry, { ...opts, minify, supported });
+    let code = await bundle(main, { ...opts, minify, supported, app: appFile });
     // a config read the build did not replace would be a ReferenceError on the device
     const unread = /\bCONFIG\.(\w+)/.exec(code.replace(/^\s*\/\/.*$/gm, ""));
     if (unread) throw new Error(`${board}: the image still reads CONFIG.${unread[1]}: not a key build.mjs defines`);
@@ -440,7 +482,7 @@ export async function buildImage({ board, app = "clock", config, outfile }) {
     }
     if (minify) {
       // esbuild's cjs output opens with "use strict", which Espruino ignores: 13 bytes saved.
-      code = code.replace('(function(){\n"use strict";', "(function(){\n");
+      code = code.replace('(function(){\n"use strict";', "(function(){\n").replace(/^"use strict";/m, "");
       if (outfile) {
         mkdirSync(dirname(outfile), { recursive: true });
         writeFileSync(outfile, code);
@@ -459,8 +501,16 @@ export async function coreSize(config) {
 function parseArgs(argv) {
   const args = {};
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] == "--entry" && i + 1 < argv.length) {
+      args.entry = argv[++i];
+      continue;
+    }
+    if (argv[i] == "--module") {
+      args.module = true;
+      continue;
+    }
     const m = /^--(board|app|config|out)$/.exec(argv[i]);
-    if (!m || i + 1 >= argv.length) throw new Error(`usage: node build.mjs [--board NAME] [--app NAME] [--config FILE.json] [--out DIR] (bad argument '${argv[i]}')`);
+    if (!m || i + 1 >= argv.length) throw new Error(`usage: node build.mjs [--board NAME] [--app NAME] [--config FILE.json] [--out DIR] [--entry APP.ts] | --module [--config FILE.json] [--out DIR] (bad argument '${argv[i]}')`);
     args[m[1]] = argv[++i];
   }
   return args;
@@ -470,12 +520,18 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfig(args.config && resolve(args.config));
   const out = resolve(args.out || join(ROOT, "dist"));
+  if (args.module) {
+    // require("ntptime") on any Espruino board: one file, for the Web IDE's modules folder or Storage
+    const code = await buildImage({ board: "linux", app: "module", config, outfile: join(out, "ntptime.js") });
+    console.log(`ntptime.js  ${Buffer.byteLength(code)} bytes\nwritten to ${out}`);
+    return;
+  }
   // every board, or with the gps-server app every board that can serve
   const boards = args.board ? [args.board] : Object.keys(args.app == "gps-server" ? GPS_WIRING : BOARDS);
   const rows = [];
   for (const board of boards) {
     const outfile = join(out, `${board}.js`);
-    const code = await buildImage({ board, app: args.app, config, outfile });
+    const code = await buildImage({ board, app: args.app, config, outfile, entry: args.entry });
     rows.push([`${board}.js`, Buffer.byteLength(code), BUDGET[board]]);
   }
   rows.push(["core (lib + ntptime facade)", await coreSize(config), BUDGET.core]);
@@ -489,8 +545,8 @@ async function main() {
   }
   console.log(`written to ${out}`);
   // The budgets are for the default config; a user's (a DST zone, a display) may exceed them.
-  if (over && !args.config) throw new Error("an image is over its footprint budget");
-  if (over) console.log("(the budgets apply to the default config; this build used " + args.config + ")");
+  if (over && !args.config && !args.entry) throw new Error("an image is over its footprint budget");
+  if (over) console.log("(the budgets apply to the default config; this build used " + (args.entry ? "the app " + args.entry : args.config) + ")");
 }
 
 if (process.argv[1] && resolve(process.argv[1]) == fileURLToPath(import.meta.url)) {

@@ -24,7 +24,11 @@ const dev = board.dev;
 const set = (t: number) => {
   const was = dev.clock();
   dev.setNow(t);
-  if (Math.abs(t - was) > CONFIG.stepThreshold) ntptime.emit("step", was, t);
+  if (Math.abs(t - was) > CONFIG.stepThreshold) {
+    ntptime.emit("step", was, t);
+    // the alarms worked out again from the new clock (firmware/alarms.ts)
+    if (CONFIG.alarms && app.alarms!.length) app.ringing = dev.after(app.ring!, 0);
+  }
 };
 
 const ntptime = {
@@ -78,6 +82,14 @@ const app: Resident = {
   },
 };
 if (board.events) board.events(ntptime);
+// Alarms only in an image that asks for them (CONFIG.alarms: an --entry app's): the default image carries none.
+if (CONFIG.alarms) {
+  ntptime.at = (when, fn, name) => loadTransient().at!(app, when, fn, name);
+  ntptime.cancel = (which) => loadTransient().cancel!(app, which);
+  app.alarms = [];
+  app.ringing = 0;
+  app.ring = () => loadTransient().ring!(app);
+}
 global.ntptime = ntptime;
 loadTransient().start(app);
 
@@ -99,9 +111,16 @@ board.onBoot(boot);
 // rules nor the calendar stay in memory.
 setInterval(() => {
   if (!app.rounds.length) tick(app.disc, app.clk, CONFIG.slew);
+  // An alarm due within the second: a timer to the moment, never one aimed further ahead
+  // (a step shifts it: firmware/alarms.ts). Not before the clock is set (the build date).
+  const now = dev.clock();
+  if (CONFIG.alarms) {
+    const next = app.alarms![0];
+    if (next && !app.ringing && now > CONFIG.pivot && now + 1 > next.next) app.ringing = dev.after(app.ring!, Math.max(0, (next.next - now) * 1000));
+  }
   // (the panel's type, not CONFIG.display, which would keep the wiring in memory: build.mjs configDefines)
   if (CONFIG.console || CONFIG.display!.type) {
-    const u = dev.clock();
+    const u = now;
     const t = dev.local(u);
     const m = t[7];
     const a = Math.abs(m);

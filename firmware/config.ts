@@ -30,6 +30,8 @@ export interface Config extends Omit<SyncOptions, "auth">, PollLimits, Disciplin
   display?: DisplayConfig;
   /** the gps-server app only: the receiver and the server */
   gps?: GpsConfig;
+  /** ntptime.at()'s alarms in the image: on for an --entry app unless set false (firmware/alarms.ts) */
+  alarms?: boolean;
   /** the id of the key the client signs its requests with (one of `keys`) */
   key?: number;
   /**

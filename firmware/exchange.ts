@@ -3,16 +3,10 @@
 // resident code (firmware/clock.ts), and hands it a resident callback, so that while a
 // server is asked only this part is in memory, not the schedule and the decision as well
 // (firmware/transient.ts): a round's peak is the larger of the two, not their sum.
-import { SyncOptions, sync } from "../lib/client";
+import { sync } from "../lib/client";
 import { Exchange } from "./round";
-import { auth } from "@auth";
+import { SYNC_OPTIONS } from "./sync-options";
 
 declare let EXCHANGE: Exchange;
 
-/** The exchange's options, from the build config and the key. */
-const OPTIONS: SyncOptions = {
-  burst: CONFIG.burst, gap: CONFIG.gap, timeout: CONFIG.timeout, retries: CONFIG.retries, backoff: CONFIG.backoff,
-  pivot: CONFIG.pivot, maxDelay: CONFIG.maxDelay, maxDistance: CONFIG.maxDistance, auth: auth,
-};
-
-EXCHANGE = (env, name, port, done) => sync(env, OPTIONS, name, port, done);
+EXCHANGE = (env, name, port, done) => sync(env, SYNC_OPTIONS, name, port, done);

@@ -87,6 +87,9 @@ export interface Resident extends RoundState {
   leapt: number;
   /** the step then: -1 inserts a second, 1 deletes one */
   leapStep: number;
+  /** with CONFIG.alarms: the alarms, the next due first (firmware/alarms.ts), and the timer armed within a second of it */
+  alarms?: Alarm[];
+  ringing?: unknown;
   /**
    * The timers' and the exchange's callbacks, resident (firmware/clock.ts): a closure made
    * in the per-use code would keep all of it alive while it waits. proceed() takes the round
@@ -96,8 +99,26 @@ export interface Resident extends RoundState {
    */
   due(): void;
   leapNow(): void;
+  ring?(): void;
   proceed(): void;
   asked(x: SyncResult): void;
+}
+
+/**
+ * An alarm (ntptime.at, firmware/alarms.ts): what the app gave and when it is next due.
+ * @public
+ */
+export interface Alarm {
+  /** as given: "07:00", "Mon-Fri 07:00", "2027-01-01 07:00" */
+  when: string;
+  /** device clock (Unix seconds) it is next due; 0 until the clock is set */
+  next: number;
+  /** kept across reboots under this name */
+  name?: string;
+  /** @internal */
+  fn: (at: number) => void;
+  /** the due time last rung or missed (the time it was made, at first) @internal */
+  handled: number;
 }
 
 /** One server asked (firmware/exchange.ts: lib/client.ts sync with the build's options); a port of 0 fails as "host". @internal */

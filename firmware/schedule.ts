@@ -10,6 +10,7 @@ import { free, freq, leap } from "../lib/discipline";
 import { NTP_PORT, TWO32 } from "../lib/wire";
 import { parseHost } from "../lib/host";
 import { applyZone, offsetAt } from "@zone";
+import { at, cancel, ring } from "./alarms";
 
 /** What the per-use code offers (firmware/transient.ts), made anew on each load. @internal */
 export interface Transient {
@@ -19,6 +20,10 @@ export interface Transient {
   leapNow(r: Resident): void;
   repl(r: Resident): Repl;
   status(r: Resident): Status;
+  /** with CONFIG.alarms (firmware/alarms.ts) */
+  at?: typeof at;
+  cancel?: typeof cancel;
+  ring?: typeof ring;
 }
 
 /** The zone in effect: settime(hours)'s, or the build's. */
@@ -100,6 +105,8 @@ export function pipeline(r: Resident): Pipeline {
     fix: (hours) => {
       applyZone(r.dev, (r.zone = { std: hours * 60, dst: 0 }));
       if (r.saved.tz !== hours) (r.saved.tz = hours), save(r);
+      // the alarms' wall times are now in that zone
+      if (CONFIG.alarms) ring(r);
     },
     accept: (host) => {
       if (!parseHost(host, NTP_PORT)) return false;
@@ -121,8 +128,10 @@ export interface Status {
   fails: number;
   /** the crystal's frequency error, ppm */
   ppm: number;
+  /** ntptime.at()'s alarms, the next due first */
+  alarms?: import("./round").Alarm[];
 }
 
 export function status(r: Resident): Status {
-  return { servers: servers(r), denied: r.saved.denied, last: r.api.last, next: r.nextAt, interval: r.pollEvery, fails: r.failed, ppm: freq(r.disc) * 1e6 };
+  return { servers: servers(r), denied: r.saved.denied, last: r.api.last, next: r.nextAt, interval: r.pollEvery, fails: r.failed, ppm: freq(r.disc) * 1e6, alarms: r.alarms };
 }

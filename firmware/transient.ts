@@ -7,6 +7,7 @@
 // loadTransient() and hands back TRANSIENT; it works on the resident state
 // (firmware/clock.ts), passed in.
 import { Transient, boot, due, leapNow, pipeline, start, status } from "./schedule";
+import { at, cancel, ring } from "./alarms";
 import { repl } from "../lib/ntptime";
 
 declare let TRANSIENT: Transient;
@@ -19,3 +20,4 @@ TRANSIENT = {
   repl: (r) => repl(r.api, r.dev, pipeline(r)),
   status: status,
 };
+if (CONFIG.alarms) (TRANSIENT.at = at), (TRANSIENT.cancel = cancel), (TRANSIENT.ring = ring);

@@ -34,6 +34,10 @@ declare module "@decision" {
 declare module "@transient" {
   export const loadTransient: () => import("./schedule").Transient;
 }
+/** The module's per-use code (firmware/module-use.ts), made on each call of the REPL's methods. */
+declare module "@use" {
+  export const loadUse: () => (api: import("../lib/ntptime").Ntptime & import("./round").Events, queue: (() => void)[]) => import("../lib/ntptime").Repl;
+}
 /**
  * The build config. Every `CONFIG.key` is replaced by its value at build time (esbuild
  * define), so constants fold into the code and a feature the config leaves off is dead

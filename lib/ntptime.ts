@@ -64,6 +64,9 @@ export interface Repl {
 export interface Ntptime extends NtptimeData, Repl {
   /** added by the clock app: servers, last sync, next poll */
   status?(): unknown;
+  /** added by the clock app: alarms on local wall time (firmware/alarms.ts) */
+  at?(when: unknown, fn: unknown, name?: unknown): unknown;
+  cancel?(which: unknown): number;
 }
 
 /**

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import vm from "node:vm";
 import { join } from "node:path";
-import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, configDefines, configText, coreSize, declaredProps, imageKeys, loadConfig } from "../build.mjs";
+import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, checkApp, configDefines, configText, coreSize, declaredProps, imageKeys, loadConfig } from "../build.mjs";
 import { checkDialect } from "../tools/dialect.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
@@ -135,6 +135,26 @@ test("keys: chrony key-file lines or the file's path; the clock image carries on
   await refused({ keys: ["1 MD5 HEX:00"] }, "gps-server", /keys line 1: key type MD5 is not supported/);
   await refused({ keys: [] }, "gps-server", /keys has no key/);
   await refused({ keys: 7 }, "gps-server", /keys must be chrony key-file lines/);
+});
+
+test("--entry: an app is type-checked and gated with its own file and line in every message, then bundled after the clock app", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ntptime-app-"));
+  try {
+    const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+    const typed = file("typed.ts", 'import { ntptime } from "ntptime";\n\nntptime.at(7, () => {});\nntptime.on("missed", (a, at) => print(a.when + at));\n');
+    assert.throws(() => checkApp(typed), (e: Error) => /typed\.ts:3:12: Argument of type 'number' is not assignable to parameter of type 'string'/.test(e.message) && !/:4:/.test(e.message));
+    const dialect = file("dialect.ts", 'import { ntptime } from "ntptime";\nconst o = ntptime.last?.offset;\nfunction f(a = 1): number { return a; }\ntype T = (...a: number[]) => void;\nprint(o, f());\n');
+    assert.throws(() => checkApp(dialect), (e: Error) => /dialect\.ts:2:11: optional chaining/.test(e.message) && /dialect\.ts:3:12: default parameter/.test(e.message) && !/:4:/.test(e.message));
+    for (const app of ["examples/alarm-clock.ts", "examples/logger.ts"]) checkApp(app);
+    // the app runs after the clock app made ntptime, and the image has the alarms unless the config says not
+    const good = file("good.ts", 'import { ntptime } from "ntptime";\nprint("APP " + typeof ntptime.at + " " + ntptime.host);\n');
+    const image = await buildImage({ board: "linux", config: loadConfig(undefined, { host: "192.0.2.1" }), entry: good });
+    assert.ok(image.indexOf("APP ") > image.indexOf("ntptime="), "the app after the clock app");
+    const off = await buildImage({ board: "linux", config: loadConfig(undefined, { alarms: false }), entry: good });
+    assert.ok(off.length < image.length - 2000, `${off.length} bytes without alarms, ${image.length} with`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -1,5 +1,5 @@
 export interface Problem { message: string; line: number; column: number; module: string; text: string }
-export function checkDialect(code: string, filename?: string): Problem[];
+export function checkDialect(code: string, filename?: string, kind?: number): Problem[];
 export function formatProblems(problems: Problem[], file: string): string;
 export const MISSING_GLOBALS: string[];
 export const MISSING_MEMBERS: string[];

@@ -148,15 +148,15 @@ function hoistingProblems(statements, report) {
  * Problems in `code` as [{ message, line, column, module, text }]. `module` is the source
  * file esbuild's `// path` comment names above the spot, when the bundle is not minified.
  */
-export function checkDialect(code, filename = "bundle.js") {
-  const sf = ts.createSourceFile(filename, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+export function checkDialect(code, filename = "bundle.js", kind = ts.ScriptKind.JS) {
+  const sf = ts.createSourceFile(filename, code, ts.ScriptTarget.Latest, true, kind);
   const problems = [];
   const lines = code.split("\n");
   const report = (node, message) => {
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
     let module = "";
     for (let l = line; l >= 0 && !module; l--) {
-      const m = /^\s*\/\/ ((?:lib|boards|firmware|node_modules)\/\S+)/.exec(lines[l]);
+      const m = /^\s*\/\/ (\S+\.[cm]?[jt]s)$/.exec(lines[l]);
       if (m) module = m[1];
     }
     problems.push({ message, line: line + 1, column: character + 1, module, text: node.getText(sf).slice(0, 80) });
@@ -165,6 +165,8 @@ export function checkDialect(code, filename = "bundle.js") {
     problems.push({ message: "syntax error: " + ts.flattenDiagnosticMessageText(d.messageText, " "), line: 0, column: d.start, module: "", text: "" });
   }
   const visit = (node) => {
+    // (a TypeScript source, an app's: its types are not code, and leave nothing on the device)
+    if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || (ts.isFunctionDeclaration(node) && !node.body)) return;
     const p = syntaxProblem(node) || builtinProblem(node) || loopCaptureProblem(node);
     if (p) report(node, p);
     if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseOrDefaultClause(node)) hoistingProblems(node.statements, report);

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// npm run flash -- --board NAME --port PORT [--app clock|gps-server] [--baud 115200] [--config FILE.json] [--dry-run]
+// npm run flash -- --board NAME --port PORT [--app clock|gps-server] [--baud 115200] [--config FILE.json] [--entry APP.ts] [--dry-run]
 // Builds the board's image and uploads it with the espruino command line tool, saved to flash
 // (SAVE_ON_SEND) so that it runs at power-on.
 import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { APPS, BOARDS, buildImage, loadConfig } from "../build.mjs";
+import { BOARDS, buildImage, loadConfig } from "../build.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -17,14 +17,16 @@ const board = opt("board");
 const port = opt("port");
 const baud = opt("baud") || "115200";
 const app = opt("app") || "clock";
-if (!board || !port || !BOARDS[board] || !BOARDS[board].espruino || !APPS.includes(app)) {
-  console.error(`usage: npm run flash -- --board ${Object.keys(BOARDS).filter((b) => BOARDS[b].espruino).join("|")} --port /dev/ttyUSB0|tcp://HOST [--app ${APPS.join("|")}] [--baud N] [--config FILE.json] [--dry-run]`);
+// a TypeScript app bundled with the clock app into the one image (build.mjs checkApp)
+const entry = opt("entry");
+if (!board || !port || !BOARDS[board] || !BOARDS[board].espruino || !["clock", "gps-server"].includes(app)) {
+  console.error(`usage: npm run flash -- --board ${Object.keys(BOARDS).filter((b) => BOARDS[b].espruino).join("|")} --port /dev/ttyUSB0|tcp://HOST [--app clock|gps-server] [--baud N] [--config FILE.json] [--entry APP.ts] [--dry-run]`);
   process.exit(2);
 }
 const config = opt("config");
 const file = join(root, "dist", `${board}.js`);
 try {
-  await buildImage({ board, app, config: loadConfig(config && resolve(config)), outfile: file });
+  await buildImage({ board, app, config: loadConfig(config && resolve(config)), outfile: file, entry });
 } catch (e) {
   console.error(`flash: ${e.message}`);
   process.exit(1);

@@ -23,6 +23,8 @@ const arg = (name: string) => {
 };
 const ROUNDS = +(arg("rounds") || 20);
 const ONLY = arg("only");
+/** a user's app: `npm run footprint -- --entry my-app.ts [--board esp8266]` measures it alone */
+const ENTRY = arg("entry");
 /**
  * Every round 15 s apart, from start to start. startDelay 5: on the Linux build the MAC slot
  * is 2 s in, so "after boot" is read before the first exchange.
@@ -44,6 +46,10 @@ interface Row {
   display?: string;
   ram?: boolean;
   sntp?: boolean;
+  /** the ntptime module (dist/ntptime.js) from a Storage file, with a one-settime() app */
+  module?: boolean;
+  /** an --entry app bundled into the image (examples/, or --entry FILE) */
+  entry?: string;
   /** the gps-server app: NMEA from a simulated receiver on a pty, no PPS; its columns are after
    * boot, once serving stratum 1, and after a flood from 40 addresses has filled its client table */
   gps?: boolean;
@@ -69,6 +75,9 @@ const ROWS: Row[] = [
   { name: "pico (w5500), Memory LCD + DST + 3 servers + key", board: "w5500", size: "pico", over: { tz: "CET-1CEST,M3.5.0,M10.5.0/3", w5500: { spi: "SPI2", mosi: "D15", miso: "D14", sck: "D13", cs: "D10" } }, more: 2, keyed: true, display: "memorylcd" },
   { name: "esp8266, gps-server (serving; then its 32-client table full)", board: "esp8266", size: "esp8266", over: ESP, gps: true },
   { name: "linux, gps-server (serving; then its 32-client table full)", board: "linux", size: "linux", gps: true },
+  { name: "esp8266, examples/alarm-clock.ts (--entry)", board: "esp8266", size: "esp8266", over: { ...ESP, tz: "CET-1CEST,M3.5.0,M10.5.0/3" }, entry: "examples/alarm-clock.ts" },
+  { name: "esp8266, examples/logger.ts (--entry)", board: "esp8266", size: "esp8266", over: ESP, entry: "examples/logger.ts" },
+  { name: "ntptime module (require), one-settime() app", board: "module", size: "esp8266", module: true },
   { name: "Espruino sntp.js, one-query app (reference)", board: "sntp", size: "esp8266", sntp: true },
 ];
 
@@ -101,6 +110,14 @@ function ask() {
 }
 setTimeout(function () { ask(); setInterval(ask, 15000); }, 1000);
 print("clock: sntp.js");
+`;
+
+/** The ntptime module's three lines (README), settime() again every 15 s for the rounds. */
+const moduleApp = (port: number) => `var ntptime = require("ntptime");
+ntptime.sethost("127.0.0.1:${port}");
+function ask() { ntptime.settime(); }
+setTimeout(function () { ask(); setInterval(ask, 15000); }, 1000);
+print("clock: ntptime module");
 `;
 
 /** The gps-server app: a receiver sending 1 Hz NMEA on the interpreter's Serial1, ntpdig and a flood from the namespace. */
@@ -153,10 +170,15 @@ async function measure(row: Row): Promise<Figures> {
     for (let i = 0; i < (row.more || 0); i++) servers.push(await startChronyd({ offset: i ? 31.5 : 1.5, wrap, keys: row.keyed ? KEY : undefined }));
     const hosts = servers.map((s) => "127.0.0.1:" + s.port);
     let image: string;
-    const storage: Record<string, string> = row.sntp ? { sntp: realModule("sntp") } : standIns(row.board, row.display && PANELS[row.display].module);
-    if (row.display) storage[".boot0"] = NULL_BUS;
-    if (row.sntp) image = sntpApp(servers[0].port);
-    else {
+    let storage: Record<string, string>;
+    if (row.sntp) (storage = { sntp: realModule("sntp") }), (image = sntpApp(servers[0].port)), (f.bytes = Buffer.byteLength(storage.sntp));
+    else if (row.module) {
+      storage = { ntptime: await buildImage({ board: "linux", app: "module", config: loadConfig(undefined, { gap: SCHEDULE.gap }) }) };
+      image = moduleApp(servers[0].port);
+      f.bytes = Buffer.byteLength(storage.ntptime);
+    } else {
+      storage = standIns(row.board, row.display && PANELS[row.display].module);
+      if (row.display) storage[".boot0"] = NULL_BUS;
       let over: Record<string, unknown> = { ...SCHEDULE, ...row.over, host: hosts[0], servers: hosts.slice(1) };
       if (row.keyed) over = { ...over, key: 1, keys: [KEY] };
       if (row.display) over.display = PANELS[row.display].display;
@@ -165,9 +187,10 @@ async function measure(row: Row): Promise<Figures> {
         pty = await ptyModem(sim);
         over = { ...modemTestConfig(servers[0].port, { serial: { port: "Serial1", baud: 115200, path: pty.device } }), ...SCHEDULE };
       }
-      image = await buildImage({ board: row.board, config: loadConfig(undefined, over) });
+      image = await buildImage({ board: row.board, config: loadConfig(undefined, over), entry: row.entry });
     }
-    f.bytes = Buffer.byteLength(image);
+    // (the module rows count the module's bytes, the others the image's)
+    f.bytes = f.bytes || Buffer.byteLength(image);
     const log = await dev.upload({ image, storage, save: !row.ram });
     if (row.ram) {
       f.note = OOM.test(log) ? "OUT OF MEMORY while the source is sent" : "fits in RAM";
@@ -216,7 +239,10 @@ if (why) {
   console.error(`footprint: ${why}`);
   process.exit(1);
 }
-const rows = ONLY ? ROWS.filter((r) => r.name.includes(ONLY)) : ROWS;
+const board = arg("board") || "esp8266";
+const rows = ENTRY
+  ? [{ name: `${board}, ${ENTRY} (--entry)`, board, size: board == "linux" ? "linux" : board == "esp8266" ? "esp8266" : "pico", over: board == "esp8266" || board == "esp32" ? ESP : {}, entry: ENTRY } as Row]
+  : ONLY ? ROWS.filter((r) => r.name.includes(ONLY)) : ROWS;
 const started = Date.now();
 console.log(`footprint: ${rows.length} configs, booted from flash, ${ROUNDS} rounds 15 s apart; ${new Date().toISOString()}`);
 // side by side, in waves: two cores, and every device sleeps between rounds

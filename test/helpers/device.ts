@@ -48,6 +48,8 @@ export interface Upload {
   storage?: Record<string, string>;
   /** false: sent to RAM as the Web IDE does by default (no SAVE_ON_SEND, no power cycle) */
   save?: boolean;
+  /** a folder the tool takes modules from (its MODULE_URL), as the Web IDE takes a project's modules folder */
+  modules?: string;
 }
 
 /**
@@ -170,7 +172,7 @@ export class Device {
     writeFileSync(board, JSON.stringify({ VERSION: "2v29", BOARD: "LINUX", info: { binary_version: "2v29", builtin_modules: BUILT_IN.concat(names) } }));
     const cli = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
     const save = u.save !== false;
-    const log = await this.run([process.execPath, cli, "--no-ble", "-t", "-p", "tcp://127.0.0.1:2323", "--board", board, "--config", `SAVE_ON_SEND=${save ? 1 : 0}`, ...storage, image], 60000);
+    const log = await this.run([process.execPath, cli, "--no-ble", "-t", "-p", "tcp://127.0.0.1:2323", "--board", board, "--config", `SAVE_ON_SEND=${save ? 1 : 0}`, ...(u.modules ? ["--config", "MODULE_URL=" + u.modules] : []), ...storage, image], 60000);
     if (!/Upload Complete/.test(log)) throw new Error(`the espruino tool did not upload:\n${log}`);
     if (save) await this.powerCycle();
     return log;

@@ -1,0 +1,64 @@
+// The module's per-use code (require("ntptime"), firmware/module.ts): the REPL's methods
+// over one exchange with ntptime.host, with the clock app's checks and burst
+// (lib/client.ts). build.mjs wraps it in a function of the module's, made for each call.
+// The board is whatever the user's code brought up: names are resolved with
+// Wifi.getHostByName where Espruino has a Wifi module (ESP8266, ESP32), and by the socket
+// itself elsewhere (the Linux build, WIZnet Ethernet), as the clock images do.
+import { Ntptime, Outcome, Repl, answer, repl } from "../lib/ntptime";
+import { Events } from "./round";
+import { sync } from "../lib/client";
+import { parseHost } from "../lib/host";
+import { NTP_PORT } from "../lib/wire";
+import { dgramNet, espruinoDevice, sentToName } from "../boards/espruino";
+import { SYNC_OPTIONS } from "./sync-options";
+
+declare let USE: (api: Ntptime & Events, queue: (() => void)[]) => Repl;
+
+/** Wifi.getHostByName where the firmware has the Wifi module; require() throws where it has not. */
+function wifi() {
+  try {
+    const w = require("Wifi");
+    return w && w.getHostByName ? w : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+USE = (api, queue) => {
+  const w = wifi();
+  const dev = espruinoDevice(
+    w ? dgramNet((name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null))) : dgramNet((name, cb) => cb(name), sentToName),
+  );
+  return repl(api, dev, {
+    // One exchange with api.host; with `apply` the clock is set to its answer, printed and told.
+    run: (apply, resolve, reject) => {
+      const go = () => {
+        const h = parseHost(api.host, NTP_PORT);
+        sync(dev, SYNC_OPTIONS, h ? h.name : "", h ? h.port : 0, (x) => {
+          const o: Outcome = (api.last = Object.assign(x, { host: api.host }));
+          if (apply) {
+            let line = "ntptime: " + o.host + " " + o.server;
+            if (o.reason) line += " failed: " + o.reason + (o.kiss ? " " + o.kiss : "");
+            else {
+              const was = dev.clock();
+              dev.setNow(was + o.offset!);
+              o.applied = "step";
+              line += " stratum " + o.stratum + " offset " + o.offset!.toFixed(6) + " s delay " + o.delay!.toFixed(4) + " s, step " + new Date(dev.clock() * 1000).toISOString();
+              // (above NTP's step threshold, RFC 5905 s11.3 STEPT, as the clock app tells it)
+              if (Math.abs(o.offset!) > CONFIG.stepThreshold) api.emit("step", was, was + o.offset!);
+            }
+            if (CONFIG.console) dev.log(line);
+            api.emit(o.reason ? "error" : "sync", o);
+          }
+          queue.shift();
+          if (queue.length) dev.after(queue[0], 0);
+          answer(o, apply, dev.clock(), resolve, reject);
+        });
+      };
+      if (queue.push(go) == 1) go();
+    },
+    offset: () => api.tz * 60,
+    fix: (hours) => dev.setZone(hours),
+    accept: (host) => !!parseHost(host, NTP_PORT),
+  });
+};
