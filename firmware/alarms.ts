@@ -9,7 +9,7 @@
 // it fires. After a step the alarms are worked out again from the new clock; one whose time
 // the clock passed by more than GRACE (the device was off, or the clock jumped) is told as
 // "missed", not rung late.
-import { Resident, Alarm } from "./round";
+import { Resident, Alarm, zoneOf } from "./round";
 import { nextAt, parseWhen } from "../lib/alarm";
 import { offsetAt } from "@zone";
 
@@ -18,7 +18,6 @@ export const ALARMS = "ntptime.at";
 /** seconds: an alarm more than this late is missed, not rung */
 export const GRACE = 60;
 
-const zoneOf = (r: Resident) => r.zone || CONFIG.zone!;
 const saved = (r: Resident): Record<string, [string, number]> => {
   try {
     return JSON.parse(r.store.read(ALARMS) || "{}") || {};
@@ -26,21 +25,26 @@ const saved = (r: Resident): Record<string, [string, number]> => {
     return {};
   }
 };
+/** The named alarms written, only when they differ from the file: an app that makes the same alarms at every boot does not wear the flash. */
 function keep(r: Resident) {
   const all: Record<string, [string, number]> = {};
-  let any = false;
   r.alarms!.forEach((a) => {
-    if (a.name) (all[a.name] = [a.when, a.handled]), (any = true);
+    if (a.name) all[a.name] = [a.when, a.handled];
   });
-  // (only when some alarm is named: an app without kept alarms never writes)
-  if (any || r.store.read(ALARMS)) r.store.write(ALARMS, JSON.stringify(all));
+  const text = JSON.stringify(all);
+  if (text != (r.store.read(ALARMS) || "{}")) r.store.write(ALARMS, text);
+}
+
+/** The alarm `which` (the object, or a name) taken out; true when it was there. */
+function drop(r: Resident, which: unknown) {
+  const n = r.alarms!.length;
+  r.alarms = r.alarms!.filter((a) => a != which && (!a.name || a.name != which));
+  return r.alarms.length < n;
 }
 
 /** ntptime.cancel(alarm or name): 0 when it was there, 1 when not. */
 export function cancel(r: Resident, which: unknown): number {
-  const n = r.alarms!.length;
-  r.alarms = r.alarms!.filter((a) => a != which && (!a.name || a.name != which));
-  if (r.alarms.length == n) return 1;
+  if (!drop(r, which)) return 1;
   keep(r);
   return 0;
 }
@@ -85,7 +89,7 @@ export function at(r: Resident, when: unknown, fn: unknown, name?: unknown): Ala
   const a: Alarm = { when: when as string, next: 0, fn: fn as Alarm["fn"], handled: 0 };
   if (name) {
     a.name = name as string;
-    cancel(r, name);
+    drop(r, name);
     // the same alarm as before the reboot: from where it was, so that one due while the device was off is told
     const s = saved(r)[a.name];
     if (s && s[0] == when) a.handled = s[1];

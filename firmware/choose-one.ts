@@ -10,8 +10,10 @@ export interface Choice {
   line: string;
 }
 
+/** "ntptime: host server", and for a failure " failed: reason [kiss]": the console line's start for one server's outcome. */
+export const lineOf = (x: Outcome) => "ntptime: " + x.host + " " + x.server + (x.reason ? " failed: " + x.reason + (x.kiss ? " " + x.kiss : "") : "");
+
 /** One server (no `servers` in the config): nothing to choose between. */
 export function choose(results: Outcome[], synced: boolean, maxStep: number): Choice {
-  const x = results[0];
-  return { best: x, line: "ntptime: " + x.host + " " + x.server + (x.reason ? " failed: " + x.reason + (x.kiss ? " " + x.kiss : "") : "") };
+  return { best: results[0], line: lineOf(results[0]) };
 }

@@ -120,12 +120,11 @@ setInterval(() => {
   }
   // (the panel's type, not CONFIG.display, which would keep the wiring in memory: build.mjs configDefines)
   if (CONFIG.console || CONFIG.display!.type) {
-    const u = now;
-    const t = dev.local(u);
+    const t = dev.local(now);
     const m = t[7];
     const a = Math.abs(m);
     const zone = "UTC" + (m < 0 ? "-" : "+") + ((a / 60) | 0) + (a % 60 ? ":" + two(a % 60) : "");
-    const state = !app.goodAt ? "not synced" : u - app.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
+    const state = !app.goodAt ? "not synced" : now - app.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
     if (CONFIG.display!.type) panel.draw({ t: t, zone: zone, state: state });
     if (CONFIG.console)
       dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + zone + (state == "synced" ? "" : " (" + state + ")"));

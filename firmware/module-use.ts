@@ -5,7 +5,8 @@
 // Wifi.getHostByName where Espruino has a Wifi module (ESP8266, ESP32), and by the socket
 // itself elsewhere (the Linux build, WIZnet Ethernet), as the clock images do.
 import { Ntptime, Outcome, Repl, answer, repl } from "../lib/ntptime";
-import { Events } from "./round";
+import { Events, resultText } from "./round";
+import { lineOf } from "./choose-one";
 import { sync } from "../lib/client";
 import { parseHost } from "../lib/host";
 import { NTP_PORT } from "../lib/wire";
@@ -37,13 +38,13 @@ USE = (api, queue) => {
         sync(dev, SYNC_OPTIONS, h ? h.name : "", h ? h.port : 0, (x) => {
           const o: Outcome = (api.last = Object.assign(x, { host: api.host }));
           if (apply) {
-            let line = "ntptime: " + o.host + " " + o.server;
-            if (o.reason) line += " failed: " + o.reason + (o.kiss ? " " + o.kiss : "");
-            else {
+            // (the clock app's console line: one server's, then what was done)
+            let line = lineOf(o);
+            if (!o.reason) {
               const was = dev.clock();
               dev.setNow(was + o.offset!);
               o.applied = "step";
-              line += " stratum " + o.stratum + " offset " + o.offset!.toFixed(6) + " s delay " + o.delay!.toFixed(4) + " s, step " + new Date(dev.clock() * 1000).toISOString();
+              line += " " + resultText(o, "step", dev.clock());
               // (above NTP's step threshold, RFC 5905 s11.3 STEPT, as the clock app tells it)
               if (Math.abs(o.offset!) > CONFIG.stepThreshold) api.emit("step", was, was + o.offset!);
             }

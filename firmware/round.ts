@@ -65,7 +65,7 @@ export interface Round {
  */
 export interface Resident extends RoundState {
   board: Board;
-  /** the zone settime(hours) chose; until then the build's (CONFIG.zone, parsed by build.mjs), which the per-use code carries (schedule.ts zoneOf) */
+  /** the zone settime(hours) chose; until then the build's (CONFIG.zone, parsed by build.mjs), which the per-use code carries (zoneOf below) */
   zone?: Zone;
   /**
    * The round under way first, then those waiting for it: rounds run one at a time. While
@@ -151,6 +151,14 @@ export interface RoundOptions {
   choose: typeof choose;
 }
 
+/** The zone in effect: settime(hours)'s, or the build's (the per-use code carries it). */
+export const zoneOf = (r: Resident) => r.zone || CONFIG.zone!;
+
+/** "stratum 2 offset 0.001234 s delay 0.0400 s, slew 2026-...": a good outcome's end of the console line, `how` it was applied, at Unix time `now`. */
+export function resultText(x: Outcome, how: string, now: number) {
+  return "stratum " + x.stratum + " offset " + x.offset!.toFixed(6) + " s delay " + x.delay!.toFixed(4) + " s, " + (how == "held" ? "slew" : how) + " " + new Date(now * 1000).toISOString();
+}
+
 /** The schedule's next round, `s` seconds from now. */
 export function later(r: Resident, s: number) {
   r.nextAt = r.dev.clock() + s;
@@ -186,11 +194,11 @@ export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outco
     done((r.api.last = out), rate);
   };
 
-  /** "stratum 2 offset 0.001234 s delay 0.0400 s, slew 2026-...": a good outcome, applied (or only measured). */
+  /** A good outcome, applied (or only measured), as the line's end. */
   const applied = (x: Outcome) => {
     let how = "measured";
     if (apply) how = x.applied = measure(r.disc, r.clk, o, x.offset!, x.err!);
-    return "stratum " + x.stratum + " offset " + x.offset!.toFixed(6) + " s delay " + x.delay!.toFixed(4) + " s, " + (how == "held" ? "slew" : how) + " " + new Date(dev.clock() * 1000).toISOString();
+    return resultText(x, how, dev.clock());
   };
 
   // The modem refused UDP and no server answered: its own NTP command, whole seconds that

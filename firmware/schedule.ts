@@ -2,7 +2,7 @@
 // it works on the resident state (firmware/clock.ts) and keeps nothing of its own. begin()
 // starts the one road every sync takes (its end: firmware/decision.ts); due() is the
 // schedule; start() the boot's reading of the saved record; pipeline() what the REPL drives.
-import { Resident, Round, later, save } from "./round";
+import { Resident, Round, later, save, zoneOf } from "./round";
 import { ASIDE, RECORD, checkSaved } from "./settings";
 import { Outcome, Pipeline, Repl, answer } from "../lib/ntptime";
 import { MIN_POLL, startWait } from "../lib/poll";
@@ -26,8 +26,6 @@ export interface Transient {
   ring?: typeof ring;
 }
 
-/** The zone in effect: settime(hours)'s, or the build's. */
-const zoneOf = (r: Resident) => r.zone || CONFIG.zone!;
 const servers = (r: Resident) => [r.api.host].concat(CONFIG.servers);
 const hosts = (r: Resident) => servers(r).filter((h) => !r.saved.denied![h]);
 

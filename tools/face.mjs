@@ -8,11 +8,12 @@ import { deflateSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { DISPLAYS } from "../build.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** The panels a config may name and the size the clock draws them at (build.mjs DISPLAYS); e-paper shows no seconds. */
-export const FACES = { memorylcd: { width: 168, height: 144, seconds: true }, ssd1306: { width: 128, height: 64, seconds: true }, ssd1606: { width: 172, height: 72, seconds: false } };
+/** The panels a config may name, at the size the clock draws them by default (build.mjs DISPLAYS); the e-paper shows no seconds (displays/ssd1606.ts). */
+export const FACES = Object.fromEntries(Object.entries(DISPLAYS).map(([type, w]) => [type, { width: w.width, height: w.height, seconds: type != "ssd1606" }]));
 
 /** The Espruino Linux interpreter: $ESPRUINO_BIN, or built (and cached) by ../shared/espruino/build.sh. */
 export function interpreter() {

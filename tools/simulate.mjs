@@ -56,14 +56,15 @@ if (display) {
     for (const line of lines) {
       const view = viewOf(line);
       if (!view) {
-        notes.push(line);
+        // (the last four, shown under the face)
+        if (notes.push(line) > 4) notes.shift();
         continue;
       }
       const c = canvas(face.width, face.height);
       render(c, view, face.seconds);
       if (pngFile) writeFileSync(pngFile, png(c));
       const frame = blocks(c).map((l) => "\x1b[7m" + l + "\x1b[0m");
-      process.stdout.write("\x1b[H" + `${display} ${face.width}x${face.height}: ${line}\x1b[K\n` + frame.join("\n") + "\n" + notes.slice(-4).map((n) => n.slice(0, 160) + "\x1b[K").join("\n") + "\n\x1b[J");
+      process.stdout.write("\x1b[H" + `${display} ${face.width}x${face.height}: ${line}\x1b[K\n` + frame.join("\n") + "\n" + notes.map((n) => n.slice(0, 160) + "\x1b[K").join("\n") + "\n\x1b[J");
     }
   });
 }

@@ -1,28 +1,18 @@
 // What an app built with `--entry` imports: `import { ntptime } from "ntptime"`. The build
 // resolves "ntptime" to the clock app's object (global.ntptime); tsc reads the types here,
 // which come from the sources themselves, so they cannot drift from what the image does.
-import type { Outcome } from "../lib/ntptime";
+import type { NtptimeData, Outcome, Repl } from "../lib/ntptime";
 import type { Alarm } from "../firmware/round";
 import type { Status } from "../firmware/schedule";
 
 export type { Outcome, Alarm, Status };
 
-/** The clock app's `ntptime` object: the REPL API, the schedule's status, alarms and events. */
-export interface Ntptime {
-  /** the server asked: "name" or "a.b.c.d", with an optional ":port" */
-  host: string;
-  /** the zone in hours that settime(hours) set (0 until then, or the build's standard offset) */
-  tz: number;
-  /** the last sync's result; null before the first */
-  last: Outcome | null;
-  /** 0: set (and kept across reboots), 1: not a valid host, nothing changed */
-  sethost(host: string): number;
-  /** one round now, the clock set by it: 0 on success, 1 on failure; never rejects. With hours, the zone too. */
-  settime(tz?: number): Promise<number>;
-  /** the server's Unix time now, without setting the clock; rejects with the failure's reason */
-  time(): Promise<number>;
-  /** [year, month, mday, hour, minute, second, weekday (Monday 0), yearday] at Unix time t (now), in the zone */
-  localtime(t?: number): number[];
+/**
+ * The clock app's `ntptime` object: the REPL API (host, tz, last; sethost() 0 or 1,
+ * settime([hours]) resolving 0 or 1, time() the server's Unix time, localtime([t]): lib/ntptime.ts),
+ * the schedule's status, alarms and events.
+ */
+export interface Ntptime extends NtptimeData, Repl {
   status(): Status;
   /**
    * An alarm on local wall time: "07:00" every day, "Mon-Fri 06:30" (Mon..Sun, ranges, commas),
