@@ -29,7 +29,19 @@ npm ci --no-audit --no-fund
 # The interpreters in their three memory sizes (build.sh installs its compilers as root).
 shared=../shared/espruino/build.sh
 if [ -f "$shared" ]; then
-  bash "$shared" >/dev/null
+  bins=$(bash "$shared")
+  # The ESP8266 and Pico sizes are 32-bit builds: a kernel without IA32 emulation refuses
+  # them (exit 126), and test/helpers/device.ts then runs them under qemu-i386.
+  small=$(printf '%s\n' "$bins" | sed -n 's/^ESPRUINO_ESP8266_BIN=//p')
+  rc=0
+  "$small" -h >/dev/null 2>&1 || rc=$?
+  if [ "$rc" -eq 126 ] && ! command -v qemu-i386 >/dev/null 2>&1; then
+    echo "setup: this kernel cannot run 32-bit programs: installing qemu-user for the ESP8266 and Pico interpreters" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends qemu-user
+  fi
 else
   echo "setup: no $shared: the real-interpreter tests will be skipped (and fail in CI)" >&2
 fi

@@ -28,10 +28,27 @@ export const SIZE_OF: Record<string, Size> = { linux: "linux", esp8266: "esp8266
 
 const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status == 0;
 
+/**
+ * How an interpreter is started: the ESP8266 and Pico sizes are 32-bit builds, which a kernel
+ * without IA32 emulation refuses (exec format error); there they run the same binary under qemu-i386
+ * (Debian's qemu-user, which tools/setup.sh installs when it is needed).
+ */
+const launch = new Map<string, string[] | null>();
+function launcher(bin: string): string[] | null {
+  if (!launch.has(bin)) {
+    // (bash says 126 where exec is refused; a plain spawn would fall back to running it as a shell script)
+    const refused = spawnSync("bash", ["-c", '"$0" -h >/dev/null 2>&1', bin], { timeout: 10000 }).status == 126;
+    launch.set(bin, !refused ? [bin] : has("qemu-i386") ? ["qemu-i386", bin] : null);
+  }
+  return launch.get(bin)!;
+}
+
 /** Why a device of these sizes cannot run here, or "" when it can. */
 export function deviceMissing(sizes: Size[] = ["linux", "esp8266", "pico"]): string {
   const bins = sizes.filter((s) => !BIN[s] || !existsSync(BIN[s]));
   if (bins.length) return `no interpreter for ${bins.join(", ")}: eval "$(bash ../shared/espruino/build.sh)" sets ESPRUINO_BIN, ESPRUINO_ESP8266_BIN and ESPRUINO_PICO_BIN`;
+  const refused = sizes.filter((s) => !launcher(BIN[s]));
+  if (refused.length) return `this kernel cannot run the 32-bit ${refused.join(", ")} interpreter and qemu-i386 is missing (apt-get install qemu-user)`;
   if (!existsSync(join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js"))) return "the espruino upload tool is not installed (npm ci)";
   if (!has("nsenter") || !has("setpriv")) return "nsenter or setpriv missing (util-linux)";
   if (spawnSync("unshare", ["-n", "true"]).status != 0) return "cannot create a network namespace (unshare -n needs root)";
@@ -125,7 +142,7 @@ export class Device {
     this.out = "";
     this.seen = 0;
     // stdin stays an open pipe: the Linux build spins on an EOF console. No clock capability.
-    const argv = this.ns(["setpriv", "--bounding-set", "-sys_time", "--", BIN[this.size], "--telnet"]);
+    const argv = this.ns(["setpriv", "--bounding-set", "-sys_time", "--", ...launcher(BIN[this.size])!, "--telnet"]);
     const child = track(spawn(argv[0], argv.slice(1), { cwd: this.dir, stdio: ["pipe", "pipe", "pipe"] }));
     this.child = child;
     child.stdout!.on("data", (d) => (this.out += d));
