@@ -36,9 +36,12 @@ export const APPS = ["clock", "gps-server", "module"];
  * Date (Device.local), which a Memory LCD with a DST zone, a key and three servers needs to
  * fit: the parts' wrappers, the helpers two parts share (the calendar, the discipline's
  * clock, the record's save) and the Date reads are about 1.3 KB more, flash spent for RAM
- * (README, Footprint).
+ * (README, Footprint). Issue 24 made the clock supervise itself (a part cut short by a
+ * moment without memory, a stalled round, a lost schedule, a full Storage: each counted,
+ * told and recovered from) and answer the REPL busy while a round holds its part: 2.8 KB
+ * of per-use code in flash, a few JsVars at rest.
  */
-export const BUDGET = { esp8266: 11904, core: 3891 };
+export const BUDGET = { esp8266: 14848, core: 3891 };
 
 /** esbuild features Espruino 2v29 lacks: esbuild then never emits them when it minifies. */
 const DEVICE_UNSUPPORTED = [
@@ -185,6 +188,11 @@ export function configDefines(config, board) {
   const define = { BOARD: JSON.stringify(board) };
   const value = (v) => (v === undefined ? "undefined" : JSON.stringify(v));
   for (const k of keys) define["CONFIG." + k] = value(config[k]);
+  // Seconds a step of a round may take before the supervisor calls it stalled
+  // (firmware/clock.ts): one server's exchange at its slowest, the name, then every request of
+  // the burst and its retries timing out, with the gaps and back-offs between; and slack.
+  const c = config;
+  define["CONFIG.stall"] = String(Math.ceil((c.timeout * (1 + c.burst + c.retries) + c.gap * (c.burst + c.retries) + c.backoff * (2 ** c.retries - 1)) / 1000) + 5);
   const panelKeys = new Set(["type", "bs1", "power", "address", ...Object.values(DISPLAYS).flatMap((w) => Object.keys(w))]);
   for (const k of panelKeys) define["CONFIG.display." + k] = value(config.display && config.display[k]);
   return define;
@@ -287,8 +295,8 @@ class DialectError extends Error {}
  * an array of two scopes (about 10 JsVars a function instead of 7, measured on the ESP8266
  * build). Three parts, so that a round holds one at a time: the exchange with one server
  * (firmware/exchange.ts), the round's end (firmware/decision.ts) and the rest
- * (firmware/transient.ts: boot, the schedule, the REPL). `module` is the virtual module the
- * image imports it as.
+ * (firmware/transient.ts: boot, the schedule, the REPL, the supervisor's recovery). `module`
+ * is the virtual module the image imports it as.
  */
 const PER_USE = [
   { module: "@exchange", entry: "firmware/exchange.ts", global: "ntptimeExchange", load: "loadExchange", value: "EXCHANGE" },

@@ -16,6 +16,8 @@ declare const E: {
   hwRand(): number;
   on(event: string, fn: () => void): void;
   setConsole(device: string, options?: { force?: boolean }): void;
+  /** what went wrong since the last call ("LOW_MEMORY", "MEMORY", ...), then cleared */
+  getErrorFlags(): string[];
 };
 declare function setWatch(fn: (e: { state: boolean; time: number; lastTime: number }) => void, pin: unknown, options: object): number;
 declare function clearWatch(id: number): void;

@@ -9,7 +9,7 @@
 // it fires. After a step the alarms are worked out again from the new clock; one whose time
 // the clock passed by more than GRACE (the device was off, or the clock jumped) is told as
 // "missed", not rung late.
-import { Resident, Alarm, zoneOf } from "./round";
+import { Resident, Alarm, write, zoneOf } from "./round";
 import { nextAt, parseWhen } from "../lib/alarm";
 import { offsetAt } from "@zone";
 
@@ -32,7 +32,8 @@ function keep(r: Resident) {
     if (a.name) all[a.name] = [a.when, a.handled];
   });
   const text = JSON.stringify(all);
-  if (text != (r.store.read(ALARMS) || "{}")) r.store.write(ALARMS, text);
+  // (a full Storage is a fault, counted; the alarms ring on, and are written at the next change)
+  if (text != (r.store.read(ALARMS) || "{}")) write(r, ALARMS, text);
 }
 
 /** The alarm `which` (the object, or a name) taken out; true when it was there. */

@@ -15,7 +15,7 @@ import { useDisplay } from "@display";
 import { Ntptime } from "../lib/ntptime";
 import { DISCIPLINE_LENGTH, tick } from "../lib/discipline";
 import { two } from "../lib/calendar";
-import { Events, Resident } from "./round";
+import { Events, Fault, Part, Resident } from "./round";
 import { NTP_PORT } from "../lib/wire";
 
 const dev = board.dev;
@@ -31,15 +31,49 @@ const set = (t: number) => {
   }
 };
 
+/**
+ * Every entry into the per-use code: app.part names the part until the entry returns or
+ * throws. Out of memory interrupts Espruino's whole event, finally blocks too, so a part
+ * still named at the next tick was cut short, and the supervisor recovers (the tick below).
+ */
+const enter = (part: Part, fn: () => any) => {
+  const was = app.part;
+  app.part = part;
+  try {
+    return fn();
+  } finally {
+    app.part = was;
+  }
+};
+
+/**
+ * A REPL call (firmware/transient.ts replCall). While a round holds its part (the exchange or
+ * the decision) nothing loads on top of it: the call answers at once as a failure, "busy", with
+ * a line, and is the caller's to make again.
+ */
+const use = (method: string, a?: unknown, b?: unknown, c?: unknown): any => {
+  if (!app.rounds.length) return enter(Part.Transient, () => loadTransient().replCall(app, method, a, b, c));
+  dev.log("ntptime: busy, a round is under way: " + method + "() gives 1");
+  // (as a failed round answers: settime() with 1, time() with the reason)
+  return method == "settime" ? Promise.resolve(1) : method == "time" ? Promise.reject(Error("busy")) : 1;
+};
+
 const ntptime = {
   host: CONFIG.host,
   tz: 0,
   last: null,
-  sethost: (host: unknown) => loadTransient().repl(app).sethost(host),
-  settime: (tz?: number) => loadTransient().repl(app).settime(tz),
-  time: () => loadTransient().repl(app).time(),
-  localtime: (t?: number) => loadTransient().repl(app).localtime(t),
-  status: () => loadTransient().status(app),
+  sethost: (host: unknown) => use("sethost", host),
+  settime: (tz?: number) => use("settime", tz),
+  time: () => use("time"),
+  // The local time is the device's own Date (dev.local), with the day of the year as
+  // MicroPython's utime.localtime() gives it: no per-use code, so an app may ask at any
+  // moment, during a round too.
+  localtime: (t?: number) => {
+    const l = dev.local(t == null ? dev.clock() : t);
+    l[7] = Math.round((new Date(l[0], l[1] - 1, l[2]).getTime() - new Date(l[0], 0, 1).getTime()) / 864e5) + 1;
+    return l;
+  },
+  status: () => use("status"),
 } as Ntptime & Events;
 
 const app: Resident = {
@@ -63,20 +97,53 @@ const app: Resident = {
   leapTimer: 0,
   leapt: 0,
   leapStep: 0,
-  due: () => loadTransient().due(app),
-  leapNow: () => loadTransient().leapNow(app),
-  // One part of the per-use code at a time: the exchange for each server, then the round's end.
+  part: 0,
+  watch: CONFIG.stall!,
+  // The schedule's timer, during a round: held, and run once the round ends. (Its id is
+  // forgotten as it fires: Espruino hands a fired timer's id to the next timer, which
+  // later()'s disarm would otherwise cancel.)
+  due: () => {
+    app.timer = 0;
+    if (app.rounds.length) app.held = 1;
+    else enter(Part.Transient, () => loadTransient().due(app));
+  },
+  leapNow: () => enter(Part.Transient, () => loadTransient().leapNow(app)),
+  // One part of the per-use code at a time: the exchange for each server, then the round's
+  // end; with no round, the schedule's round if it came due meanwhile.
   proceed: () => {
+    // a REPL promise the last part settled: now that its code is garbage
+    const s = app.settle;
+    if (s) {
+      app.settle = undefined;
+      s[0](s[1]);
+    }
     const q = app.rounds[0];
+    // (asked twice, by a round's end and a round begun: one step at a time)
+    if (q && q.stepping) return;
+    if (!q) {
+      app.watch = Math.max(0, Math.ceil(app.nextAt - dev.clock())) + 5;
+      if (app.held) {
+        app.held = 0;
+        app.due();
+      }
+      return;
+    }
     const i = q.results.length;
     // (a host checked by begin: "name" or "name:port"; port 0, a failure without I/O, for "")
     const h = i < q.to.length ? q.to[i].split(":") : null;
-    if (h) loadExchange()(dev, h[0], h[0] ? +(h[1] || NTP_PORT) : 0, app.asked);
-    else loadDecision()(app);
+    // (a step's bound, build.mjs configDefines; a round's end may wait for a modem's own NTP command, an AT command of up to 60 s)
+    app.watch = CONFIG.stall! + (h ? 0 : 60);
+    q.stepping = 1;
+    // (an answer from an exchange the supervisor gave up on, once its round has ended, is dropped)
+    if (h) q.halt = enter(Part.Exchange, () => loadExchange()(dev, h[0], h[0] ? +(h[1] || NTP_PORT) : 0, (x) => app.rounds[0] == q && app.asked(x)));
+    else enter(Part.Decision, () => loadDecision()(app));
   },
   // (from inside the exchange: proceed() waits until it has unwound and its code is garbage)
   asked: (x) => {
     const q = app.rounds[0];
+    // (its end forgotten: it holds the exchange's code, which must be garbage before the next part loads)
+    q.stepping = 0;
+    q.halt = undefined;
     q.results.push(Object.assign(x, { host: q.hosts[q.results.length] }));
     dev.after(app.proceed, 0);
   },
@@ -84,32 +151,54 @@ const app: Resident = {
 if (board.events) board.events(ntptime);
 // Alarms only in an image that asks for them (CONFIG.alarms: an --entry app's): the default image carries none.
 if (CONFIG.alarms) {
-  ntptime.at = (when, fn, name) => loadTransient().at!(app, when, fn, name);
-  ntptime.cancel = (which) => loadTransient().cancel!(app, which);
+  ntptime.at = (when, fn, name) => use("at", when, fn, name);
+  ntptime.cancel = (which) => use("cancel", which);
   app.alarms = [];
   app.ringing = 0;
-  app.ring = () => loadTransient().ring!(app);
+  app.ring = () => enter(Part.Transient, () => loadTransient().ring!(app));
 }
 global.ntptime = ntptime;
-loadTransient().start(app);
+enter(Part.Transient, () => loadTransient().start(app));
 
 const panel = useDisplay();
 const boot = () => {
   panel.connect();
-  loadTransient().boot(app);
+  enter(Part.Transient, () => loadTransient().boot(app));
 };
 // Uploaded, the image boots at once; saved, it runs at every boot, where E.on("init") comes
 // first and cancels this timer. A boot from save() also gets a fresh schedule.
 app.timer = dev.after(boot, 0);
 board.onBoot(boot);
 
-// One tick a second: the discipline's correction first (not during a round: a correction
-// inside an exchange would skew its sample), then the faces: the local time, the offset in
-// effect (DST included) as "UTC+8" or "UTC-3:30", and the sync state, stale after four polls
-// at the longest interval without a good sync. The local time is the device's (dev.local: on
+// One tick a second. First the supervisor: an entry into the per-use code cut short (out of
+// memory), a round that has not moved on for longer than a step can take, or a schedule
+// whose timer never fired. Its recovery (firmware/supervise.ts, in the round's end's part)
+// ends the round as failed, counts the fault and arms the schedule again; if memory is still
+// short it is cut short itself and tried again at the next tick. It never sets the clock.
+// Then the discipline's correction (not during a round: a correction inside an exchange
+// would skew its sample), then the faces: the local time, the offset in effect (DST
+// included) as "UTC+8" or "UTC-3:30", and the sync state, stale after four polls at the
+// longest interval without a good sync. The local time is the device's (dev.local: on
 // Espruino its own Date, which follows E.setTimeZone and E.setDST), so neither the zone's
 // rules nor the calendar stay in memory.
-setInterval(() => {
+//
+// The tick arms its successor before anything else, 5 ms into the next second (the faces
+// change with it; a timer a little early still lands after the top, so no second ticks
+// twice): Espruino drops an interval whose callback is cut short by a moment without
+// memory, where a timeout armed first survives whatever the rest of the tick meets.
+const second = () => {
+  dev.after(second, 1005 - (dev.clock() % 1) * 1000);
+  const cut = app.part;
+  if (cut || --app.watch < 0) {
+    // (a recovery cut short: the same cause again)
+    const cause = cut >= Part.Recover ? cut : Part.Recover + (cut ? Fault.Memory : Fault.Stalled) * 4 + cut;
+    app.part = 0;
+    app.watch = 5;
+    // the exchange under way ended first: its socket, its timer and its memory, which the recovery may need
+    const q = app.rounds[0];
+    if (q && q.halt) q.halt();
+    enter(cause, () => loadDecision()(app, cause));
+  }
   if (!app.rounds.length) tick(app.disc, app.clk, CONFIG.slew);
   // An alarm due within the second: a timer to the moment, never one aimed further ahead
   // (a step shifts it: firmware/alarms.ts). Not before the clock is set (the build date).
@@ -129,4 +218,5 @@ setInterval(() => {
     if (CONFIG.console)
       dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + zone + (state == "synced" ? "" : " (" + state + ")"));
   }
-}, 1000);
+};
+dev.after(second, 1000);

@@ -39,6 +39,8 @@ export interface Config extends Omit<SyncOptions, "auth">, PollLimits, Disciplin
    * build writes the parsed keys into the image: the client's one, or all for the GPS server.
    */
   keys?: import("../lib/keys").KeyEntry[];
+  /** derived by the build (build.mjs configDefines): seconds a step of a round may take before the supervisor calls it stalled */
+  stall?: number;
 }
 
 /** The panel and its wiring, with ports and pins named as Espruino names them ("SPI1", "B3"). */

@@ -4,14 +4,13 @@
 // (firmware/clock.ts proceed), when the exchange's code is already garbage: a round's peak is
 // the larger of the two, and neither carries boot, the REPL or the saved record's checks
 // (firmware/transient.ts).
-import { Outcome, answer } from "../lib/ntptime";
-import { Applied, free } from "../lib/discipline";
+import { Outcome, settling } from "../lib/ntptime";
 import { LEAP_STEP, leapAt } from "../lib/leap";
-import { nextPoll } from "../lib/poll";
-import { Resident, Round, RoundOptions, decide, later, save } from "./round";
+import { Fault, Resident, RoundOptions, decide, fault, recovered, reschedule, save } from "./round";
 import { choose } from "@choose";
+import { recover } from "./supervise";
 
-declare let DECISION: (r: Resident) => void;
+declare let DECISION: (r: Resident, cause?: number) => void;
 
 /** The round's options, from the build config and the choice the config picks. */
 const OPTIONS: RoundOptions = { pivot: CONFIG.pivot, maxStep: CONFIG.maxStep, stepThreshold: CONFIG.stepThreshold, choose: choose };
@@ -30,28 +29,31 @@ function watchLeap(r: Resident, li: number) {
   if ((r.leapMidnight = at)) r.leapTimer = r.dev.after(r.leapNow, (at - r.dev.clock()) * 1000);
 }
 
-/** After a scheduled round: the next one, sooner after a failure, later after a Kiss-o'-Death RATE (lib/poll.ts). */
-function reschedule(r: Resident, q: Round, x: Outcome, rate: boolean) {
-  r.failed = x.reason ? r.failed + 1 : 0;
-  r.pollEvery = nextPoll(r.pollEvery || CONFIG.poll, { poll: CONFIG.poll, maxPoll: CONFIG.maxPoll }, x.reason ? undefined : (x.applied as Applied) || "step", r.failed - 1, rate);
-  // A RATE is remembered across a reboot: the first round after it waits this long, not startDelay.
-  if (rate != !!r.saved.rate) (r.saved.rate = rate ? r.pollEvery : 0), save(r);
-  // Rounds are `interval` apart from start to start, whatever a round took: a fleet started
-  // in even slots (lib/poll.ts startWait) stays in them.
-  later(r, Math.max(0, r.pollEvery - (free(r.disc, r.clk) - q.began)));
-}
-
-/** A round's end, every host asked: decided (round.ts), told, the promise or the schedule served, the next round started. */
-DECISION = (r) => {
+/**
+ * A round's end, every host asked: decided (round.ts), told, the promise or the schedule
+ * served, the next round started. With a `cause`, the supervisor's recovery instead
+ * (firmware/supervise.ts): the round under way ended as failed, or the schedule armed again.
+ * It lives here, not in the rest of the per-use code, which a REPL call loads.
+ */
+DECISION = (r, cause) => {
+  if (cause) return recover(r, cause);
   const q = r.rounds[0];
   decide(r, OPTIONS, q, (x, rate) => {
     r.rounds.shift();
-    if (r.rounds.length) r.dev.after(r.proceed, 0);
+    // the next round, or the schedule's if it came due meanwhile (firmware/clock.ts proceed)
+    r.dev.after(r.proceed, 0);
+    // (failures that say the network is gone: a network fault, counted once until a good sync)
     if (q.sets) {
-      if (!x.reason) (r.goodAt = r.dev.clock()), watchLeap(r, x.leap || 0);
+      if (!x.reason) {
+        r.goodAt = r.dev.clock();
+        watchLeap(r, x.leap || 0);
+        recovered(r);
+      } else if (["dns", "socket", "send", "timeout", "udp", "reset", "at-timeout", "at-error"].indexOf(x.reason) >= 0 && !(r.faults && r.faults[6] == Fault.Network + 1)) fault(r, Fault.Network, "no server reached (" + x.reason + ")");
       r.api.emit(x.reason ? "error" : "sync", x);
     }
-    if (q.resolved) answer(x, q.sets, r.dev.clock(), q.resolved, q.rejected!);
+    // a record Storage would not take, written again
+    if (r.faults && r.faults[7]) save(r);
+    if (q.resolved) r.settle = settling(x, q.sets, r.dev.clock(), q.resolved, q.rejected!);
     else if (q.boot == r.boots) reschedule(r, q, x, rate);
   });
 };

@@ -1,7 +1,8 @@
 import { Device, Ntptime, Outcome } from "../lib/ntptime";
 import { Env, SyncResult } from "../lib/client";
 import { choose } from "./choose-one";
-import { DisciplineState, Steered, measure } from "../lib/discipline";
+import { Applied, DisciplineState, Steered, free, measure } from "../lib/discipline";
+import { nextPoll } from "../lib/poll";
 import { Board, Store } from "../boards/board";
 import { Zone } from "../lib/tz";
 import { RECORD } from "./settings";
@@ -34,6 +35,12 @@ export interface RoundState {
   modemNtp?: ModemNtp;
   /** device clock of the last good sync, 0 before one */
   goodAt: number;
+  /**
+   * Faults survived (fault() below), made at the first: a count per kind (faultName), the last
+   * kind and its device clock (whole seconds), the kind + 1 of the fault not yet recovered
+   * from (0: none), and 1 while the record waits to be written again.
+   */
+  faults?: number[];
 }
 
 /**
@@ -48,12 +55,15 @@ export interface Round {
   results: Outcome[];
   /** set the clock by the answer (the schedule, settime()), or only measure it (time()) */
   sets: boolean;
-  /** the REPL's promise, settled through lib/ntptime.ts answer(); a scheduled round has none */
+  /** the REPL's promise, settled through lib/ntptime.ts settling() (Resident.settle); a scheduled round has none */
   resolved?: (v: number) => void;
   rejected?: (e: Error) => void;
   /** the boot it began in (a boot from save() restarts the schedule), and the free-running clock then */
   boot: number;
   began: number;
+  /** 1 while a step of it (a server asked, its end) is under way (firmware/clock.ts proceed); the exchange's end, for the supervisor (lib/client.ts sync) */
+  stepping?: number;
+  halt?: () => void;
 }
 
 /**
@@ -87,6 +97,23 @@ export interface Resident extends RoundState {
   leapt: number;
   /** the step then: -1 inserts a second, 1 deletes one */
   leapStep: number;
+  /**
+   * The supervisor (firmware/clock.ts): the part of the per-use code an entry is running
+   * (PART), 0 between entries: still set at the next tick, the entry was cut short (out of
+   * memory interrupts Espruino's event, and no catch sees it). `watch`: ticks left before the
+   * round under way must have moved on, or the schedule's timer must have fired; at 0 it is
+   * stalled. `held`: 1 when the schedule's round came due while another held its part; it
+   * begins once that one ends (absent until then: it takes no memory).
+   */
+  part: number;
+  watch: number;
+  held?: number;
+  /**
+   * A REPL promise to settle (lib/ntptime.ts settling), made by the resident proceed() once
+   * the part that ended its round is garbage: Espruino runs a promise's callbacks at once, and
+   * a callback that calls settime() again would load the next part on top of it.
+   */
+  settle?: import("../lib/ntptime").Settling;
   /** with CONFIG.alarms: the alarms, the next due first (firmware/alarms.ts), and the timer armed within a second of it */
   alarms?: Alarm[];
   ringing?: unknown;
@@ -121,8 +148,51 @@ export interface Alarm {
   handled: number;
 }
 
-/** One server asked (firmware/exchange.ts: lib/client.ts sync with the build's options); a port of 0 fails as "host". @internal */
-export type Exchange = (env: Env, name: string, port: number, done: (x: SyncResult) => void) => void;
+/** One server asked (firmware/exchange.ts: lib/client.ts sync with the build's options); a port of 0 fails as "host". Returns its abort. @internal */
+export type Exchange = (env: Env, name: string, port: number, done: (x: SyncResult) => void) => () => void;
+
+/** The part of the per-use code an entry runs (Resident.part). */
+export const enum Part {
+  Transient = 1,
+  Exchange = 2,
+  Decision = 3,
+  /**
+   * The supervisor's recovery, with its cause: Recover + the fault's kind * 4 + the part that
+   * was cut short (firmware/supervise.ts recover). Cut short itself, it is tried again.
+   */
+  Recover = 16,
+}
+
+/**
+ * What can go wrong on a clock that runs for months, as status().faults counts it (README,
+ * Faults). Its name: made where it is told, so that no part keeps a list while loaded.
+ */
+export const faultName = (kind: number) => ["memory", "stalled", "storage", "network"][kind];
+export const enum Fault {
+  Memory = 0,
+  Stalled = 1,
+  Storage = 2,
+  Network = 3,
+}
+
+/** A fault: counted, and told in one line unless one told before is not yet recovered from. */
+export function fault(r: RoundState, kind: Fault, what: string) {
+  const f = r.faults || (r.faults = [0, 0, 0, 0, 0, 0, 0, 0]);
+  f[kind]++;
+  f[4] = kind;
+  f[5] = Math.floor(r.dev.clock());
+  if (f[6]) return;
+  f[6] = kind + 1;
+  r.dev.log("ntptime: fault: " + faultName(kind) + ", " + what);
+}
+
+/** The fault told last is over (a good sync; the record written): one line. */
+export function recovered(r: RoundState) {
+  const f = r.faults;
+  if (!f || !f[6] || f[7]) return;
+  r.dev.log("ntptime: recovered from the " + faultName(f[6] - 1) + " fault");
+  f[6] = 0;
+}
 
 /**
  * Events for applications: ntptime.on("sync" | "error", outcome), ntptime.on("step", was,
@@ -159,15 +229,52 @@ export function resultText(x: Outcome, how: string, now: number) {
   return "stratum " + x.stratum + " offset " + x.offset!.toFixed(6) + " s delay " + x.delay!.toFixed(4) + " s, " + (how == "held" ? "slew" : how) + " " + new Date(now * 1000).toISOString();
 }
 
-/** The schedule's next round, `s` seconds from now. */
+/** The schedule's next round, `s` seconds from now: one timer, whoever armed the last; the supervisor expects it then (firmware/clock.ts). */
 export function later(r: Resident, s: number) {
+  r.dev.disarm(r.timer);
   r.nextAt = r.dev.clock() + s;
   r.timer = r.dev.after(r.due, s * 1000);
+  r.watch = Math.ceil(s) + 5;
 }
 
-/** The record as the store keeps it: written only when it changes (REPL, Kiss-o'-Death), to spare the flash. */
+/**
+ * A file written to the board's store: false (a storage fault counted) when Storage is full
+ * or failing (write returns false or throws). The clock goes on either way.
+ */
+export function write(r: RoundState, name: string, text: string) {
+  let ok = false;
+  try {
+    ok = r.store.write(name, text) !== false;
+  } catch (e) {}
+  if (!ok) fault(r, Fault.Storage, "Storage would not take " + name + ", kept for the next round");
+  return ok;
+}
+
+/**
+ * The record as the store keeps it: written only when it changes (REPL, Kiss-o'-Death), to
+ * spare the flash; after a failed write, again at every round's end until it is written
+ * (firmware/decision.ts).
+ */
 export function save(r: RoundState) {
-  r.store.write(RECORD, JSON.stringify(r.saved));
+  const ok = write(r, RECORD, JSON.stringify(r.saved));
+  const f = r.faults;
+  if (!f) return;
+  f[7] = +!ok;
+  if (ok && f[6] == Fault.Storage + 1) recovered(r);
+}
+
+/** After a scheduled round: the next one, sooner after a failure, later after a Kiss-o'-Death RATE (lib/poll.ts). */
+export function reschedule(r: Resident, q: Round, x: Outcome, rate: boolean) {
+  r.failed = x.reason ? r.failed + 1 : 0;
+  r.pollEvery = nextPoll(r.pollEvery || CONFIG.poll, { poll: CONFIG.poll, maxPoll: CONFIG.maxPoll }, x.reason ? undefined : (x.applied as Applied) || "step", r.failed - 1, rate);
+  // A RATE is remembered across a reboot: the first round after it waits this long, not startDelay.
+  if (rate != !!r.saved.rate) {
+    r.saved.rate = rate ? r.pollEvery : 0;
+    save(r);
+  }
+  // Rounds are `interval` apart from start to start, whatever a round took: a fleet started
+  // in even slots (lib/poll.ts startWait) stays in them.
+  later(r, Math.max(0, r.pollEvery - (free(r.disc, r.clk) - q.began)));
 }
 
 /**

@@ -2,9 +2,9 @@
 // it works on the resident state (firmware/clock.ts) and keeps nothing of its own. begin()
 // starts the one road every sync takes (its end: firmware/decision.ts); due() is the
 // schedule; start() the boot's reading of the saved record; pipeline() what the REPL drives.
-import { Resident, Round, later, save, zoneOf } from "./round";
+import { Resident, faultName, Round, later, save, zoneOf } from "./round";
 import { ASIDE, RECORD, checkSaved } from "./settings";
-import { Outcome, Pipeline, Repl, answer } from "../lib/ntptime";
+import { Outcome, Pipeline, repl, settling } from "../lib/ntptime";
 import { MIN_POLL, startWait } from "../lib/poll";
 import { free, freq, leap } from "../lib/discipline";
 import { NTP_PORT, TWO32 } from "../lib/wire";
@@ -18,11 +18,9 @@ export interface Transient {
   boot(r: Resident): void;
   due(r: Resident): void;
   leapNow(r: Resident): void;
-  repl(r: Resident): Repl;
-  status(r: Resident): Status;
+  /** a REPL method by name: ntptime's (lib/ntptime.ts repl), status(), at() and cancel() */
+  replCall(r: Resident, method: string, a?: unknown, b?: unknown, c?: unknown): any;
   /** with CONFIG.alarms (firmware/alarms.ts) */
-  at?: typeof at;
-  cancel?: typeof cancel;
   ring?: typeof ring;
 }
 
@@ -58,10 +56,14 @@ export function begin(r: Resident, apply: boolean, resolve?: (v: number) => void
     r.dev.log("ntptime: every server answered Kiss-o'-Death DENY or RSTR; not asking (status().denied)");
     const x = (r.api.last = { reason: "denied", host: r.api.host, server: r.api.host, sent: 0, good: 0 });
     // (only the REPL gets here: the schedule does not begin a round with no one to ask)
-    if (resolve) answer(x, apply, r.dev.clock(), resolve, reject!);
+    if (resolve) {
+      r.settle = settling(x, apply, r.dev.clock(), resolve, reject!);
+      r.dev.after(r.proceed, 0);
+    }
     return;
   }
-  // One at a time: a settime() during a scheduled round waits for it, then has its own.
+  // One at a time: a REPL call during a round answers busy (firmware/clock.ts use); the
+  // schedule's round waits for the one under way.
   // `began` on the free-running clock: the next scheduled round is `interval` after it
   // (firmware/decision.ts reschedule).
   const to = asked.map((h) => (parseHost(h, NTP_PORT) ? h : ""));
@@ -71,12 +73,20 @@ export function begin(r: Resident, apply: boolean, resolve?: (v: number) => void
   if (r.rounds.push(q) == 1) r.dev.after(r.proceed, 0);
 }
 
+/** seconds a bring-up may take (a cellular modem's AT+QIACT waits up to 60 s) before the supervisor starts it again */
+const BRING_UP = 90;
+
 function bringUp(r: Resident) {
+  r.nextAt = r.dev.clock() + BRING_UP;
+  r.watch = BRING_UP;
   r.board.up((err) => {
     // A start slot from the device's MAC, so that a fleet powered on together does not ask at once.
-    if (!err) return (r.online = true), later(r, r.saved.rate || startWait(r.dev.id!, (r.dev.rand() >>> 0) / TWO32, CONFIG.startDelay));
+    if (!err) {
+      r.online = true;
+      return later(r, r.saved.rate || startWait(r.dev.id!, (r.dev.rand() >>> 0) / TWO32, CONFIG.startDelay));
+    }
     r.dev.log(r.board.name + ": " + err + ", trying again in 30 s");
-    r.timer = r.dev.after(r.due, 30000);
+    later(r, 30);
   });
 }
 
@@ -102,13 +112,19 @@ export function pipeline(r: Resident): Pipeline {
     offset: (t) => offsetAt(zoneOf(r), t),
     fix: (hours) => {
       applyZone(r.dev, (r.zone = { std: hours * 60, dst: 0 }));
-      if (r.saved.tz !== hours) (r.saved.tz = hours), save(r);
+      if (r.saved.tz !== hours) {
+        r.saved.tz = hours;
+        save(r);
+      }
       // the alarms' wall times are now in that zone
       if (CONFIG.alarms) ring(r);
     },
     accept: (host) => {
       if (!parseHost(host, NTP_PORT)) return false;
-      if (r.saved.host !== host) (r.saved.host = host as string), save(r);
+      if (r.saved.host !== host) {
+        r.saved.host = host as string;
+        save(r);
+      }
       return true;
     },
   };
@@ -128,8 +144,30 @@ export interface Status {
   ppm: number;
   /** ntptime.at()'s alarms, the next due first */
   alarms?: import("./round").Alarm[];
+  /** faults survived since boot, by kind, and the last with its device clock (README, Faults); none yet: absent */
+  faults?: Faults;
+}
+
+/** @public */
+export interface Faults {
+  memory: number;
+  stalled: number;
+  storage: number;
+  network: number;
+  last: string;
+  at: number;
 }
 
 export function status(r: Resident): Status {
-  return { servers: servers(r), denied: r.saved.denied, last: r.api.last, next: r.nextAt, interval: r.pollEvery, fails: r.failed, ppm: freq(r.disc) * 1e6, alarms: r.alarms };
+  const f = r.faults;
+  const faults = f ? { memory: f[0], stalled: f[1], storage: f[2], network: f[3], last: faultName(f[4]), at: f[5] } : undefined;
+  return { servers: servers(r), denied: r.saved.denied, last: r.api.last, next: r.nextAt, interval: r.pollEvery, fails: r.failed, ppm: freq(r.disc) * 1e6, alarms: r.alarms, faults: faults };
+}
+
+/** The REPL's methods by name (firmware/clock.ts use): each made for the call. */
+export function replCall(r: Resident, method: string, a?: unknown, b?: unknown, c?: unknown): any {
+  if (method == "status") return status(r);
+  if (CONFIG.alarms && method == "at") return at(r, a, b, c);
+  if (CONFIG.alarms && method == "cancel") return cancel(r, a);
+  return (repl(r.api, r.dev, pipeline(r)) as any)[method](a);
 }

@@ -6,9 +6,8 @@
 // they take no memory; their code stays in flash. The build wraps this file in
 // loadTransient() and hands back TRANSIENT; it works on the resident state
 // (firmware/clock.ts), passed in.
-import { Transient, boot, due, leapNow, pipeline, start, status } from "./schedule";
-import { at, cancel, ring } from "./alarms";
-import { repl } from "../lib/ntptime";
+import { Transient, boot, replCall, due, leapNow, start } from "./schedule";
+import { ring } from "./alarms";
 
 declare let TRANSIENT: Transient;
 
@@ -17,7 +16,6 @@ TRANSIENT = {
   boot: boot,
   due: due,
   leapNow: leapNow,
-  repl: (r) => repl(r.api, r.dev, pipeline(r)),
-  status: status,
+  replCall: replCall,
 };
-if (CONFIG.alarms) (TRANSIENT.at = at), (TRANSIENT.cancel = cancel), (TRANSIENT.ring = ring);
+if (CONFIG.alarms) TRANSIENT.ring = ring;

@@ -28,7 +28,7 @@ declare module "@exchange" {
 }
 /** A round's end (firmware/decision.ts), made once its servers have been asked. */
 declare module "@decision" {
-  export const loadDecision: () => (r: import("./round").Resident) => void;
+  export const loadDecision: () => (r: import("./round").Resident, cause?: number) => void;
 }
 /** The rest of the per-use code (firmware/transient.ts), made on each call: its functions live until the call ends. */
 declare module "@transient" {

@@ -85,9 +85,10 @@ function same(a: Uint8Array, b: Uint8Array) {
  * A datagram that does not answer the request in flight (wrong source, mode, version or
  * origin: a late reply to an earlier request, a forgery) is ignored and the wait goes on.
  * A Kiss-o'-Death ends the sync at once, with no retry (RFC 4330 s8). Two different answers
- * to one request end it with reason "conflict" and no result.
+ * to one request end it with reason "conflict" and no result. Returns its abort: the timer
+ * disarmed and the socket closed, `done` never called (a supervisor ending a stalled round).
  */
-export function sync(env: Env, o: SyncOptions, name: string, port: number, done: (r: SyncResult) => void) {
+export function sync(env: Env, o: SyncOptions, name: string, port: number, done: (r: SyncResult) => void): () => void {
   const res: SyncResult = { reason: "", server: name, sent: 0, good: 0 };
   let link: Link | undefined;
   // 0 until armed: clearTimeout(0) does nothing, where Espruino throws on clearTimeout(undefined)
@@ -162,7 +163,17 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     next("");
   };
 
-  if (!port) return finish("host");
+  const abort = () => {
+    env.disarm(timer);
+    x = null;
+    if (over) return;
+    over = true;
+    if (link) link.close();
+  };
+  if (!port) {
+    finish("host");
+    return abort;
+  }
   // A resolver that never answers must not hang the sync.
   timer = env.after(() => finish("dns"), o.timeout);
   env.net.lookup(name, (addr) => {
@@ -178,4 +189,5 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     }
     send();
   });
+  return abort;
 }

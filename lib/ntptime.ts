@@ -104,12 +104,20 @@ export function repl(api: NtptimeData, dev: Device, p: Pipeline): Repl {
   };
 }
 
+/** A promise's settling, kept to be made later: the function and its argument. */
+export type Settling = [(v: any) => void, unknown];
+
 /**
  * What a REPL promise settles with when its round ends: settime() (applied) 0, or 1 after a
  * failure; time() the server's time now (`now` is the device clock), or the failure as an Error.
  */
+export function settling(o: Outcome, apply: boolean, now: number, resolve: (v: number) => void, reject: (e: Error) => void): Settling {
+  if (apply) return [resolve, +!!o.reason];
+  return o.reason ? [reject, Error(o.reason)] : [resolve, now + o.offset!];
+}
+
+/** The same, made now. */
 export function answer(o: Outcome, apply: boolean, now: number, resolve: (v: number) => void, reject: (e: Error) => void) {
-  if (apply) resolve(+!!o.reason);
-  else if (o.reason) reject(Error(o.reason));
-  else resolve(now + o.offset!);
+  const s = settling(o, apply, now, resolve, reject);
+  s[0](s[1]);
 }

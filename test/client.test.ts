@@ -315,4 +315,24 @@ test("the result waits one gap after the last answer, for a conflicting one", ()
   assert.ok(Math.abs(at - (START + 0.02 + OPTS.gap / 1000)) < 1e-6, String(at - START));
 });
 
+test("abort (a supervisor ending a stalled round): the socket closed, the timer disarmed, done never called, a late reply ignored", () => {
+  const w = fakeEnv(START);
+  // a server that answers after 1.5 s: the abort comes first
+  fakeServer(w.clock, w.net, { offset: 3.5, up: 0.75, down: 0.75 });
+  let calls = 0;
+  const abort = sync(w.env, { ...OPTS, burst: 4 }, "192.0.2.1", 123, () => calls++);
+  w.clock.advance(500);
+  assert.is(w.net.opened, 1);
+  abort();
+  assert.is(w.net.closed, 1, "the socket closed");
+  // (the server's answer is still on its way: it lands on a closed socket)
+  w.clock.advance(120000);
+  assert.is(w.clock.pending(), 0, "no timer left behind");
+  assert.is(calls, 0, "done never called");
+  assert.is(w.net.sent.length, 1, "nothing sent after the abort");
+  // an abort after the sync ended does nothing more
+  abort();
+  assert.is(w.net.closed, 1);
+});
+
 test.run();

@@ -3,7 +3,7 @@
 // 100% loss, 50% loss, the network dropping in the middle of a sync, socket errors, sends
 // that throw. Through each, every failed round names its reason, the clock is never set by
 // one, it keeps ticking on its last good time (the drift holdover), and the next good round
-// after the fault recovers.
+// after the fault recovers, each network loss counted once in status().faults.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildImage, loadConfig } from "../build.mjs";
@@ -72,7 +72,13 @@ test("faults by the hour: named reasons, the clock never set by a failed round, 
     const syncs = got.filter((e) => e[0] == "sync");
     perHour.push({ fault: f, reasons: [...new Set(got.filter((e) => e[0] == "error").map((e) => e[2]))], ok: syncs.length, good: syncs.map((e) => e[1]), steps: got.filter((e) => e[0] == "step").length, worst });
   }
+  const faults = dev.eval("ntptime.status().faults");
+  const told = dev.lines.filter((l) => /^ntptime: (fault|recovered)/.test(l));
   dev.dispose();
+  // each hour without the network is one network fault, told once and recovered from once;
+  // nothing else went wrong (no round stalled, no schedule lost)
+  assert.equal([faults.network, faults.memory, faults.stalled, faults.storage], [4, 0, 0, 0], JSON.stringify(faults));
+  assert.equal(told.map((l) => l.split(",")[0]), ["fault: network", "recovered from the network fault", "fault: network", "recovered from the network fault", "fault: network", "recovered from the network fault", "fault: network", "recovered from the network fault"].map((l) => "ntptime: " + l), told.join("\n"));
   console.log("  " + perHour.map((h) => `${h.fault}: ${h.ok} ok, failed ${h.reasons.join("/") || "-"}, worst ${(h.worst * 1000).toFixed(2)} ms`).join("; "));
   const hour = (i: number) => perHour[i];
   // the first hour syncs (and steps the clock once: the device starts on the build date's time, in step with the server)

@@ -199,16 +199,17 @@ test("settime() at the REPL with servers configured runs the same choice: the fa
   assert.ok(Math.abs(moved - 0.25) < 0.05, `the clock moved ${moved} s`);
 });
 
-test("rounds run one at a time: a time() asked during settime()'s round waits for it, then has its own", async () => {
+test("rounds run one at a time: a time() asked during settime()'s round answers busy, loading nothing; asked after it, it finds the clock set", async () => {
   let dev: EspruinoVm;
   const requests: number[] = [];
   dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: virtualServer(() => dev, [], 0.25, undefined, requests) } });
   dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:11123", servers: ["127.0.0.1:22123"], console: false, startDelay: 3600 }) }), "linux.js");
   await advance(dev, 100);
-  dev.eval("ntptime.settime().then((r) => print('SETTIME ' + r)); ntptime.time().then((t) => print('TIME ' + (t - getTime()).toFixed(2)))");
+  dev.eval("ntptime.settime().then((r) => { print('SETTIME ' + r); ntptime.time().then((t) => print('TIME ' + (t - getTime()).toFixed(2))); }); ntptime.time().then(null, (e) => print('TIME ' + e.message))");
   await advance(dev, 20 * 1000);
   dev.dispose();
-  // settime() stepped the clock by 0.25 s; time(), asked at once but run after it, finds it right
+  // time() asked at once answers busy; asked after settime() stepped the clock by 0.25 s, it finds it right
+  assert.ok(dev.lines.includes("TIME busy"), dev.lines.join("\n"));
   assert.ok(dev.lines.includes("SETTIME 0"), dev.lines.join("\n"));
   assert.ok(dev.lines.includes("TIME 0.00"), dev.lines.join("\n"));
   // two rounds of two servers, four requests each, one after the other
@@ -281,7 +282,8 @@ async function consoleAcross(tz: string | number, start: number, seconds: number
   let dev: EspruinoVm;
   dev = new EspruinoVm({ virtual: true, clockStart: start, modules: { dgram: virtualServer(() => dev, [], 0) } });
   dev.load(await buildImage({ board: "linux", config: loadConfig(undefined, { host: "127.0.0.1:11123", tz, startDelay: 0 }) }), "linux.js");
-  await advance(dev, seconds * 1000);
+  // (the tick comes 5 ms into each second: firmware/clock.ts)
+  await advance(dev, seconds * 1000 + 10);
   dev.dispose();
   return { dev, ticks: dev.lines.filter((l) => /^\d{4}-/.test(l)) };
 }

@@ -1,0 +1,35 @@
+// The supervisor's recovery, in the round's end's part (firmware/decision.ts): the resident
+// tick (firmware/clock.ts) calls it when an entry into the per-use code was cut short (out of
+// memory interrupts Espruino's event), when the round under way has not moved on for longer
+// than a step can take, and when the schedule's timer never fired. It leaves nothing behind:
+// the exchange's socket and timer, the round, its promise. It never sets the clock.
+import { Fault, Part, Resident, fault, faultName, later, reschedule } from "./round";
+import { Outcome, settling } from "../lib/ntptime";
+
+/** `cause`: Part.Recover + the fault's kind * 4 + the part cut short (0: none). */
+export function recover(r: Resident, cause: number) {
+  const kind: Fault = (cause >> 2) & 3;
+  const part: Part = cause & 3;
+  const q = r.rounds[0];
+  // Espruino's own account of it, read (and so cleared) here: "LOW_MEMORY,MEMORY"
+  const flags = typeof E != "undefined" && E.getErrorFlags ? " (" + E.getErrorFlags().join(",") + ")" : "";
+  fault(r, kind, (kind == Fault.Memory ? "out of memory in " + ["", "boot/schedule/REPL", "exchange", "decision"][part] + flags : q ? "round stalled" : "schedule not armed") + ", recovering");
+  // (an alarm cut short: the tick arms it again)
+  if (CONFIG.alarms) r.ringing = 0;
+  // A round under way is ended (its exchange already halted by the tick, firmware/clock.ts):
+  // whatever was cut short, it is not known to have kept its state.
+  if (q) {
+    r.rounds.shift();
+    const x: Outcome = { reason: faultName(kind), host: q.hosts[0], server: q.hosts[0], sent: 0, good: 0 };
+    r.api.last = x;
+    r.dev.log("ntptime: " + x.host + " failed: " + x.reason);
+    if (q.sets) r.api.emit("error", x);
+    if (q.resolved) r.settle = settling(x, q.sets, r.dev.clock(), q.resolved, q.rejected!);
+    else if (q.boot == r.boots) reschedule(r, q, x, false);
+  } else if (kind == Fault.Stalled || r.nextAt <= r.dev.clock()) {
+    // no round: the schedule armed again, unless its timer is still to come
+    later(r, 0);
+  }
+  // the next round, or the schedule's if it came due meanwhile
+  r.dev.after(r.proceed, 0);
+}

@@ -1,0 +1,108 @@
+// A clock image on the real interpreter at a board's memory size, booted from flash, against
+// chronyd in its network namespace, with the means to hurt it: memory squeezed to near
+// nothing and given back, the Wi-Fi stand-in made to refuse names, Storage filled. Used by
+// the supervisor's device tests (test/supervise.test.ts) and the fault soak (tools/soak.ts).
+import { buildImage, loadConfig } from "../../build.mjs";
+import { Chronyd, startChronyd } from "./chrony";
+import { Device, Size, realModule } from "./device";
+import { PANELS } from "./stand-ins";
+import { realtime } from "./realtime";
+
+export const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
+/** The panel's bus: the Linux build has no SPI or I2C device behind its ports, so writes go nowhere. */
+export const NULL_BUS = "SPI1.setup=SPI1.send=SPI1.write=I2C1.setup=I2C1.writeTo=function(){};";
+
+/**
+ * ESP8266 Wi-Fi whose resolver can be taken away: while global.NETDOWN is set, every name
+ * (an address too) goes unresolved, as when the access point is gone; global.ONDNS(ip) may
+ * change an answer (BAD_DNS). Small: a module's code takes JsVars on the device.
+ */
+export const FAULTY_WIFI = `exports.connect = function (ssid, opts, cb) { setTimeout(function () { cb(null); }, 20); };
+exports.getHostByName = function (name, cb) {
+  var ip = global.NETDOWN ? undefined : /^[0-9.]+$/.test(name) ? name : name == "localhost" ? "127.0.0.1" : undefined;
+  setTimeout(function () { cb(global.ONDNS ? ONDNS(ip) : ip); }, 5);
+};
+`;
+
+/**
+ * Faults typed at the device's console, each a line of its own (typed code takes JsVars):
+ * memory taken until `left` are free and given back after `ms`, from `at` ms on; Storage
+ * filled, and freed.
+ */
+export const squeeze = (left: number, ms: number, at = 0) =>
+  `setTimeout(function(){global.HOG=[];while(process.memory(false).free>${left})HOG.push("xxxxxxxxx"+HOG.length);setTimeout(function(){global.HOG=0;},${ms});},${at})`;
+/**
+ * The next name's answer is garbage that throws when read (a driver's bug): the exchange's
+ * callback dies after it has disarmed its timer, and the round stalls.
+ */
+export const BAD_DNS = `global.ONDNS=function(){global.ONDNS=0;return {toString:function(){throw new Error("driver bug");}};}`;
+export const FILL = `(function(){var S=require("Storage");for(var i=0;i<300&&S.getFree()>40;i++)if(!S.write("fill"+i,"x",0,Math.max(1,Math.min(S.getFree()-36,4000))))break;})()`;
+export const EMPTY = `require("Storage").list(/^fill/).forEach(function(f){require("Storage").erase(f);})`;
+
+export interface Clock {
+  dev: Device;
+  servers: Chronyd[];
+  stop(): Promise<void>;
+}
+
+/** Configs a clock runs in: the default, and the fullest that fits an ESP8266. */
+export const CONFIGS = {
+  default: {},
+  full: { tz: "CET-1CEST,M3.5.0,M10.5.0/3", display: PANELS.memorylcd.display, key: 1, keys: [KEY], more: 2 },
+  /** the fullest without the key: with it, a settime() typed at the REPL runs out of memory in its exchange, before the supervisor as after */
+  panel: { tz: "CET-1CEST,M3.5.0,M10.5.0/3", display: PANELS.memorylcd.display, more: 2 },
+};
+
+/**
+ * The esp8266 image of `over` (plus `more` chronyds besides the first, 1.5 s ahead) on the
+ * interpreter of `size`, uploaded with the espruino tool and booted from flash, syncing every
+ * 15 s; resolved once it has synced.
+ */
+export async function startClock(over: Record<string, any> = {}, size: Size = "esp8266"): Promise<Clock> {
+  const dev = await Device.create(size);
+  const servers: Chronyd[] = [];
+  const stop = async () => {
+    await dev.stop();
+    for (const s of servers) await s.stop();
+  };
+  try {
+    const { more = 0, ...config } = over;
+    const keys = config.keys ? KEY : undefined;
+    for (let i = 0; i <= more; i++) servers.push(await startChronyd({ offset: 1.5, wrap: dev.ns([]), keys }));
+    const hosts = servers.map((s) => "127.0.0.1:" + s.port);
+    const image = await buildImage({
+      board: "esp8266",
+      config: loadConfig(undefined, { console: false, startDelay: 5, poll: 15, maxPoll: 15, gap: 100, wifi: { ssid: "lab" }, host: hosts[0], servers: hosts.slice(1), ...config }),
+    });
+    const storage: Record<string, string> = { Wifi: FAULTY_WIFI };
+    if (config.display) {
+      storage.MemoryLCD = realModule("MemoryLCD");
+      storage[".boot0"] = NULL_BUS;
+    }
+    await dev.upload({ image, storage });
+    await dev.waitFor(/^ntptime: .*offset/, 60000);
+    return { dev, servers, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Seconds until the schedule's next round, by the device's own account. */
+export const nextIn = (dev: Device) => dev.eval<number>("ntptime.status().next-getTime()");
+
+/** A good sync's line, "ntptime: ... offset 1.500012 s ...". */
+export const GOOD = /^ntptime: (?!.*failed).*offset (-?[\d.]+) s/;
+export const OOM = /OUT OF MEMORY|Not enough memory/;
+
+/**
+ * The device clock's error against this machine's less `ahead` (the servers' shift), read at
+ * the console: the answer is bracketed by the request's sending and the answer's arrival, so
+ * it is good to `within` seconds (half the round trip: the interpreter under qemu is slow).
+ */
+export async function clockError(dev: Device, ahead = 1.5) {
+  const t0 = realtime();
+  const d = await dev.eval<number>("getTime()");
+  const t1 = realtime();
+  return { error: d - (t0 + t1) / 2 - ahead, within: (t1 - t0) / 2 };
+}

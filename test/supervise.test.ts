@@ -1,0 +1,112 @@
+// The supervisor on the device: the esp8266 image on the ESP8266-sized interpreter (1600
+// JsVars), booted from flash against chronyd, hurt as a clock on a shelf is hurt over months:
+// a moment without memory as a round starts, REPL calls during rounds on a display config,
+// an exchange whose callback dies (its timer gone, the round stalled), a full Storage. Each recovers by itself, counts the fault in
+// status().faults and never sets the clock wrong. (Each failed on the code before the
+// supervisor: the schedule died, the board ran out of memory, the round hung, the write threw.)
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { peersMissing } from "./helpers/chrony";
+import { deviceMissing, sleep } from "./helpers/device";
+import { CONFIGS, BAD_DNS, Clock, EMPTY, FILL, GOOD, OOM, clockError, nextIn, squeeze, startClock } from "./helpers/clock-device";
+import { guarded } from "./helpers/skip";
+
+const deviceTest = guarded("supervise.test.ts", deviceMissing(["esp8266"]) || peersMissing());
+
+/** The device clock is the servers' (1.5 s ahead of this machine's) within 20 ms, as the console can tell. */
+async function onTime(c: Clock) {
+  const e = await clockError(c.dev);
+  assert.ok(Math.abs(e.error) < e.within + 0.02, `the device clock is off by ${e.error.toFixed(4)} s (console round trip ${(2 * e.within).toFixed(3)} s)`);
+}
+
+deviceTest("memory squeezed to 30 free as a scheduled round starts: the fault is told, and once memory is back the schedule runs again", async () => {
+  const c = await startClock();
+  try {
+    const { dev } = c;
+    const wait = await nextIn(dev);
+    // from a second before the round until 12 s after
+    dev.type(squeeze(30, 13000, Math.max(0, wait - 1) * 1000));
+    await dev.waitFor(/^ntptime: fault: memory, out of memory/, (wait + 20) * 1000);
+    const good = await dev.waitFor(GOOD, 60000);
+    assert.ok(Math.abs(+good[1]) < 0.05, good[0]);
+    const s = await dev.eval("ntptime.status()");
+    assert.ok(s.faults.memory >= 1, JSON.stringify(s.faults));
+    assert.ok(s.next > (await dev.eval<number>("getTime()")), "the schedule is armed: " + JSON.stringify(s));
+    await onTime(c);
+    assert.match(dev.out, /ntptime: recovered from the memory fault/);
+    assert.not.match(dev.out, /ReferenceError|TypeError/);
+  } finally {
+    await c.stop();
+  }
+});
+
+deviceTest("Memory LCD, DST, three servers on an ESP8266: settime() typed while scheduled rounds are under way answers busy, loading nothing on top of them, and syncs after each", async () => {
+  const c = await startClock(CONFIGS.panel);
+  try {
+    const { dev } = c;
+    dev.type("global.GOT=[]");
+    for (let i = 0; i < 3; i++) {
+      // 300 ms into the next scheduled round (its exchange holds its part), then 3 s after it
+      const wait = await nextIn(dev);
+      dev.type(`setTimeout(function(){ntptime.settime().then(function(v){GOT.push(v);});},${Math.round((wait + 0.3) * 1000)})`);
+      dev.type(`setTimeout(function(){ntptime.settime().then(function(v){GOT.push(v);});},${Math.round((wait + 3) * 1000)})`);
+      await sleep((wait + 6) * 1000);
+    }
+    assert.not.match(dev.out, OOM, dev.tail());
+    assert.equal(await dev.eval<number[]>("GOT"), [1, 0, 1, 0, 1, 0]);
+    assert.is((dev.out.match(/ntptime: busy, a round is under way: settime\(\) gives 1/g) || []).length, 3);
+    assert.not.ok(await dev.eval("ntptime.status().faults"), "no fault");
+    await onTime(c);
+  } finally {
+    await c.stop();
+  }
+});
+
+deviceTest("an exchange whose callback dies (a resolver's garbage answer, its timer already disarmed) stalls; REPL calls meanwhile answer busy; the round is ended as stalled, settime() answers 1, and the schedule syncs again", async () => {
+  const c = await startClock();
+  try {
+    const { dev } = c;
+    dev.type(BAD_DNS);
+    dev.type(`global.GOT=-1;ntptime.settime().then(function(v){GOT=v;})`);
+    await sleep(2000);
+    // REPL calls while the round holds its part: nothing loaded on top, 1 and a line
+    assert.is(await dev.eval<number>("ntptime.status()"), 1);
+    assert.is(await dev.eval<number>(`ntptime.sethost("localhost:${c.servers[0].port}")`), 1);
+    assert.match(dev.out, /ntptime: busy, a round is under way: status\(\) gives 1/);
+    await dev.waitFor(/^ntptime: fault: stalled, round stalled/, 60000);
+    assert.is(await dev.eval<number>("GOT"), 1);
+    assert.is(await dev.eval<string>("ntptime.last.reason"), "stalled");
+    await dev.waitFor(GOOD, 60000);
+    const s = await dev.eval("ntptime.status()");
+    assert.ok(s.faults.stalled >= 1);
+    assert.ok(s.next > (await dev.eval<number>("getTime()")));
+    await onTime(c);
+  } finally {
+    await c.stop();
+  }
+});
+
+deviceTest("Storage full: sethost() still takes the host, the fault is told, the record is written once there is room, and it is there after a power cycle", async () => {
+  const c = await startClock();
+  try {
+    const { dev } = c;
+    const port = c.servers[0].port;
+    dev.type(FILL);
+    await sleep(2000);
+    assert.is(await dev.eval<number>(`ntptime.sethost("localhost:${port}")`), 0);
+    assert.match(dev.out, /ntptime: fault: storage, Storage would not take ntptime\.json/);
+    assert.is(await dev.eval<string>("ntptime.host"), `localhost:${port}`);
+    // the clock goes on syncing meanwhile
+    await dev.waitFor(GOOD, 30000);
+    dev.type(EMPTY);
+    await dev.waitFor(/^ntptime: recovered from the storage fault/, 40000);
+    assert.match((await dev.storageFile("ntptime.json")) || "", `localhost:${port}`);
+    await dev.powerCycle();
+    await dev.waitFor(GOOD, 60000);
+    assert.is(await dev.eval<string>("ntptime.host"), `localhost:${port}`);
+  } finally {
+    await c.stop();
+  }
+});
+
+test.run();
