@@ -295,8 +295,8 @@ class DialectError extends Error {}
  * an array of two scopes (about 10 JsVars a function instead of 7, measured on the ESP8266
  * build). Three parts, so that a round holds one at a time: the exchange with one server
  * (firmware/exchange.ts), the round's end (firmware/decision.ts) and the rest
- * (firmware/transient.ts: boot, the schedule, the REPL, the supervisor's recovery). `module`
- * is the virtual module the image imports it as.
+ * (firmware/transient.ts: boot, the schedule, the REPL); the supervisor's recovery rides with
+ * the round's end. `module` is the virtual module the image imports it as.
  */
 const PER_USE = [
   { module: "@exchange", entry: "firmware/exchange.ts", global: "ntptimeExchange", load: "loadExchange", value: "EXCHANGE" },

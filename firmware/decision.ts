@@ -42,12 +42,12 @@ DECISION = (r, cause) => {
     r.rounds.shift();
     // the next round, or the schedule's if it came due meanwhile (firmware/clock.ts proceed)
     r.dev.after(r.proceed, 0);
-    // (failures that say the network is gone: a network fault, counted once until a good sync)
     if (q.sets) {
       if (!x.reason) {
         r.goodAt = r.dev.clock();
         watchLeap(r, x.leap || 0);
         recovered(r);
+        // failures that say the network is gone: a network fault, counted once until a good sync
       } else if (["dns", "socket", "send", "timeout", "udp", "reset", "at-timeout", "at-error"].indexOf(x.reason) >= 0 && !(r.faults && r.faults[6] == Fault.Network + 1)) fault(r, Fault.Network, "no server reached (" + x.reason + ")");
       r.api.emit(x.reason ? "error" : "sync", x);
     }

@@ -5,6 +5,7 @@
 // the exchange's socket and timer, the round, its promise. It never sets the clock.
 import { Fault, Part, Resident, fault, faultName, later, reschedule } from "./round";
 import { Outcome, settling } from "../lib/ntptime";
+import { lineOf } from "./choose-one";
 
 /** `cause`: Part.Recover + the fault's kind * 4 + the part cut short (0: none). */
 export function recover(r: Resident, cause: number) {
@@ -22,7 +23,7 @@ export function recover(r: Resident, cause: number) {
     r.rounds.shift();
     const x: Outcome = { reason: faultName(kind), host: q.hosts[0], server: q.hosts[0], sent: 0, good: 0 };
     r.api.last = x;
-    r.dev.log("ntptime: " + x.host + " failed: " + x.reason);
+    r.dev.log(lineOf(x));
     if (q.sets) r.api.emit("error", x);
     if (q.resolved) r.settle = settling(x, q.sets, r.dev.clock(), q.resolved, q.rejected!);
     else if (q.boot == r.boots) reschedule(r, q, x, false);

@@ -13,10 +13,10 @@ import { guarded } from "./helpers/skip";
 import { offsetAt, parseTz } from "../lib/tz";
 import { civil } from "../lib/calendar";
 import { PANELS } from "./helpers/stand-ins";
+import { KEY } from "./helpers/clock-device";
 
 const FILE = "device-features.test.ts";
 const deviceTest = guarded(FILE, deviceMissing(["linux"]) || peersMissing());
-const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
 
 /** A device and the linux image of `over` for `fn` to upload; the device is stopped after. */
 async function onDevice(over: Record<string, unknown>, fn: (dev: Device, image: string) => Promise<void>) {

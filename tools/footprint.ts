@@ -12,6 +12,7 @@ import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
 import { Device, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
 import { PANELS, standIns } from "../test/helpers/stand-ins";
+import { KEY, NULL_BUS } from "../test/helpers/clock-device";
 import { ModemSim, modemTestConfig, DialectName } from "../test/helpers/modem-sim";
 import { ptyModem, ptyWriter, socatMissing } from "../test/helpers/pty";
 import { sentences } from "../test/helpers/gps-sim";
@@ -30,9 +31,6 @@ const ENTRY = arg("entry");
  * is 2 s in, so "after boot" is read before the first exchange.
  */
 const SCHEDULE = { console: false, startDelay: 5, poll: 15, maxPoll: 15, gap: 100 };
-const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
-/** The panel's bus: the Linux build has no SPI or I2C device behind its ports, so writes go nowhere. */
-const NULL_BUS = "SPI1.setup=SPI1.send=SPI1.write=I2C1.setup=I2C1.writeTo=function(){};";
 
 interface Row {
   name: string;

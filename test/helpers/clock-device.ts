@@ -8,6 +8,7 @@ import { Device, Size, realModule } from "./device";
 import { PANELS } from "./stand-ins";
 import { realtime } from "./realtime";
 
+/** The key the keyed configs and chronyds share (chrony's key file line). */
 export const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
 /** The panel's bus: the Linux build has no SPI or I2C device behind its ports, so writes go nowhere. */
 export const NULL_BUS = "SPI1.setup=SPI1.send=SPI1.write=I2C1.setup=I2C1.writeTo=function(){};";
