@@ -4,6 +4,8 @@
 declare function getTime(): number;
 declare function setTime(t: number): void;
 declare function getSerial(): string;
+/** the saved image started again from flash, memory cleared, the clock kept */
+declare function load(): void;
 declare function print(line: string): void;
 declare function require(module: string): any;
 declare const E: {

@@ -84,7 +84,6 @@ const app: Resident = {
   clk: { clock: dev.clock, setNow: set },
   store: board.store,
   saved: {},
-  modemNtp: board.modemNtp,
   goodAt: 0,
   rounds: [],
   pollEvery: 0,
@@ -93,10 +92,6 @@ const app: Resident = {
   timer: 0,
   boots: 0,
   online: false,
-  leapMidnight: 0,
-  leapTimer: 0,
-  leapt: 0,
-  leapStep: 0,
   part: 0,
   watch: CONFIG.stall!,
   // The schedule's timer, during a round: held, and run once the round ends. (Its id is
@@ -114,7 +109,8 @@ const app: Resident = {
     // a REPL promise the last part settled: now that its code is garbage
     const s = app.settle;
     if (s) {
-      app.settle = undefined;
+      // (deleted, not left holding undefined: a field takes a JsVar for good)
+      delete app.settle;
       s[0](s[1]);
     }
     const q = app.rounds[0];
@@ -123,7 +119,7 @@ const app: Resident = {
     if (!q) {
       app.watch = Math.max(0, Math.ceil(app.nextAt - dev.clock())) + 5;
       if (app.held) {
-        app.held = 0;
+        delete app.held;
         app.due();
       }
       return;
@@ -149,6 +145,8 @@ const app: Resident = {
   },
 };
 if (board.events) board.events(ntptime);
+// (a modem's own NTP command, only where the board has one: a field holding undefined still takes a JsVar)
+if (board.modemNtp) app.modemNtp = board.modemNtp;
 // Alarms only in an image that asks for them (CONFIG.alarms: an --entry app's): the default image carries none.
 if (CONFIG.alarms) {
   ntptime.at = (when, fn, name) => use("at", when, fn, name);
@@ -186,18 +184,32 @@ board.onBoot(boot);
 // change with it; a timer a little early still lands after the top, so no second ticks
 // twice): Espruino drops an interval whose callback is cut short by a moment without
 // memory, where a timeout armed first survives whatever the rest of the tick meets.
+/** Ticks the supervisor's recovery may be cut short in a row before the image starts again from flash. */
+const RECOVERY_TRIES = 60;
+
 const second = () => {
   dev.after(second, 1005 - (dev.clock() % 1) * 1000);
-  const cut = app.part;
+  // Out of memory in an exchange's own callback (a reply's checks: a key's SHA1), which no
+  // entry marks, is in Espruino's error flags, read (and so cleared) while an exchange is under way.
+  const q0 = app.rounds[0];
+  const cut = app.part || (q0 && q0.halt && typeof E != "undefined" && E.getErrorFlags && E.getErrorFlags().indexOf("MEMORY") >= 0 ? Part.Exchange : 0);
   if (cut || --app.watch < 0) {
     // (a recovery cut short: the same cause again)
     const cause = cut >= Part.Recover ? cut : Part.Recover + (cut ? Fault.Memory : Fault.Stalled) * 4 + cut;
     app.part = 0;
     app.watch = 5;
     // the exchange under way ended first: its socket, its timer and its memory, which the recovery may need
-    const q = app.rounds[0];
-    if (q && q.halt) q.halt();
+    if (q0 && q0.halt) {
+      q0.halt();
+      // (the abort holds the exchange's code: garbage before the recovery's part loads)
+      q0.halt = undefined;
+    }
+    // The recovery cut short at every tick for a minute: memory is held by what the clock cannot
+    // free, and the last resort is the board's own, the image started again from flash (as
+    // firmware/supervise.ts does after three scheduled rounds short of memory).
+    if (cut >= Part.Recover && (app.tries = (app.tries || 0) + 1) > RECOVERY_TRIES && typeof load != "undefined") load();
     enter(cause, () => loadDecision()(app, cause));
+    delete app.tries;
   }
   if (!app.rounds.length) tick(app.disc, app.clk, CONFIG.slew);
   // An alarm due within the second: a timer to the moment, never one aimed further ahead

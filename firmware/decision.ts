@@ -21,8 +21,12 @@ const OPTIONS: RoundOptions = { pivot: CONFIG.pivot, maxStep: CONFIG.maxStep, st
  * second, while servers still announce it: a midnight done is not watched again.
  */
 function watchLeap(r: Resident, li: number) {
-  r.dev.disarm(r.leapTimer);
   const at = leapAt(r.dev.clock(), li);
+  // none announced and none watched (no timer then): the leap fields stay absent, as they are
+  // until a server first announces one (each would take a JsVar for good)
+  if (!at && !r.leapMidnight) return;
+  // (Espruino throws on clearTimeout(undefined): no timer before the first announcement)
+  if (r.leapTimer) r.dev.disarm(r.leapTimer);
   if (at == r.leapt) return;
   if (at && at != r.leapMidnight) r.api.emit("leap", LEAP_STEP[li], at);
   r.leapStep = LEAP_STEP[li];
@@ -46,6 +50,7 @@ DECISION = (r, cause) => {
       if (!x.reason) {
         r.goodAt = r.dev.clock();
         watchLeap(r, x.leap || 0);
+        delete r.short;
         recovered(r);
         // failures that say the network is gone: a network fault, counted once until a good sync
       } else if (["dns", "socket", "send", "timeout", "udp", "reset", "at-timeout", "at-error"].indexOf(x.reason) >= 0 && !(r.faults && r.faults[6] == Fault.Network + 1)) fault(r, Fault.Network, "no server reached (" + x.reason + ")");

@@ -41,6 +41,8 @@ export interface RoundState {
    * from (0: none), and 1 while the record waits to be written again.
    */
   faults?: number[];
+  /** scheduled rounds in a row ended for want of memory since the last good sync (firmware/supervise.ts); absent but then */
+  short?: number;
 }
 
 /**
@@ -91,12 +93,15 @@ export interface Resident extends RoundState {
   timer: unknown;
   boots: number;
   online: boolean;
-  /** the leap second announced for tonight: its midnight (0: none), the timer that steps the clock then, the last midnight done */
-  leapMidnight: number;
-  leapTimer: unknown;
-  leapt: number;
+  /**
+   * The leap second announced for tonight: its midnight (0: none), the timer that steps the
+   * clock then, the last midnight done; absent until a server first announces one.
+   */
+  leapMidnight?: number;
+  leapTimer?: unknown;
+  leapt?: number;
   /** the step then: -1 inserts a second, 1 deletes one */
-  leapStep: number;
+  leapStep?: number;
   /**
    * The supervisor (firmware/clock.ts): the part of the per-use code an entry is running
    * (PART), 0 between entries: still set at the next tick, the entry was cut short (out of
@@ -107,6 +112,8 @@ export interface Resident extends RoundState {
    */
   part: number;
   watch: number;
+  /** recoveries cut short in a row (firmware/clock.ts): absent until the first recovery */
+  tries?: number;
   held?: number;
   /**
    * A REPL promise to settle (lib/ntptime.ts settling), made by the resident proceed() once
@@ -177,6 +184,7 @@ export const enum Fault {
 
 /** A fault: counted, and told in one line unless one told before is not yet recovered from. */
 export function fault(r: RoundState, kind: Fault, what: string) {
+  // (an array: a typed one would also put its class in the global scope, 8 JsVars more for good)
   const f = r.faults || (r.faults = [0, 0, 0, 0, 0, 0, 0, 0]);
   f[kind]++;
   f[4] = kind;

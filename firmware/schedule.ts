@@ -41,8 +41,8 @@ export function start(r: Resident) {
 export function leapNow(r: Resident) {
   r.leapt = r.leapMidnight;
   r.leapMidnight = 0;
-  leap(r.disc, r.clk, r.leapStep);
-  r.dev.log("ntptime: leap second, clock " + (r.leapStep < 0 ? "back" : "forward") + " 1 s");
+  leap(r.disc, r.clk, r.leapStep!);
+  r.dev.log("ntptime: leap second, clock " + (r.leapStep! < 0 ? "back" : "forward") + " 1 s");
 }
 
 /**

@@ -7,13 +7,17 @@ import { Fault, Part, Resident, fault, faultName, later, reschedule } from "./ro
 import { Outcome, settling } from "../lib/ntptime";
 import { lineOf } from "./choose-one";
 
+/** Scheduled rounds in a row ended for want of memory before the image starts again from flash. */
+const SHORT_ROUNDS = 3;
+
 /** `cause`: Part.Recover + the fault's kind * 4 + the part cut short (0: none). */
 export function recover(r: Resident, cause: number) {
   const kind: Fault = (cause >> 2) & 3;
   const part: Part = cause & 3;
   const q = r.rounds[0];
   // Espruino's own account of it, read (and so cleared) here: "LOW_MEMORY,MEMORY"
-  const flags = typeof E != "undefined" && E.getErrorFlags ? " (" + E.getErrorFlags().join(",") + ")" : "";
+  const read = typeof E != "undefined" && E.getErrorFlags ? E.getErrorFlags() : [];
+  const flags = read.length ? " (" + read.join(",") + ")" : "";
   fault(r, kind, (kind == Fault.Memory ? "out of memory in " + ["", "boot/schedule/REPL", "exchange", "decision"][part] + flags : q ? "round stalled" : "schedule not armed") + ", recovering");
   // (an alarm cut short: the tick arms it again)
   if (CONFIG.alarms) r.ringing = 0;
@@ -26,7 +30,18 @@ export function recover(r: Resident, cause: number) {
     r.dev.log(lineOf(x));
     if (q.sets) r.api.emit("error", x);
     if (q.resolved) r.settle = settling(x, q.sets, r.dev.clock(), q.resolved, q.rejected!);
-    else if (q.boot == r.boots) reschedule(r, q, x, false);
+    else {
+      // Scheduled rounds ended for want of memory, in a row: what holds it is not the clock's
+      // to give back (an app's, or the interpreter's own after an interrupted event). The last
+      // resort is a board's: the image started again from flash (load(): the clock keeps its
+      // time, the record is in Storage, the schedule starts afresh). Not a REPL's round: its
+      // caller is told and asks again.
+      if (kind == Fault.Memory && (r.short = (r.short || 0) + 1) >= SHORT_ROUNDS && typeof load != "undefined") {
+        r.dev.log("ntptime: memory short at " + SHORT_ROUNDS + " rounds in a row, starting again from flash");
+        return load();
+      }
+      if (q.boot == r.boots) reschedule(r, q, x, false);
+    }
   } else if (kind == Fault.Stalled || r.nextAt <= r.dev.clock()) {
     // no round: the schedule armed again, unless its timer is still to come
     later(r, 0);

@@ -151,7 +151,9 @@ export function tick(s: DisciplineState, clk: Steered, slew: number): number {
   const d = s[X0] + s[FREQ] * (now - s[MADE] - s[R0]) - s[MADE];
   if (Math.abs(d) < RESOLUTION) return 0;
   const a = Math.max(-slew, Math.min(slew, d));
-  clk.setNow(now + a);
+  // (the clock read again: the time the reckoning took, a collection of garbage on a board
+  // short of memory included, is not lost at every tick)
+  clk.setNow(clk.clock() + a);
   s[MADE] += a;
   return a;
 }

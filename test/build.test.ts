@@ -21,15 +21,15 @@ test("every board builds, passes the dialect gate and the footprint budgets", as
 
 test("device images wrap their names in a function, beside one global for each part of the per-use code, and keep require() plain", async () => {
   const code = await buildImage({ board: "esp8266", config: loadConfig() });
-  // function ntptimeExchange() {...} function ntptimeDecision() {...} function ntptimePerUse() {...}, then (function(){ ...the image... })();
+  // function ntpX() {...} function ntpD() {...} function ntpT() {...}, then (function(){ ...the image... })();
   const wrapped = code.indexOf("}\n(function(){\n");
-  assert.ok(code.startsWith("function ntptimeExchange() {\n") && wrapped > 0 && code.trimEnd().endsWith("})();"));
+  assert.ok(code.startsWith("function ntpX() {\n") && wrapped > 0 && code.trimEnd().endsWith("})();"));
   // declared in a fresh context (not run), the part before the wrapper makes the parts' globals and nothing else
   const context = vm.createContext({});
   vm.runInContext(code.slice(0, wrapped + 2), context);
-  assert.equal(Object.keys(context), ["ntptimeExchange", "ntptimeDecision", "ntptimePerUse"]);
+  assert.equal(Object.keys(context), ["ntpX", "ntpD", "ntpT"]);
   // each part made (in that context): the exchange and a round's end hand back a function, the rest its methods
-  assert.equal(["ntptimeExchange()", "ntptimeDecision()", "ntptimePerUse()"].map((c) => typeof vm.runInContext(c, context)), ["function", "function", "object"]);
+  assert.equal(["ntpX()", "ntpD()", "ntpT()"].map((c) => typeof vm.runInContext(c, context)), ["function", "function", "object"]);
   const gps = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig() });
   assert.ok(gps.startsWith("(function(){\n") && gps.trimEnd().endsWith("})();"), "the gps-server app has no per-use code");
   assert.match(code, /require\("Wifi"\)/);

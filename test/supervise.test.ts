@@ -1,9 +1,10 @@
 // The supervisor on the device: the esp8266 image on the ESP8266-sized interpreter (1600
 // JsVars), booted from flash against chronyd, hurt as a clock on a shelf is hurt over months:
-// a moment without memory as a round starts, REPL calls during rounds on a display config,
-// an exchange whose callback dies (its timer gone, the round stalled), a full Storage. Each recovers by itself, counts the fault in
-// status().faults and never sets the clock wrong. (Each failed on the code before the
-// supervisor: the schedule died, the board ran out of memory, the round hung, the write threw.)
+// a moment without memory as a round starts, memory held for good, REPL calls during rounds
+// on a display config, an exchange whose callback dies (its timer gone, the round stalled), a
+// full Storage. Each recovers by itself, counts the fault in status().faults and never sets
+// the clock wrong. (Each failed on the code before the supervisor: the schedule died, the
+// board ran out of memory, the round hung, the write threw.)
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { peersMissing } from "./helpers/chrony";
@@ -35,6 +36,25 @@ deviceTest("memory squeezed to 30 free as a scheduled round starts: the fault is
     await onTime(c);
     assert.match(dev.out, /ntptime: recovered from the memory fault/);
     assert.not.match(dev.out, /ReferenceError|TypeError/);
+  } finally {
+    await c.stop();
+  }
+});
+
+deviceTest("memory held for good from a round's start (an app that never gives it back): the image starts again from flash by itself, keeps its time and syncs", async () => {
+  const c = await startClock();
+  try {
+    const { dev } = c;
+    const wait = await nextIn(dev);
+    dev.type(squeeze(30, 3600000, Math.max(0, wait - 1) * 1000));
+    // the recovery cut short at every tick for a minute (with 30 JsVars free it cannot load), or three rounds short of memory
+    await dev.waitFor(/^clock: board/, (wait + 120) * 1000);
+    assert.match(dev.out, OOM);
+    assert.is(await dev.eval<string>("typeof HOG"), "undefined", "memory cleared");
+    const good = await dev.waitFor(GOOD, 40000);
+    // (the clock kept its time across the restart: already on the servers' within the slew's reach, not 1.5 s off)
+    assert.ok(Math.abs(+good[1]) < 0.05, good[0]);
+    await onTime(c);
   } finally {
     await c.stop();
   }

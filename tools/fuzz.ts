@@ -16,6 +16,7 @@ import { atEngine, count, fields } from "../boards/at";
 import { sha1 } from "../boards/sha1-node";
 import { encode } from "../lib/packet";
 import { unixToNtp } from "../lib/timestamp";
+import { seeded } from "../bench/relay";
 
 export interface TargetStats {
   inputs: number;
@@ -27,16 +28,9 @@ export interface TargetStats {
   examples: string[];
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+/** mulberry32 (bench/relay.ts seeded): the same sequence for the same seed on every machine. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seeded(seed);
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(a: T[]) => a[Math.floor(next() * a.length)] };
 }
 type Rng = ReturnType<typeof prng>;

@@ -2,9 +2,9 @@
 // chronyd in its network namespace, with the means to hurt it: memory squeezed to near
 // nothing and given back, the Wi-Fi stand-in made to refuse names, Storage filled. Used by
 // the supervisor's device tests (test/supervise.test.ts) and the fault soak (tools/soak.ts).
-import { buildImage, loadConfig } from "../../build.mjs";
-import { Chronyd, startChronyd } from "./chrony";
-import { Device, Size, realModule } from "./device";
+import { buildImage, configDefines, loadConfig } from "../../build.mjs";
+import { Chronyd, freePort, startChronyd } from "./chrony";
+import { Device, Size, realModule, sleep } from "./device";
 import { PANELS } from "./stand-ins";
 import { realtime } from "./realtime";
 
@@ -31,19 +31,31 @@ exports.getHostByName = function (name, cb) {
  * filled, and freed.
  */
 export const squeeze = (left: number, ms: number, at = 0) =>
-  `setTimeout(function(){global.HOG=[];while(process.memory(false).free>${left})HOG.push("xxxxxxxxx"+HOG.length);setTimeout(function(){global.HOG=0;},${ms});},${at})`;
+  `setTimeout(function(){global.HOG=[];while(process.memory(false).free>${left})HOG.push("xxxxxxxxx"+HOG.length);setTimeout(function(){delete global.HOG;},${ms});},${at})`;
 /**
  * The next name's answer is garbage that throws when read (a driver's bug): the exchange's
- * callback dies after it has disarmed its timer, and the round stalls.
+ * callback dies after it has disarmed its timer, and the round stalls. (It throws a string:
+ * Error's first use would put its class in the global scope, memory a soak would count.)
  */
-export const BAD_DNS = `global.ONDNS=function(){global.ONDNS=0;return {toString:function(){throw new Error("driver bug");}};}`;
+export const BAD_DNS = `global.ONDNS=function(){delete global.ONDNS;return {toString:function(){throw "driver bug";}};}`;
 export const FILL = `(function(){var S=require("Storage");for(var i=0;i<300&&S.getFree()>40;i++)if(!S.write("fill"+i,"x",0,Math.max(1,Math.min(S.getFree()-36,4000))))break;})()`;
 export const EMPTY = `require("Storage").list(/^fill/).forEach(function(f){require("Storage").erase(f);})`;
 
 export interface Clock {
   dev: Device;
   servers: Chronyd[];
+  /** with `relay`: how every server answers from now on (test/helpers/fault-relay.ts), once in effect */
+  answer?(mode: "pass" | "silent" | "garbage" | `kod ${string}`): Promise<void>;
+  /** seconds a step of a round may take before the supervisor calls it stalled (CONFIG.stall) */
+  stall: number;
   stop(): Promise<void>;
+}
+
+/** startClock's means besides the config: the device's life in seconds (Device.create), and a fault relay (seeded) before the servers. */
+export interface ClockOptions {
+  size?: Size;
+  life?: number;
+  relay?: { seed: number };
 }
 
 /** Configs a clock runs in: the default, and the fullest that fits an ESP8266. */
@@ -57,10 +69,11 @@ export const CONFIGS = {
 /**
  * The esp8266 image of `over` (plus `more` chronyds besides the first, 1.5 s ahead) on the
  * interpreter of `size`, uploaded with the espruino tool and booted from flash, syncing every
- * 15 s; resolved once it has synced.
+ * 15 s; resolved once it has synced. With `relay`, the device asks the servers through
+ * test/helpers/fault-relay.ts, which can be made to answer badly.
  */
-export async function startClock(over: Record<string, any> = {}, size: Size = "esp8266"): Promise<Clock> {
-  const dev = await Device.create(size);
+export async function startClock(over: Record<string, any> = {}, opts: ClockOptions = {}): Promise<Clock> {
+  const dev = await Device.create(opts.size || "esp8266", opts.life);
   const servers: Chronyd[] = [];
   const stop = async () => {
     await dev.stop();
@@ -70,11 +83,24 @@ export async function startClock(over: Record<string, any> = {}, size: Size = "e
     const { more = 0, ...config } = over;
     const keys = config.keys ? KEY : undefined;
     for (let i = 0; i <= more; i++) servers.push(await startChronyd({ offset: 1.5, wrap: dev.ns([]), keys }));
-    const hosts = servers.map((s) => "127.0.0.1:" + s.port);
-    const image = await buildImage({
-      board: "esp8266",
-      config: loadConfig(undefined, { console: false, startDelay: 5, poll: 15, maxPoll: 15, gap: 100, wifi: { ssid: "lab" }, host: hosts[0], servers: hosts.slice(1), ...config }),
-    });
+    let ports = servers.map((s) => s.port);
+    let answer: Clock["answer"];
+    if (opts.relay) {
+      const fronts = await Promise.all(servers.map(() => freePort()));
+      const relay = dev.start([process.execPath, "--import", "./tools/ts-register.mjs", "test/helpers/fault-relay.ts", String(opts.relay.seed), ...fronts.map((f, i) => f + ":" + ports[i])]);
+      for (let i = 0; i < 100 && !/ready/.test(relay.out); i++) await sleep(50);
+      if (!/ready/.test(relay.out)) throw new Error("the fault relay did not start: " + relay.out);
+      ports = fronts;
+      answer = async (mode) => {
+        const was = relay.out.length;
+        relay.stdin!.write(mode + "\n");
+        for (let i = 0; i < 100 && relay.out.indexOf("ok " + mode, was) < 0; i++) await sleep(20);
+        if (relay.out.indexOf("ok " + mode, was) < 0) throw new Error("the fault relay did not take " + mode + ": " + relay.out.slice(-500));
+      };
+    }
+    const hosts = ports.map((p) => "127.0.0.1:" + p);
+    const built = loadConfig(undefined, { console: false, startDelay: 5, poll: 15, maxPoll: 15, gap: 100, wifi: { ssid: "lab" }, host: hosts[0], servers: hosts.slice(1), ...config });
+    const image = await buildImage({ board: "esp8266", config: built });
     const storage: Record<string, string> = { Wifi: FAULTY_WIFI };
     if (config.display) {
       storage.MemoryLCD = realModule("MemoryLCD");
@@ -82,7 +108,7 @@ export async function startClock(over: Record<string, any> = {}, size: Size = "e
     }
     await dev.upload({ image, storage });
     await dev.waitFor(/^ntptime: .*offset/, 60000);
-    return { dev, servers, stop };
+    return { dev, servers, answer, stall: +configDefines(built, "esp8266")["CONFIG.stall"], stop };
   } catch (e) {
     await stop();
     throw e;
@@ -102,8 +128,11 @@ export const OOM = /OUT OF MEMORY|Not enough memory/;
  * it is good to `within` seconds (half the round trip: the interpreter under qemu is slow).
  */
 export async function clockError(dev: Device, ahead = 1.5) {
-  const t0 = realtime();
+  // (Date.now(), the time of day the interpreter and chronyd read: realtime() is calibrated to
+  // it once, and a soak outlasts that while this machine's own time service slews its clock:
+  // 1 s in 25 minutes, seen)
+  const t0 = Date.now() / 1000;
   const d = await dev.eval<number>("getTime()");
-  const t1 = realtime();
+  const t1 = Date.now() / 1000;
   return { error: d - (t0 + t1) / 2 - ahead, within: (t1 - t0) / 2 };
 }

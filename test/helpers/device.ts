@@ -93,16 +93,16 @@ export class Device {
   out = "";
   private seen = 0;
 
-  private constructor(size: Size) {
+  private constructor(size: Size, life: number) {
     this.size = size;
     this.dir = mkdtempSync(join(tmpdir(), `ntptime-device-${size}-`));
-    // the namespace lives as long as this holder: at most 20 minutes, whatever happens
-    this.holder = track(spawn("unshare", ["-n", "sh", "-c", "ip link set lo up && exec sleep 1200"], { stdio: "ignore" }));
+    // the namespace lives as long as this holder: at most `life` seconds, whatever happens
+    this.holder = track(spawn("unshare", ["-n", "sh", "-c", `ip link set lo up && exec sleep ${life}`], { stdio: "ignore" }));
   }
 
-  /** A board of this memory size, powered on with an empty flash. */
-  static async create(size: Size): Promise<Device> {
-    const d = new Device(size);
+  /** A board of this memory size, powered on with an empty flash, for at most `life` seconds (a test's 20 minutes; a soak's longer). */
+  static async create(size: Size, life = 1200): Promise<Device> {
+    const d = new Device(size, life);
     // the namespace exists once lo is up in it
     for (let i = 0; i < 50; i++) {
       const r = spawnSync("nsenter", ["-t", String(d.holder.pid), "-n", "ip", "-o", "link", "show", "lo"], { encoding: "utf8" });
@@ -121,10 +121,10 @@ export class Device {
   /** Processes started in the namespace with start(), killed by stop(). */
   private others: ChildProcess[] = [];
 
-  /** A long-running process inside the namespace (a server); its output is collected in `.out`. */
+  /** A long-running process inside the namespace (a server); its output is collected in `.out`, its standard input is a pipe. */
   start(argv: string[]): ChildProcess & { out: string } {
     const a = this.ns(argv);
-    const c = track(spawn(a[0], a.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })) as ChildProcess & { out: string };
+    const c = track(spawn(a[0], a.slice(1), { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] })) as ChildProcess & { out: string };
     c.out = "";
     c.stdout!.on("data", (d) => (c.out += d));
     c.stderr!.on("data", (d) => (c.out += d));
@@ -195,6 +195,11 @@ export class Device {
     return log;
   }
 
+  /** The interpreter is running (it exits by itself only on an internal error; a board would reboot). */
+  running(): boolean {
+    return !!this.child && this.child.exitCode == null && this.child.signalCode == null;
+  }
+
   /** Types a line at the REPL. */
   type(line: string) {
     this.child!.stdin!.write(line + "\n");
@@ -230,12 +235,12 @@ export class Device {
   }
 
   /**
-   * JsVars in use (process.memory() collects garbage first), less the console's command
-   * history: every line typed at the REPL, these queries too, is kept there until memory runs
-   * low, and it is not the image's.
+   * JsVars in use (process.memory() collects garbage first). 2v29's `usage` already leaves out
+   * the console's command history (every line typed at the REPL, kept until memory runs low:
+   * src/jswrap_process.c), which `history` counts besides.
    */
   memory(): Promise<{ usage: number; total: number; history: number }> {
-    return this.eval("(function(m){return {usage:m.usage-m.history,total:m.total,history:m.history};})(process.memory())");
+    return this.eval("(function(m){return {usage:m.usage,total:m.total,history:m.history};})(process.memory())");
   }
 
   /** The image's own console text, for assertion messages. */
