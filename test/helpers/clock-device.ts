@@ -6,7 +6,6 @@ import { buildImage, configDefines, loadConfig } from "../../build.mjs";
 import { Chronyd, freePort, startChronyd } from "./chrony";
 import { Device, Size, realModule, sleep } from "./device";
 import { PANELS } from "./stand-ins";
-import { realtime } from "./realtime";
 
 /** The key the keyed configs and chronyds share (chrony's key file line). */
 export const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";

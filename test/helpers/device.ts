@@ -214,8 +214,7 @@ export class Device {
     const deadline = Date.now() + ms;
     for (;;) {
       for (let eol; (eol = this.out.indexOf("\n", this.seen)) >= 0; ) {
-        // a console line may begin with the prompt and the clear-to-end-of-screen code
-        const line = this.out.slice(this.seen, eol).replace(/\r$/, "").replace(/^(>|\r|\x1b\[J)+/, "");
+        const line = consoleLine(this.out.slice(this.seen, eol));
         this.seen = eol + 1;
         const m = re.exec(line);
         if (m) return m;
@@ -262,6 +261,9 @@ export class Device {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A console line as the image printed it: without the prompt and the clear-to-end-of-screen code it may begin with, or the carriage return. */
+export const consoleLine = (raw: string) => raw.replace(/\r$/, "").replace(/^(>|\r|\x1b\[J)+/, "");
 
 /** A display driver from ../shared/espruino/modules, as the espruino tool would fetch it. */
 export const realModule = (name: string) => readFileSync(join(MODULES_DIR, name + ".js"), "utf8");
