@@ -47,7 +47,7 @@ const nmea = createNmea(CONFIG.pivot, g.pps ? 0 : g.baud, (s) => {
 });
 
 let sock: Reply | null = null;
-/** seconds one SHA1 signing takes here (a running mean) */
+/** seconds one SHA1 signing took here at the least (0 until the first) */
 let signing = 0;
 const onRequest = (b: Uint8Array, ip: string, port: number, t: number) => {
   if (refuse(b)) return counts.refused++;
@@ -60,12 +60,15 @@ const onRequest = (b: Uint8Array, ip: string, port: number, t: number) => {
   if (signedRequest && !k) return counts.unverified++;
   v == KISS ? counts.kissed++ : counts.answered++;
   // The digest covers the transmit timestamp, so it is read before signing: it is stamped
-  // ahead by what signing took lately (chrony does the same with its measured auth delay).
+  // ahead by the least a signing took (chrony too adds a measured auth delay). The least, not
+  // a mean: one slow signing (a garbage collection, a busy host) then stamps its own reply
+  // early by the excess, never the replies after it late.
   const r = answer(b, ref.time(t), ref.head(t), v == KISS ? "RATE" : "", () => ref.time(dev.clock()) + (k ? signing : 0));
   if (!k) return sock!.send(r, ip, port);
   const s = dev.clock();
   const mac = signWith(k, r);
-  signing += (dev.clock() - s - signing) / 4;
+  const took = dev.clock() - s;
+  if (!signing || took < signing) signing = took;
   signed++;
   sock!.send(mac, ip, port);
 };
