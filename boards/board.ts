@@ -28,4 +28,7 @@ export interface Store {
   /** the file's text, or undefined when there is none */
   read(name: string): string | undefined;
   write(name: string, text: string): unknown;
+  /** bytes free at the end of the store, and making room there (Espruino's; a stand-in may lack them) */
+  getFree?(): number;
+  compact?(): void;
 }

@@ -42,10 +42,13 @@ function watchLeap(r: Resident, li: number) {
 DECISION = (r, cause) => {
   if (cause) return recover(r, cause);
   const q = r.rounds[0];
-  decide(r, OPTIONS, q, (x, rate) => {
+  decide(r, OPTIONS, q, (x, rate, line) => {
     r.rounds.shift();
     // the next round, or the schedule's if it came due meanwhile (firmware/clock.ts proceed)
     r.dev.after(r.proceed, 0);
+    const wait = q.resolved || q.boot != r.boots ? -1 : reschedule(r, q, x, rate);
+    // (a RATE puts the schedule off: the line says until when)
+    if (q.sets) r.dev.log(rate && wait >= 0 ? line + ": next round in " + Math.round(wait) + " s" : line);
     if (q.sets) {
       if (!x.reason) {
         r.goodAt = r.dev.clock();
@@ -53,12 +56,11 @@ DECISION = (r, cause) => {
         delete r.short;
         recovered(r);
         // failures that say the network is gone: a network fault, counted once until a good sync
-      } else if (["dns", "socket", "send", "timeout", "udp", "reset", "at-timeout", "at-error"].indexOf(x.reason) >= 0 && !(r.faults && r.faults[6] == Fault.Network + 1)) fault(r, Fault.Network, "no server reached (" + x.reason + ")");
+      } else if (["dns", "socket", "send", "timeout", "udp", "reset", "at-timeout", "at-error"].indexOf(x.reason) >= 0 && r.told != Fault.Network + 1) fault(r, Fault.Network, "no server reached (" + x.reason + ")");
       r.api.emit(x.reason ? "error" : "sync", x);
     }
     // a record Storage would not take, written again
-    if (r.faults && r.faults[7]) save(r);
+    if (r.unsaved) save(r);
     if (q.resolved) r.settle = settling(x, q.sets, r.dev.clock(), q.resolved, q.rejected!);
-    else if (q.boot == r.boots) reschedule(r, q, x, rate);
   });
 };

@@ -37,10 +37,14 @@ export interface RoundState {
   goodAt: number;
   /**
    * Faults survived (fault() below), made at the first: a count per kind (faultName), the last
-   * kind and its device clock (whole seconds), the kind + 1 of the fault not yet recovered
-   * from (0: none), and 1 while the record waits to be written again.
+   * kind and its device clock (whole seconds). What is only there while a fault lasts is kept
+   * apart and deleted after, so that a clock at rest after faults holds no more than this.
    */
   faults?: number[];
+  /** the kind + 1 of the fault told and not yet recovered from; absent but then */
+  told?: number;
+  /** 1 while the record waits to be written again; absent but then */
+  unsaved?: number;
   /** scheduled rounds in a row ended for want of memory since the last good sync (firmware/supervise.ts); absent but then */
   short?: number;
 }
@@ -185,21 +189,20 @@ export const enum Fault {
 /** A fault: counted, and told in one line unless one told before is not yet recovered from. */
 export function fault(r: RoundState, kind: Fault, what: string) {
   // (an array: a typed one would also put its class in the global scope, 8 JsVars more for good)
-  const f = r.faults || (r.faults = [0, 0, 0, 0, 0, 0, 0, 0]);
+  const f = r.faults || (r.faults = [0, 0, 0, 0, 0, 0]);
   f[kind]++;
   f[4] = kind;
   f[5] = Math.floor(r.dev.clock());
-  if (f[6]) return;
-  f[6] = kind + 1;
+  if (r.told) return;
+  r.told = kind + 1;
   r.dev.log("ntptime: fault: " + faultName(kind) + ", " + what);
 }
 
 /** The fault told last is over (a good sync; the record written): one line. */
 export function recovered(r: RoundState) {
-  const f = r.faults;
-  if (!f || !f[6] || f[7]) return;
-  r.dev.log("ntptime: recovered from the " + faultName(f[6] - 1) + " fault");
-  f[6] = 0;
+  if (!r.told || r.unsaved) return;
+  r.dev.log("ntptime: recovered from the " + faultName(r.told - 1) + " fault");
+  delete r.told;
 }
 
 /**
@@ -245,14 +248,23 @@ export function later(r: Resident, s: number) {
   r.watch = Math.ceil(s) + 5;
 }
 
+/** Bytes a Storage file takes besides its text, at most: its header (a 4-byte size, a 28-byte name) and its end's alignment. */
+const FILE_OVERHEAD = 40;
+
 /**
  * A file written to the board's store: false (a storage fault counted) when Storage is full
  * or failing (write returns false or throws). The clock goes on either way.
  */
 export function write(r: RoundState, name: string, text: string) {
+  const s = r.store;
   let ok = false;
   try {
-    ok = r.store.write(name, text) !== false;
+    // Storage erases a file's old text before it looks for room for the new: a write that
+    // cannot fit would lose the record and throw (an exception puts Error's class in the
+    // global scope, for good). So room is made first, or the write not tried.
+    const need = text.length + FILE_OVERHEAD;
+    if (s.getFree && s.getFree() < need) s.compact!();
+    ok = !(s.getFree && s.getFree() < need) && s.write(name, text) !== false;
   } catch (e) {}
   if (!ok) fault(r, Fault.Storage, "Storage would not take " + name + ", kept for the next round");
   return ok;
@@ -264,14 +276,15 @@ export function write(r: RoundState, name: string, text: string) {
  * (firmware/decision.ts).
  */
 export function save(r: RoundState) {
-  const ok = write(r, RECORD, JSON.stringify(r.saved));
-  const f = r.faults;
-  if (!f) return;
-  f[7] = +!ok;
-  if (ok && f[6] == Fault.Storage + 1) recovered(r);
+  if (!write(r, RECORD, JSON.stringify(r.saved))) {
+    r.unsaved = 1;
+    return;
+  }
+  delete r.unsaved;
+  if (r.told == Fault.Storage + 1) recovered(r);
 }
 
-/** After a scheduled round: the next one, sooner after a failure, later after a Kiss-o'-Death RATE (lib/poll.ts). */
+/** After a scheduled round: the next one, sooner after a failure, later after a Kiss-o'-Death RATE (lib/poll.ts); the seconds until it. */
 export function reschedule(r: Resident, q: Round, x: Outcome, rate: boolean) {
   r.failed = x.reason ? r.failed + 1 : 0;
   r.pollEvery = nextPoll(r.pollEvery || CONFIG.poll, { poll: CONFIG.poll, maxPoll: CONFIG.maxPoll }, x.reason ? undefined : (x.applied as Applied) || "step", r.failed - 1, rate);
@@ -282,22 +295,24 @@ export function reschedule(r: Resident, q: Round, x: Outcome, rate: boolean) {
   }
   // Rounds are `interval` apart from start to start, whatever a round took: a fleet started
   // in even slots (lib/poll.ts startWait) stays in them.
-  later(r, Math.max(0, r.pollEvery - (free(r.disc, r.clk) - q.began)));
+  const wait = Math.max(0, r.pollEvery - (free(r.disc, r.clk) - q.began));
+  later(r, wait);
+  return wait;
 }
 
 /**
  * The end of a round (every host asked, firmware/clock.ts proceed; firmware/decision.ts): with none answering and a
  * modem that refused UDP, the modem's own NTP; with several servers, the choice among them;
- * then (when `apply`) the discipline applies it, one line is printed, and a Kiss-o'-Death
- * DENY or RSTR is saved. `done` gets the outcome and whether a server asked to slow down (RATE).
+ * then (when `apply`) the discipline applies it, and a Kiss-o'-Death DENY or RSTR is saved.
+ * `done` gets the outcome, whether a server asked to slow down (RATE), and the round's console
+ * line, which it prints when the round sets the clock (with the next round's time after a RATE).
  */
-export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outcome, rate: boolean) => void) {
+export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outcome, rate: boolean, line: string) => void) {
   const dev = r.dev;
   const results = q.results;
   const apply = q.sets;
 
   const finish = (out: Outcome, line: string) => {
-    if (apply) dev.log(line);
     let changed = false;
     let rate = false;
     results.forEach((x) => {
@@ -306,7 +321,8 @@ export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outco
       rate = rate || x.kiss == "RATE";
     });
     if (changed) save(r);
-    done((r.api.last = out), rate);
+    // (a failure's line names its kiss already)
+    done((r.api.last = out), rate, rate && !out.reason ? line + ", server asked to slow down (RATE)" : line);
   };
 
   /** A good outcome, applied (or only measured), as the line's end. */

@@ -1,4 +1,4 @@
-import { HEADER_LEN, LEAP_ALARM, MODE_SERVER, STRATUM_KOD, STRATUM_MAX } from "./wire";
+import { HEADER_LEN, LEAP_ALARM, MODE_SERVER, STRATUM_KOD, STRATUM_MAX, isKissOfDeath } from "./wire";
 import { Timestamp, ntpDiff, ntpEqual, ntpToUnix } from "./timestamp";
 import { decode, refidText } from "./packet";
 
@@ -77,8 +77,9 @@ export function judge(b: Uint8Array, address: string, port: number, t4: number, 
   if (p.vn < 3 || p.vn > 4) return "version";
   // RFC 5905 s8: a reply whose originate is not our transmit is stale, duplicated or forged.
   if (!ntpEqual(p.orig, x.nonce)) return "origin";
-  // RFC 4330 s8: stratum 0 is a Kiss-o'-Death, reported before LI since kisses carry LI = 3.
-  if (p.stratum == STRATUM_KOD) return "kod";
+  // RFC 4330 s8: stratum 0 is a Kiss-o'-Death, reported before LI since kisses carry LI = 3;
+  // one whose code means nothing to a client (INIT, STEP, none) is a server not ready yet.
+  if (p.stratum == STRATUM_KOD) return isKissOfDeath(refidText(p)) ? "kod" : "unsync";
   if (p.leap == LEAP_ALARM) return "unsync";
   if (p.stratum > STRATUM_MAX) return "stratum";
   // Seconds 0 is 1900, or 2036-02-07 in era 1: the mark of an unset clock or a zeroed field,

@@ -45,6 +45,13 @@ const cases: [string, Uint8Array, Partial<Parameters<typeof ok>[1]>, string][] =
   ["originate one bit off (stale or forged)", patch(golden, { 31: 0x89 }), {}, "origin"],
   ["originate zero", patch(golden, { 24: 0, 25: 0, 26: 0, 27: 0, 28: 0, 29: 0, 30: 0, 31: 0 }), {}, "origin"],
   ["stratum 0 kiss RATE", patch(golden, { 0: 0xe4, 1: 0, 12: 0x52, 13: 0x41, 14: 0x54, 15: 0x45 }), {}, "kod"],
+  ["stratum 0 kiss DENY", patch(golden, { 0: 0xe4, 1: 0, 12: 0x44, 13: 0x45, 14: 0x4e, 15: 0x59 }), {}, "kod"],
+  ["stratum 0 kiss RSTR", patch(golden, { 0: 0xe4, 1: 0, 12: 0x52, 13: 0x53, 14: 0x54, 15: 0x52 }), {}, "kod"],
+  // servers starting up (RFC 5905 s7.4 gives these codes no meaning for a client): retried
+  ["stratum 0 INIT (ntpsec before its first sync: e4 00 00 e9)", patch(golden, { 0: 0xe4, 1: 0, 2: 0, 3: 0xe9, 12: 0x49, 13: 0x4e, 14: 0x49, 15: 0x54 }), {}, "unsync"],
+  ["stratum 0 with no code (OpenNTPD before its first sync: e4 00 00 e3)", patch(golden, { 0: 0xe4, 1: 0, 2: 0, 3: 0xe3, 12: 0, 13: 0, 14: 0, 15: 0 }), {}, "unsync"],
+  ["stratum 0 STEP", patch(golden, { 0: 0xe4, 1: 0, 12: 0x53, 13: 0x54, 14: 0x45, 15: 0x50 }), {}, "unsync"],
+  ["stratum 0, an unprintable code", patch(golden, { 0: 0xe4, 1: 0, 12: 0x01, 13: 0x9a, 14: 0xff, 15: 0x07 }), {}, "unsync"],
   ["LI 3 unsynchronised", patch(golden, { 0: 0xe4 }), {}, "unsync"],
   ["stratum 16", patch(golden, { 1: 16 }), {}, "stratum"],
   ["stratum 255", patch(golden, { 1: 255 }), {}, "stratum"],

@@ -13,10 +13,10 @@ import { guarded } from "./helpers/skip";
 import { offsetAt, parseTz } from "../lib/tz";
 import { civil } from "../lib/calendar";
 import { PANELS } from "./helpers/stand-ins";
-import { KEY } from "./helpers/clock-device";
+import { GOOD, KEY, startClock } from "./helpers/clock-device";
 
 const FILE = "device-features.test.ts";
-const deviceTest = guarded(FILE, deviceMissing(["linux"]) || peersMissing());
+const deviceTest = guarded(FILE, deviceMissing(["linux", "esp8266"]) || peersMissing());
 
 /** A device and the linux image of `over` for `fn` to upload; the device is stopped after. */
 async function onDevice(over: Record<string, unknown>, fn: (dev: Device, image: string) => Promise<void>) {
@@ -194,6 +194,23 @@ deviceTest("Storage: sethost and settime(hours) survive a power cycle; a server 
   } finally {
     if (server) await server.stop();
     await dev.stop();
+  }
+});
+
+deviceTest("a server starting up (Kiss-o'-Death INIT for its first two replies, as ntpsec answers in its first seconds): the esp8266 image asks again after the backoff, and the same round syncs", async () => {
+  const c = await startClock({}, { size: "esp8266", relay: { seed: 1 } });
+  try {
+    await c.answer!("kod INIT 2");
+    const line = (await c.dev.waitFor(/^ntptime: .*(offset|failed)/, 40000)).input;
+    assert.match(line, GOOD, line);
+    const last = await c.dev.eval<{ reason: string; sent: number; good: number; kiss?: string }>("ntptime.last");
+    assert.is(last.reason, "");
+    assert.is(last.kiss, undefined);
+    // two kisses, each asked again after the backoff; then the burst's four answers
+    assert.is(last.sent, last.good + 2, JSON.stringify(last));
+    assert.is(last.good, 4);
+  } finally {
+    await c.stop();
   }
 });
 

@@ -239,6 +239,19 @@ test("a RATE is remembered across a reboot: the first round after it waits the b
   assert.is(JSON.parse(storage["ntptime.json"]).rate, 0);
 });
 
+test("a RATE mid-burst: the round syncs from the reply before it, and its line says the server asked to slow down and when the next round is", async () => {
+  const asked: number[] = [];
+  const dev = await device({ host: "127.0.0.1:11123", startDelay: 0 }, {}, (t) => (asked.push(t), asked.length == 2 ? "RATE" : "ok"));
+  await advance(dev, 600 * 1000);
+  dev.dispose();
+  const line = dev.lines.find((l) => /^ntptime: .* stratum 1 /.test(l)) || dev.lines.join("\n");
+  const m = /, (?:step|slew) \S+, server asked to slow down \(RATE\): next round in (\d+) s$/.exec(line);
+  assert.ok(m, line);
+  // the burst stopped at the kiss; the next request came when the line said
+  assert.ok(Math.abs(asked[2] - asked[1] - +m![1]) < 2, `next request ${asked[2] - asked[1]} s after the kiss, the line said ${m![1]}`);
+  assert.is(dev.lines.filter((l) => /RATE/.test(l)).length, 1);
+});
+
 test("a boot of a save()d image restarts the schedule once, with the RAM state kept", async () => {
   const asked: number[] = [];
   const dev = await device({ host: "127.0.0.1:11123" }, {}, (t) => (asked.push(t), "ok"));

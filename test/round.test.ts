@@ -51,7 +51,12 @@ function device(server: ServerModel | null) {
       const i = q.results.length;
       const h = i < q.to.length ? q.to[i].split(":") : null;
       if (h) sync(dev, SYNC, h[0], h[0] ? +(h[1] || 123) : 0, (x) => (q.results.push({ ...x, host: hosts[i] }), next()));
-      else decide(r, OPTIONS, q, (o) => (out = o));
+      // (and prints the line, as firmware/decision.ts does for a round that sets the clock)
+      else
+        decide(r, OPTIONS, q, (o, rate, line) => {
+          if (apply) dev.log(line);
+          out = o;
+        });
     };
     next();
     for (let i = 0; i < 200 && !out; i++) {

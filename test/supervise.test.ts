@@ -106,16 +106,21 @@ deviceTest("an exchange whose callback dies (a resolver's garbage answer, its ti
   }
 });
 
-deviceTest("Storage full: sethost() still takes the host, the fault is told, the record is written once there is room, and it is there after a power cycle", async () => {
+deviceTest("Storage full: sethost() still takes the host, the fault is told, the old record is kept (no exception thrown), the new one written once there is room, and it is there after a power cycle", async () => {
   const c = await startClock();
   try {
     const { dev } = c;
     const port = c.servers[0].port;
+    assert.is(await dev.eval<number>(`ntptime.sethost("127.0.0.1:${port}")`), 0);
     dev.type(FILL);
     await sleep(2000);
     assert.is(await dev.eval<number>(`ntptime.sethost("localhost:${port}")`), 0);
     assert.match(dev.out, /ntptime: fault: storage, Storage would not take ntptime\.json/);
     assert.is(await dev.eval<string>("ntptime.host"), `localhost:${port}`);
+    // (Storage erases a file before it finds no room for the new one, and throws: Error's
+    // class would be in the global scope since)
+    assert.match((await dev.storageFile("ntptime.json")) || "", `"127.0.0.1:${port}"`);
+    assert.is(await dev.eval<number>(`Object.keys(global).indexOf("Error")`), -1);
     // the clock goes on syncing meanwhile
     await dev.waitFor(GOOD, 30000);
     dev.type(EMPTY);

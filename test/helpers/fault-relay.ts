@@ -5,8 +5,10 @@
 // a line on its standard input changes how it answers every server:
 //   pass     forwards (the start)
 //   silent   drops every request (a server gone)
-//   kod CODE answers at once with a Kiss-o'-Death (RFC 5905 s7.4: LI 3, stratum 0, the code
-//            as refid), the request's transmit time as its origin, as a real server would
+//   kod CODE [N]  answers at once with a Kiss-o'-Death (RFC 5905 s7.4: LI 3, stratum 0, the
+//            code as refid), the request's transmit time as its origin, as a real server
+//            would; with N, only the next N requests, then it forwards again (a server
+//            starting up: ntpsec answers INIT in its first seconds)
 //   garbage  answers at once with seeded rubbish: empty, short, 48 random bytes, or a packet
 //            whose origin does not match the request
 // and prints "ok LINE" when the change is in effect.
@@ -20,6 +22,8 @@ const rand = seeded(+seedArg);
 
 let mode = "pass";
 let kiss = "RATE";
+/** kisses left before forwarding again (kod CODE N) */
+let kisses = Infinity;
 
 /** RFC 5905 s7.3: the header's first byte, LI 3 (unsynchronized), version 4, mode 4 (server) */
 const KOD_FIRST = (3 << 6) | (4 << 3) | 4;
@@ -54,7 +58,8 @@ for (const pair of pairs) {
   const backs = new Map<string, ReturnType<typeof createSocket>>();
   front.on("message", (msg, from) => {
     if (mode == "silent") return;
-    if (mode == "kod") return front.send(kod(msg), from.port, from.address);
+    if (mode == "kod" && kisses-- > 0) return front.send(kod(msg), from.port, from.address);
+    if (mode == "kod") mode = "pass";
     if (mode == "garbage") return front.send(rubbish(msg), from.port, from.address);
     const key = from.address + ":" + from.port;
     let back = backs.get(key);
@@ -76,10 +81,11 @@ for (const pair of pairs) {
 }
 
 createInterface({ input: process.stdin }).on("line", (line) => {
-  const [m, code] = line.trim().split(/\s+/);
+  const [m, code, n] = line.trim().split(/\s+/);
   if (!["pass", "silent", "kod", "garbage"].includes(m)) return console.log("unknown " + line);
   mode = m;
   if (code) kiss = code;
+  kisses = n ? +n : Infinity;
   console.log("ok " + line.trim());
 });
 process.stdin.on("end", () => process.exit(0));
