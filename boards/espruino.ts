@@ -21,6 +21,11 @@ export function dgramNet(lookup: Net["lookup"], source?: Source): Net {
         onDatagram(new Uint8Array(E.toArrayBuffer(msg)), source ? source(rinfo.address, sentTo) : rinfo.address, rinfo.port, t4);
       });
       sock.on("error", () => onError("socket"));
+      // Espruino closes a socket whose read gave no bytes (its Linux build, on an empty
+      // datagram: a hostile server can send one), with no error: a send would then throw
+      // (and the exception put Error's class in the global scope for good). (A close of our
+      // own comes after the exchange has ended: it is ignored there.)
+      sock.on("close", () => onError("socket"));
       return {
         send: (b, ip, port) => sock.send(E.toString(b), port, (sentTo = ip)),
         close: () => sock.close(),

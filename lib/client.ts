@@ -109,9 +109,11 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
 
   // (called with no reason after a full burst: best is set, so the reason is "")
   const finish = (reason?: string) => {
+    // (a transport's error after the end, such as the close event of the socket it closed,
+    // changes nothing: its timer id may be another's by then)
+    if (over) return;
     env.disarm(timer);
     x = null;
-    if (over) return;
     over = true;
     if (link) link.close();
     res.reason = best ? "" : reason!;

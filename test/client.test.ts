@@ -198,6 +198,20 @@ for (const code of ["INIT", "STEP", "\0\0\0\0", "XXXX"]) {
   });
 }
 
+test("a transport's error after the sync ended (the close event of the socket it closed) changes nothing: no timer disarmed, done not called again", () => {
+  const w = fakeEnv(START);
+  fakeServer(w.clock, w.net, { offset: 1, up: 0.01, down: 0.01 });
+  const disarmed: unknown[] = [];
+  const env = { ...w.env, disarm: (id: unknown) => (disarmed.push(id), w.clock.cancel(id)) };
+  let calls = 0;
+  sync(env, OPTS, "192.0.2.1", 123, () => calls++);
+  w.clock.advance(10000);
+  const n = disarmed.length;
+  w.net.fail("socket");
+  assert.is(calls, 1);
+  assert.is(disarmed.length, n);
+});
+
 test("unsynchronised server: retried, then reported", () => {
   const { r } = run({ retries: 2 }, ({ clock, net }) =>
     fakeServer(clock, net, { offset: 5, up: 0.01, down: 0.01, edit: (p) => ({ ...p, leap: 3 }) }),

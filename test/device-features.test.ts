@@ -214,4 +214,19 @@ deviceTest("a server starting up (Kiss-o'-Death INIT for its first two replies, 
   }
 });
 
+deviceTest("a server that answers an empty datagram (Espruino's Linux build closes the socket on one, with no error): the exchange ends 'socket' without an exception, and the next round syncs", async () => {
+  const c = await startClock({}, { size: "esp8266", relay: { seed: 1 } });
+  try {
+    await c.answer!("empty");
+    const line = (await c.dev.waitFor(/^ntptime: .*(offset|failed)/, 40000)).input;
+    assert.match(line, /failed: socket$/);
+    await c.answer!("pass");
+    await c.dev.waitFor(GOOD, 40000);
+    // (a send on the closed socket threw: Error's class was in the global scope since)
+    assert.is(await c.dev.eval<number>(`Object.keys(global).indexOf("Error")`), -1);
+  } finally {
+    await c.stop();
+  }
+});
+
 test.run();

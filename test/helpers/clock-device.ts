@@ -44,7 +44,7 @@ export interface Clock {
   dev: Device;
   servers: Chronyd[];
   /** with `relay`: how every server answers from now on (test/helpers/fault-relay.ts), once in effect */
-  answer?(mode: "pass" | "silent" | "garbage" | `kod ${string}`): Promise<void>;
+  answer?(mode: "pass" | "silent" | "garbage" | "empty" | `kod ${string}`): Promise<void>;
   /** seconds a step of a round may take before the supervisor calls it stalled (CONFIG.stall) */
   stall: number;
   stop(): Promise<void>;

@@ -11,6 +11,7 @@
 //            starting up: ntpsec answers INIT in its first seconds)
 //   garbage  answers at once with seeded rubbish: empty, short, 48 random bytes, or a packet
 //            whose origin does not match the request
+//   empty    answers at once with an empty datagram
 // and prints "ok LINE" when the change is in effect.
 import { createSocket } from "node:dgram";
 import { createInterface } from "node:readline";
@@ -61,6 +62,7 @@ for (const pair of pairs) {
     if (mode == "kod" && kisses-- > 0) return front.send(kod(msg), from.port, from.address);
     if (mode == "kod") mode = "pass";
     if (mode == "garbage") return front.send(rubbish(msg), from.port, from.address);
+    if (mode == "empty") return front.send(Buffer.alloc(0), from.port, from.address);
     const key = from.address + ":" + from.port;
     let back = backs.get(key);
     if (!back) {
@@ -82,7 +84,7 @@ for (const pair of pairs) {
 
 createInterface({ input: process.stdin }).on("line", (line) => {
   const [m, code, n] = line.trim().split(/\s+/);
-  if (!["pass", "silent", "kod", "garbage"].includes(m)) return console.log("unknown " + line);
+  if (!["pass", "silent", "kod", "garbage", "empty"].includes(m)) return console.log("unknown " + line);
   mode = m;
   if (code) kiss = code;
   kisses = n ? +n : Infinity;
