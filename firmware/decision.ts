@@ -47,9 +47,11 @@ DECISION = (r, cause) => {
     // the next round, or the schedule's if it came due meanwhile (firmware/clock.ts proceed)
     r.dev.after(r.proceed, 0);
     const wait = q.resolved || q.boot != r.boots ? -1 : reschedule(r, q, x, rate);
-    // (a RATE puts the schedule off: the line says until when)
-    if (q.sets) r.dev.log(rate && wait >= 0 ? line + ": next round in " + Math.round(wait) + " s" : line);
     if (q.sets) {
+      // A RATE is said (a failure's line names its kiss already), and when it puts the schedule off, until when.
+      let said = rate && !x.reason ? ", server asked to slow down (RATE)" : "";
+      if (rate && wait >= 0) said += ": next round in " + Math.round(wait) + " s";
+      r.dev.log(line + said);
       if (!x.reason) {
         r.goodAt = r.dev.clock();
         watchLeap(r, x.leap || 0);

@@ -262,9 +262,14 @@ export function write(r: RoundState, name: string, text: string) {
     // Storage erases a file's old text before it looks for room for the new: a write that
     // cannot fit would lose the record and throw (an exception puts Error's class in the
     // global scope, for good). So room is made first, or the write not tried.
+    // (getFree reads through every file in Storage: once when there is room)
     const need = text.length + FILE_OVERHEAD;
-    if (s.getFree && s.getFree() < need) s.compact!();
-    ok = !(s.getFree && s.getFree() < need) && s.write(name, text) !== false;
+    let room = !s.getFree || s.getFree() >= need;
+    if (!room) {
+      s.compact!();
+      room = s.getFree!() >= need;
+    }
+    ok = room && s.write(name, text) !== false;
   } catch (e) {}
   if (!ok) fault(r, Fault.Storage, "Storage would not take " + name + ", kept for the next round");
   return ok;
@@ -305,7 +310,7 @@ export function reschedule(r: Resident, q: Round, x: Outcome, rate: boolean) {
  * modem that refused UDP, the modem's own NTP; with several servers, the choice among them;
  * then (when `apply`) the discipline applies it, and a Kiss-o'-Death DENY or RSTR is saved.
  * `done` gets the outcome, whether a server asked to slow down (RATE), and the round's console
- * line, which it prints when the round sets the clock (with the next round's time after a RATE).
+ * line, which it prints when the round sets the clock.
  */
 export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outcome, rate: boolean, line: string) => void) {
   const dev = r.dev;
@@ -321,8 +326,7 @@ export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outco
       rate = rate || x.kiss == "RATE";
     });
     if (changed) save(r);
-    // (a failure's line names its kiss already)
-    done((r.api.last = out), rate, rate && !out.reason ? line + ", server asked to slow down (RATE)" : line);
+    done((r.api.last = out), rate, line);
   };
 
   /** A good outcome, applied (or only measured), as the line's end. */
