@@ -3,6 +3,7 @@ import { parseHost } from "../lib/host";
 import { ModemNtp } from "../firmware/round";
 import { ModemClock } from "./board";
 import { moved } from "../lib/discipline";
+import { fixed } from "../lib/calendar";
 
 /**
  * A modem's own NTP command as the round's fallback when the modem will not open UDP. Its
@@ -23,7 +24,7 @@ export function modemFallback(clock: ModemClock): ModemNtp {
         r.clk.setNow(r.dev.clock() + offset);
       }
       done({ reason: "", host: host, server: "modem NTP", sent: 0, good: 0, offset: offset, unchecked: true },
-        head + " (whole-second, unchecked) offset " + offset.toFixed(1) + " s, set " + new Date(r.dev.clock() * 1000).toISOString());
+        head + " (whole-second, unchecked) offset " + fixed(offset, 1) + " s, set " + new Date(r.dev.clock() * 1000).toISOString());
     });
   };
 }

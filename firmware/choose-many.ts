@@ -1,5 +1,6 @@
 import { Outcome } from "../lib/ntptime";
 import { select } from "../lib/select";
+import { fixed } from "../lib/calendar";
 import { Choice } from "./choose-one";
 
 /** Seconds added to every answer's interval: the device's own clock reading jitter. */
@@ -25,7 +26,7 @@ export function choose(results: Outcome[], synced: boolean, maxStep: number): Ch
   let reason = ch.reason == "none" ? best.reason : ch.reason;
   if (!reason && synced && Math.abs(best.offset!) > maxStep && ch.agree.length < 2) reason = "step";
   let line = "ntptime: " + good.length + " of " + results.length + " servers answered" + (same.length ? " (" + same.join(", ") + ")" : "") + ", " + ch.agree.length + " agree";
-  if (ch.reject.length) line += ", rejected " + ch.reject.map((a) => a.server + " (" + a.offset.toFixed(3) + " s)").join(" ");
+  if (ch.reject.length) line += ", rejected " + ch.reject.map((a) => a.server + " (" + fixed(a.offset, 3) + " s)").join(" ");
   if (reason) return { best: Object.assign({}, best, { reason: reason }), line: line + ", failed: " + reason };
   return { best: best, line: line + ", best " + best.host + " " + best.server };
 }

@@ -158,9 +158,11 @@ if (CONFIG.alarms) {
 global.ntptime = ntptime;
 enter(Part.Transient, () => loadTransient().start(app));
 
-const panel = useDisplay();
+// (an image without a panel makes none: CONFIG.display.type is folded at build time, and the
+// no-op panel's object and closures would be 20 JsVars for good)
+const panel = CONFIG.display!.type ? useDisplay() : undefined;
 const boot = () => {
-  panel.connect();
+  if (CONFIG.display!.type) panel!.connect();
   enter(Part.Transient, () => loadTransient().boot(app));
 };
 // Uploaded, the image boots at once; saved, it runs at every boot, where E.on("init") comes
@@ -226,7 +228,7 @@ const second = () => {
     const a = Math.abs(m);
     const zone = "UTC" + (m < 0 ? "-" : "+") + ((a / 60) | 0) + (a % 60 ? ":" + two(a % 60) : "");
     const state = !app.goodAt ? "not synced" : now - app.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
-    if (CONFIG.display!.type) panel.draw({ t: t, zone: zone, state: state });
+    if (CONFIG.display!.type) panel!.draw({ t: t, zone: zone, state: state });
     if (CONFIG.console)
       dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + zone + (state == "synced" ? "" : " (" + state + ")"));
   }

@@ -124,9 +124,10 @@ const start = () => {
     });
   up();
 };
-const panel = useDisplay();
+// (none without a panel: firmware/clock.ts)
+const panel = CONFIG.display!.type ? useDisplay() : undefined;
 const boot = () => {
-  panel.connect();
+  if (CONFIG.display!.type) panel!.connect();
   start();
 };
 // As the clock app: uploaded, it starts at once; saved, E.on("init") starts it at each boot.
@@ -145,7 +146,7 @@ setInterval(() => {
   if (!CONFIG.console && !CONFIG.display!.type) return;
   const t = civil(c);
   const clients = limiter.clients(c, 3600);
-  panel.draw({ t: t, zone: "UTC", state: s + " " + ref.st.sats + "sv " + clients + "cl" });
+  if (CONFIG.display!.type) panel!.draw({ t: t, zone: "UTC", state: s + " " + ref.st.sats + "sv " + clients + "cl" });
   if (CONFIG.console)
     dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " UTC " + s + ", " + ref.st.sats + " satellites, " + clients + " clients, " + counts.answered + " answered");
 }, 1000);

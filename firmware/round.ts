@@ -6,6 +6,7 @@ import { nextPoll } from "../lib/poll";
 import { Board, Store } from "../boards/board";
 import { Zone } from "../lib/tz";
 import { RECORD } from "./settings";
+import { fixed } from "../lib/calendar";
 
 /** The record kept in the board's store (firmware/settings.ts reads it back). */
 export interface Saved {
@@ -237,7 +238,7 @@ export const zoneOf = (r: Resident) => r.zone || CONFIG.zone!;
 
 /** "stratum 2 offset 0.001234 s delay 0.0400 s, slew 2026-...": a good outcome's end of the console line, `how` it was applied, at Unix time `now`. */
 export function resultText(x: Outcome, how: string, now: number) {
-  return "stratum " + x.stratum + " offset " + x.offset!.toFixed(6) + " s delay " + x.delay!.toFixed(4) + " s, " + (how == "held" ? "slew" : how) + " " + new Date(now * 1000).toISOString();
+  return "stratum " + x.stratum + " offset " + fixed(x.offset!, 6) + " s delay " + fixed(x.delay!, 4) + " s, " + (how == "held" ? "slew" : how) + " " + new Date(now * 1000).toISOString();
 }
 
 /** The schedule's next round, `s` seconds from now: one timer, whoever armed the last; the supervisor expects it then (firmware/clock.ts). */

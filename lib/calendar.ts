@@ -42,3 +42,16 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 /** Two digits, a leading zero below 10: for the clock faces. */
 export const two = (n: number) => (n < 10 ? "0" : "") + n;
 
+/**
+ * `v` with `places` decimals, as toFixed writes it (but never "-0.000"): a number's method
+ * would put Number's class in Espruino's global scope for good, 8 JsVars of an ESP8266's.
+ */
+export function fixed(v: number, places: number): string {
+  let m = 1;
+  for (let i = 0; i < places; i++) m *= 10;
+  const a = Math.round(Math.abs(v) * m);
+  // (the decimals with a leading 1 that keeps their zeros, cut off after)
+  const decimals = "" + ((a % m) + m);
+  return (v < 0 && a ? "-" : "") + Math.floor(a / m) + "." + decimals.slice(1);
+}
+

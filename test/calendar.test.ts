@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { civil } from "../lib/calendar";
+import { civil, fixed } from "../lib/calendar";
 
 /** The oracle: Node's UTC getters, with weekday 0 = Monday and yearday from Jan 1. */
 function oracle(t: number): number[] {
@@ -33,6 +33,23 @@ test("agrees with the oracle at 20,000 pseudo-random instants 1970..2106", () =>
     seed = (seed * 1103515245 + 12345) >>> 0;
     const t = seed + 0.5;
     assert.equal(civil(t), oracle(t), String(t));
+  }
+});
+
+test("fixed() writes what toFixed writes, at the places the console lines use", () => {
+  const cases = [0, 1.5, 1.500359, -0.000207, 0.0022, 1234.5678901, -1.0000004, 0.9999999, 29.999, -30.25, 1e-9];
+  for (const places of [1, 3, 4, 6])
+    for (const v of cases) {
+      const want = v.toFixed(places);
+      assert.is(fixed(v, places), want == "-" + (0).toFixed(places) ? (0).toFixed(places) : want, v + " to " + places);
+    }
+  // pseudo-random offsets, as the rounds print them
+  let seed = 7;
+  for (let i = 0; i < 2000; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const v = (seed / 2147483648 - 0.5) * 20;
+    const want = v.toFixed(6);
+    assert.is(fixed(v, 6), want == "-0.000000" ? "0.000000" : want);
   }
 });
 
