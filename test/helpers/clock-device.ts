@@ -5,7 +5,7 @@
 import { buildImage, configDefines, loadConfig } from "../../build.mjs";
 import { Chronyd, freePort, startChronyd } from "./chrony";
 import { Device, Size, realModule, sleep } from "./device";
-import { PANELS } from "./stand-ins";
+import { IS_ADDRESS, PANELS } from "./stand-ins";
 
 /** The key the keyed configs and chronyds share (chrony's key file line). */
 export const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
@@ -20,7 +20,7 @@ export const NULL_BUS = "SPI1.setup=SPI1.send=SPI1.write=I2C1.setup=I2C1.writeTo
  */
 export const FAULTY_WIFI = `exports.connect = function (ssid, opts, cb) { setTimeout(function () { cb(null); }, 20); };
 exports.getHostByName = function (name, cb) {
-  var ip = global.NETDOWN ? undefined : name.split(".").every(function (p) { return p != "" && p == +p; }) ? name : name == "localhost" ? "127.0.0.1" : undefined;
+  var ip = global.NETDOWN ? undefined : ${IS_ADDRESS} ? name : name == "localhost" ? "127.0.0.1" : undefined;
   setTimeout(function () { cb(global.ONDNS ? ONDNS(ip) : ip); }, 5);
 };
 `;

@@ -3,6 +3,9 @@
 // asked of it, so a test sees the board's bring-up really ran. Device dialect: ES5, no hoisting.
 import { realModule } from "./device";
 
+/** The stand-ins' test for an IPv4 literal in `name`, which they hand back as resolved (device dialect). */
+export const IS_ADDRESS = `name.split(".").every(function (p) { return p != "" && p == +p; })`;
+
 /**
  * ESP8266/ESP32 Wi-Fi: connect() joins at once; getHostByName() knows `names` (name ->
  * dotted address) and gives IP literals back; any other name does not resolve.
@@ -12,7 +15,7 @@ export function wifiModule(names: Record<string, string> = {}): string {
   return `var names = ${JSON.stringify(names)};
 exports.connect = function (ssid, opts, cb) { print("WIFI connect " + ssid); setTimeout(function () { cb(null); }, 20); };
 exports.getHostByName = function (name, cb) {
-  var ip = name.split(".").every(function (p) { return p != "" && p == +p; }) ? name : names[name];
+  var ip = ${IS_ADDRESS} ? name : names[name];
   setTimeout(function () { cb(ip); }, 5);
 };
 `;
