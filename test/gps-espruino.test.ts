@@ -57,7 +57,9 @@ guarded("gps-espruino.test.ts", why)("the gps-server image, booted from flash, a
       const dropped = (await kernelDrops()) - dropsBefore;
       const n = (c: any) => c.answered + c.kissed + c.dropped + c.refused + c.unverified;
       assert.ok(f.sent > 2000, `the flood sent ${f.sent}`);
-      assert.ok(dropped < f.sent / 10, `the kernel dropped ${dropped} of ${f.sent} before the interpreter read them`);
+      // how many the kernel drops is the machine's speed (15% on a loaded CI machine); the test
+      // needs enough to reach the interpreter to fill its 32-entry table many times over
+      assert.ok(f.sent - dropped > 1000, `only ${f.sent - dropped} of ${f.sent} reached the interpreter (the kernel dropped the rest)`);
       assert.is(n(after.counts) - n(before.counts) + dropped, f.sent, "every request answered, told RATE or dropped (by the server, or by the kernel's full buffer)");
       assert.is(f.replies, after.counts.answered + after.counts.kissed - before.counts.answered - before.counts.kissed);
       assert.ok(f.oversize <= 0, "no reply larger than its request");
