@@ -1,7 +1,7 @@
 // Symmetric-key authentication (RFC 5905 s7.3, s9.1): the header, then the key id and
 // hash(key || header). Interoperates with chrony's and ntpd's SHA1 keys. The hash is
 // injected: Espruino's crypto.SHA1 on the device, node:crypto on the host.
-import { HEADER_LEN, KEY_ID_LEN, MAC_LEN } from "./wire";
+import { HEADER_LEN, KEY_ID_LEN, MAC_LEN, SHA1_LEN } from "./wire";
 import { put, u32 } from "./packet";
 
 export type Hash = (b: Uint8Array) => Uint8Array;
@@ -42,7 +42,8 @@ export function signer(hash: Hash, keys: Key[], b: Uint8Array): Key | undefined 
   for (let i = 0; i < keys.length; i++) if (keys[i].id == id) k = keys[i];
   if (!k) return;
   const d = digest(hash, k, b.subarray(0, HEADER_LEN));
-  let diff = 0;
+  // (a hash that could not be made, an empty digest on the device, matches no MAC)
+  let diff = d.length ^ SHA1_LEN;
   for (let i = 0; i < d.length; i++) diff |= d[i] ^ b[HEADER_LEN + KEY_ID_LEN + i];
   return diff ? undefined : k;
 }

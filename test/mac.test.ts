@@ -47,4 +47,16 @@ test("no MAC, a crypto-NAK, an MD5-sized MAC, an unknown key id, a trailing byte
   assert.is(signer(sha1, [], b), undefined);
 });
 
+test("a hash that could not be made (an empty digest: crypto.SHA1 out of memory on the device) matches no MAC, not even one of zeros", () => {
+  const none = () => new Uint8Array(0);
+  // signed with no digest: the MAC's digest bytes stay zero
+  const b = sign(none, key, golden);
+  assert.equal(b.subarray(52), new Uint8Array(20));
+  assert.is(signer(none, [key], b), undefined);
+  assert.is(signer(none, [key], sign(sha1, key, golden)), undefined);
+  // a digest that stops short matches no MAC whose first bytes it shares
+  const good = sign(sha1, key, golden);
+  assert.is(signer((m) => sha1(m).subarray(0, 10), [key], good), undefined);
+});
+
 test.run();

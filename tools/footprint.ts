@@ -12,7 +12,7 @@ import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
 import { Device, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
 import { PANELS, standIns } from "../test/helpers/stand-ins";
-import { KEY, NULL_BUS } from "../test/helpers/clock-device";
+import { KEY, nullBus } from "../test/helpers/clock-device";
 import { ModemSim, modemTestConfig, DialectName } from "../test/helpers/modem-sim";
 import { ptyModem, ptyWriter, socatMissing } from "../test/helpers/pty";
 import { sentences } from "../test/helpers/gps-sim";
@@ -186,7 +186,8 @@ async function measure(row: Row): Promise<Figures> {
       f.bytes = Buffer.byteLength(storage.ntptime);
     } else {
       storage = standIns(row.board, row.display && PANELS[row.display].module);
-      if (row.display) storage[".boot0"] = NULL_BUS;
+      const bus = row.display ? nullBus(PANELS[row.display].display) : "";
+      if (bus) storage[".boot0"] = bus;
       let over: Record<string, unknown> = { ...SCHEDULE, ...row.over, host: hosts[0], servers: hosts.slice(1) };
       if (row.keyed) over = { ...over, key: 1, keys: [KEY] };
       if (row.display) over.display = PANELS[row.display].display;

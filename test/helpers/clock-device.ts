@@ -9,8 +9,16 @@ import { IS_ADDRESS, PANELS } from "./stand-ins";
 
 /** The key the keyed configs and chronyds share (chrony's key file line). */
 export const KEY = "1 SHA1 HEX:6B3D2A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B";
-/** The panel's bus: the Linux build has no SPI or I2C device behind its ports, so writes go nowhere. */
-export const NULL_BUS = "SPI1.setup=SPI1.send=SPI1.write=I2C1.setup=I2C1.writeTo=function(){};";
+/**
+ * The panel's bus in .boot0: the Linux build has no SPI or I2C device behind its ports (an SPI
+ * port's setup wants a spidev path, and its writes toggle the pins one bit at a time, seconds
+ * of the interpreter's time a frame). Only the panel's own port is stood in for, and only
+ * what the panel's module calls: each function or field given to a port here is JsVars the
+ * board's built-in port does not take (an I2C port touched at all puts its class in the
+ * global scope, 8 JsVars).
+ */
+export const nullBus = (display: Record<string, unknown>) =>
+  display.spi ? `${display.spi}.setup=${display.spi}.send=${display.spi}.write=function(){};` : display.i2c ? `${display.i2c}.setup=${display.i2c}.writeTo=function(){};` : "";
 
 /**
  * ESP8266 Wi-Fi whose resolver can be taken away: while global.NETDOWN is set, every name
@@ -104,7 +112,8 @@ export async function startClock(over: Record<string, any> = {}, opts: ClockOpti
     const storage: Record<string, string> = { Wifi: FAULTY_WIFI };
     if (config.display) {
       storage.MemoryLCD = realModule("MemoryLCD");
-      storage[".boot0"] = NULL_BUS;
+      const bus = nullBus(config.display);
+      if (bus) storage[".boot0"] = bus;
     }
     await dev.upload({ image, storage });
     await dev.waitFor(/^ntptime: .*offset/, 60000);
