@@ -1,19 +1,15 @@
 import { Hash } from "../lib/mac";
+import { sha1 as sha1Js } from "../lib/sha1";
 
 /**
- * Espruino's crypto.SHA1 takes a Uint8Array and gives a 20-byte ArrayBuffer, kept in a flat
- * string: 3 JsVars in a row. A heap with room enough in pieces (a keyed exchange at its peak on
- * an ESP8266, the console's history between) may have no such run, and SHA1 gives nothing
- * ("Not enough memory for result"): memory is compacted, as Espruino's own E.toString does, and
- * the hash asked once more. Still nothing gives an empty digest, which no MAC matches
- * (lib/mac.ts): the exchange's retry asks again.
+ * Espruino's crypto.SHA1 takes a Uint8Array and gives a 20-byte ArrayBuffer, which it keeps
+ * in a flat string: 3 JsVars in a row. A heap with room enough in pieces may have no such run
+ * (a keyed exchange at its peak on an ESP8266), nor may one full of the console's history
+ * (lines typed at the REPL, given back to single JsVars on demand, never to a flat string):
+ * then crypto.SHA1 prints "Not enough memory for result" and gives nothing, and the hash is
+ * made in JavaScript (lib/sha1.ts), which needs single JsVars only.
  */
 export const sha1: Hash = (b) => {
-  const crypto = require("crypto");
-  let d = crypto.SHA1(b);
-  if (!d && E.defrag) {
-    E.defrag();
-    d = crypto.SHA1(b);
-  }
-  return new Uint8Array(d || 0);
+  const d = require("crypto").SHA1(b);
+  return d ? new Uint8Array(d) : sha1Js(b);
 };

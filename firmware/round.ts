@@ -191,10 +191,10 @@ export const enum Fault {
 
 /** A fault: counted, and told in one line unless one told before is not yet recovered from. */
 export function fault(r: RoundState, kind: Fault, what: string) {
-  const f = (r.faults || "0 0 0 0 0 0").split(" ");
-  f[kind] = "" + (+f[kind] + 1);
-  f[4] = "" + kind;
-  f[5] = "" + Math.floor(r.dev.clock());
+  const f: (string | number)[] = (r.faults || "0 0 0 0 0 0").split(" ");
+  f[kind] = +f[kind] + 1;
+  f[4] = kind;
+  f[5] = Math.floor(r.dev.clock());
   r.faults = f.join(" ");
   if (r.told) return;
   r.told = kind + 1;

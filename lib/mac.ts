@@ -42,7 +42,7 @@ export function signer(hash: Hash, keys: Key[], b: Uint8Array): Key | undefined 
   for (let i = 0; i < keys.length; i++) if (keys[i].id == id) k = keys[i];
   if (!k) return;
   const d = digest(hash, k, b.subarray(0, HEADER_LEN));
-  // (a hash that could not be made, an empty digest on the device, matches no MAC)
+  // (a digest of another length, from a hash that failed, matches no MAC)
   let diff = d.length ^ SHA1_LEN;
   for (let i = 0; i < d.length; i++) diff |= d[i] ^ b[HEADER_LEN + KEY_ID_LEN + i];
   return diff ? undefined : k;
