@@ -159,8 +159,8 @@ export interface Faults {
 }
 
 export function status(r: Resident): Status {
-  const f = r.faults ? r.faults.split(" ") : null;
-  const faults = f ? { memory: +f[0], stalled: +f[1], storage: +f[2], network: +f[3], last: faultName(+f[4]), at: +f[5] } : undefined;
+  const f = r.faults;
+  const faults = f ? { memory: f[0], stalled: f[1], storage: f[2], network: f[3], last: faultName(f[4]), at: f[5] } : undefined;
   return { servers: servers(r), denied: r.saved.denied, last: r.api.last, next: r.nextAt, interval: r.pollEvery, fails: r.failed, ppm: freq(r.disc) * 1e6, alarms: r.alarms, faults: faults };
 }
 
