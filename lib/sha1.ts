@@ -17,8 +17,8 @@ export function sha1(m: Uint8Array): Uint8Array {
   // the padded message: at least 9 bytes more, in whole 64-byte blocks
   const end = (((m.length + 8) >> 6) + 1) * 64;
   // s6.1.3: W[t] kept as W[t mod 16], each made from the four before it in the ring
-  // (a Float64Array holds every int32 exactly, and its class is the one the discipline has in the global scope already)
-  const w = new Float64Array(16);
+  // (a plain array of int32s: a typed one's class would stay in Espruino's global scope, in an image that has none yet)
+  const w: number[] = [];
   // s5.3.1
   let h0 = 0x67452301;
   let h1 = 0xefcdab89 | 0;

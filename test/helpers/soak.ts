@@ -41,10 +41,10 @@ interface Line {
   line: string;
 }
 
-/** Console lines with the host's time of arrival, read in the background (the device's own out restarts at each power-on). */
 /** The Linux build's assertion failure (make/family/ESP8266.make builds a board without them). */
 const ASSERTION = /ASSERT\(.*\) FAILED AT/;
 
+/** Console lines with the host's time of arrival, read in the background (the device's own out restarts at each power-on). */
 class Console {
   lines: Line[] = [];
   private at = 0;
