@@ -14,7 +14,8 @@ export interface Port {
 export interface Timers {
   clock(): number;
   after(fn: () => void, ms: number): unknown;
-  disarm(id: unknown): void;
+  /** cancels timer `id`, armed with `fn`, if it is still pending (lib/client.ts Env.disarm) */
+  disarm(id: unknown, fn: () => void): void;
 }
 
 export interface Cmd {
@@ -93,19 +94,22 @@ export function atEngine(port: Port, t: Timers): At {
   let prompted = false;
   // timers are 0 until armed: Espruino throws on clearTimeout(undefined), not on clearTimeout(0)
   let timer: unknown = 0;
+  // (each timer's callback, which its disarm names)
+  let onTimer: () => void;
   const urcs: { head: string; fn: (line: string) => void }[] = [];
   const frames: Frame[] = [];
   /** a frame whose header has been read: its data is awaited, then one byte to end it */
   let reading: { f: Frame; header: string; n: number; data?: string; t4?: number } | null = null;
   let frameTimer: unknown = 0;
+  let onFrameTimer: () => void;
   const arm = (ms: number, fn: () => void) => {
-    t.disarm(frameTimer);
-    frameTimer = t.after(fn, ms);
+    t.disarm(frameTimer, onFrameTimer);
+    frameTimer = t.after((onFrameTimer = fn), ms);
   };
 
   const finish = (err: string) => {
     const c = cur!;
-    t.disarm(timer);
+    t.disarm(timer, onTimer);
     cur = null;
     const got = lines;
     lines = [];
@@ -117,7 +121,7 @@ export function atEngine(port: Port, t: Timers): At {
     if (cur || !queue.length) return;
     cur = queue.shift()!;
     prompted = false;
-    timer = t.after(() => finish("timeout"), cur.c.ms || 2000);
+    timer = t.after((onTimer = () => finish("timeout")), cur.c.ms || 2000);
     port.write(cur.c.at + "\r");
   };
 
@@ -136,7 +140,7 @@ export function atEngine(port: Port, t: Timers): At {
   const endFrame = (ok: boolean) => {
     const r = reading!;
     reading = null;
-    t.disarm(frameTimer);
+    t.disarm(frameTimer, onFrameTimer);
     if (ok) return r.f.got(r.data!, r.header, r.t4!);
     // The rest of a damaged frame is binary of unknown length: drop all that has arrived,
     // so that none of it glues itself to the next line or prompt (those come in later reads).
@@ -152,7 +156,7 @@ export function atEngine(port: Port, t: Timers): At {
           reading.data = buf.substr(0, reading.n);
           reading.t4 = now;
           buf = buf.substr(reading.n);
-          t.disarm(frameTimer);
+          t.disarm(frameTimer, onFrameTimer);
         }
         if (!buf) return arm(SETTLE, () => endFrame(true));
         // Data of the stated length followed by anything but a line end means the stream

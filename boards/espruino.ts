@@ -66,6 +66,21 @@ export type Source = (address: string, sentTo: string) => string;
 export const sentToName: Source = (address, sentTo) => (isIpLiteral(sentTo) ? address : sentTo);
 
 /**
+ * clearTimeout, but only while timer `id` is still `fn`'s. Espruino keeps its timers in an
+ * array in its hidden root, a new one at one past the newest, so a fired timer's id goes to
+ * the next timer armed. A callback cut short by a moment without memory, before it forgot its
+ * id, leaves its owner an id that may be another's by then: the supervisor's tick, which a
+ * plain clearTimeout cancelled, and the schedule died with it. (The hidden root is
+ * global["\xff"], its name decoded at run time: esbuild folds any constant form into
+ * `global.ÿ`, two bytes of UTF-8 the device cannot parse. Every id the app keeps is 0 until
+ * armed, which no timer has: Espruino throws on clearTimeout(undefined).)
+ */
+export const disarmTimer = (id: unknown, fn: () => void) => {
+  const t = global[atob("/w==")].timers[id as number];
+  if (t && t.cb === fn) clearTimeout(id as number);
+};
+
+/**
  * The Device every Espruino board shares; only the network differs between boards. The
  * interpreter's own functions where they fit as they are: a stored built-in takes a JsVar,
  * a function of ours several.
@@ -76,8 +91,7 @@ export function espruinoDevice(net: Net): Device {
     clock: getTime,
     setNow: setTime,
     after: setTimeout,
-    // (every timer id the app keeps is 0 until armed: Espruino throws on clearTimeout(undefined))
-    disarm: clearTimeout,
+    disarm: disarmTimer,
     // the chip's noise, not Math.random's sequence (E.hwRand)
     rand: E.hwRand,
     log: print,

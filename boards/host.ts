@@ -61,6 +61,7 @@ export const board: Board = {
       base = t - performance.now() / 1000;
     },
     after: (fn, ms) => setTimeout(fn, ms),
+    // (Node's timer ids are never reused: fn is not needed to tell them apart)
     disarm: (id) => clearTimeout(id as any),
     rand: () => randomBytes(4).readUInt32BE(0),
     id: randomBytes(3).readUIntBE(0, 3),

@@ -2,7 +2,7 @@ import { isIpLiteral } from "../lib/host";
 import { Link, Net, OnDatagram } from "../lib/client";
 import { At, Cmd, Port, atEngine } from "./at";
 import { Board } from "./board";
-import { espruinoDevice, onInit, storage } from "./espruino";
+import { disarmTimer, espruinoDevice, onInit, storage } from "./espruino";
 import { modemFallback } from "./modem-fallback";
 
 /** Where a modem is wired: an Espruino Serial port, its baud rate and pins (pin names). */
@@ -55,7 +55,7 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
   const port: Port = global[s.port];
   (port as any).setup(s.baud, s.path ? { path: s.path } : { tx: global[s.tx], rx: global[s.rx] });
   const log = (line: string) => console.log(d.name + ": " + line);
-  const at = atEngine(port, { clock: getTime, after: setTimeout, disarm: clearTimeout });
+  const at = atEngine(port, { clock: getTime, after: setTimeout, disarm: disarmTimer });
 
   let ready = false;
   let waiting: ((err: string) => void)[] = [];

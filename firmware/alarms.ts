@@ -57,7 +57,7 @@ export function cancel(r: Resident, which: unknown): number {
  * build date), and none twice for one due time, since each goes on from the last it handled.
  */
 export function ring(r: Resident) {
-  r.dev.disarm(r.ringing!);
+  r.dev.disarm(r.ringing!, r.ring!);
   r.ringing = 0;
   const now = r.dev.clock();
   if (now < CONFIG.pivot) return;

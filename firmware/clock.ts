@@ -166,8 +166,8 @@ const boot = () => {
   enter(Part.Transient, () => loadTransient().boot(app));
 };
 // Uploaded, the image boots at once; saved, it runs at every boot, where E.on("init") comes
-// first and cancels this timer. A boot from save() also gets a fresh schedule.
-app.timer = dev.after(boot, 0);
+// first and this timer finds it booted. A boot from save() also gets a fresh schedule.
+dev.after(() => app.boots || boot(), 0);
 board.onBoot(boot);
 
 // One tick a second. First the supervisor: an entry into the per-use code cut short (out of

@@ -26,7 +26,7 @@ function watchLeap(r: Resident, li: number) {
   // until a server first announces one (each would take a JsVar for good)
   if (!at && !r.leapMidnight) return;
   // (Espruino throws on clearTimeout(undefined): no timer before the first announcement)
-  if (r.leapTimer) r.dev.disarm(r.leapTimer);
+  if (r.leapTimer) r.dev.disarm(r.leapTimer, r.leapNow);
   if (at == r.leapt) return;
   if (at && at != r.leapMidnight) r.api.emit("leap", LEAP_STEP[li], at);
   r.leapStep = LEAP_STEP[li];

@@ -133,7 +133,7 @@ const boot = () => {
 // As the clock app: uploaded, it starts at once; saved, E.on("init") starts it at each boot.
 let booting: unknown = dev.after(boot, 0);
 board.onBoot(() => {
-  dev.disarm(booting);
+  dev.disarm(booting, boot);
   booting = 0;
   boot();
 });

@@ -243,7 +243,7 @@ export function resultText(x: Outcome, how: string, now: number) {
 
 /** The schedule's next round, `s` seconds from now: one timer, whoever armed the last; the supervisor expects it then (firmware/clock.ts). */
 export function later(r: Resident, s: number) {
-  r.dev.disarm(r.timer);
+  r.dev.disarm(r.timer, r.due);
   r.nextAt = r.dev.clock() + s;
   r.timer = r.dev.after(r.due, s * 1000);
   r.watch = Math.ceil(s) + 5;

@@ -92,7 +92,7 @@ function bringUp(r: Resident) {
 
 /** At every boot (a boot from save() too): a fresh schedule, the network brought up first. */
 export function boot(r: Resident) {
-  r.dev.disarm(r.timer);
+  r.dev.disarm(r.timer, r.due);
   r.boots++;
   r.online = false;
   bringUp(r);

@@ -33,7 +33,13 @@ export interface Env {
   /** local clock, Unix seconds (float) */
   clock(): number;
   after(fn: () => void, ms: number): unknown;
-  disarm(id: unknown): void;
+  /**
+   * Cancels timer `id`, armed with `fn`, if it is still pending. (Espruino hands a fired
+   * timer's id to the next timer armed; a callback cut short before it forgot its id, by a
+   * moment without memory, leaves its owner an id that may be another's by then: a board
+   * there cancels only a timer that is still `fn`'s.)
+   */
+  disarm(id: unknown, fn: () => void): void;
   /** 32 random bits, as an int32 or a uint32 (Espruino's E.hwRand gives the former) */
   rand(): number;
 }
@@ -93,6 +99,8 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   let link: Link | undefined;
   // 0 until armed: clearTimeout(0) does nothing, where Espruino throws on clearTimeout(undefined)
   let timer: unknown = 0;
+  // (the callback it was armed with, which its disarm names: Env.disarm)
+  let onTimer: () => void;
   let x: Exchange | null = null;
   let fails = 0;
   let heard = "";
@@ -112,7 +120,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     // (a transport's error after the end, such as the close event of the socket it closed,
     // changes nothing: its timer id may be another's by then)
     if (over) return;
-    env.disarm(timer);
+    env.disarm(timer, onTimer);
     x = null;
     over = true;
     if (link) link.close();
@@ -126,7 +134,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   // a second, different answer to it means replies are being forged.
   const next = (failure: string) => {
     if (failure && ((x = null), ++fails > o.retries)) return finish(failure);
-    timer = env.after(failure || res.good < o.burst ? send : finish, failure ? o.backoff * (1 << (fails - 1)) : o.gap);
+    timer = env.after((onTimer = failure || res.good < o.burst ? send : finish), failure ? o.backoff * (1 << (fails - 1)) : o.gap);
   };
 
   const send = () => {
@@ -134,7 +142,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     x = { nonce: { sec: env.rand() >>> 0, frac: env.rand() >>> 0 }, t1: 0, addr: ip, port: port };
     const b = o.auth ? o.auth.signRequest(request(x.nonce)) : request(x.nonce);
     res.sent++;
-    timer = env.after(() => next(heard || "timeout"), o.timeout);
+    timer = env.after((onTimer = () => next(heard || "timeout")), o.timeout);
     x.t1 = env.clock();
     try {
       link!.send(b, ip, port, x);
@@ -151,12 +159,12 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     // not, and nothing of this sync can be trusted: which of the two was the server?
     if (x.got) return void (!same(x.got, b) && ((best = undefined), finish("conflict")));
     if (typeof v == "string") {
-      env.disarm(timer);
+      env.disarm(timer, onTimer);
       if (v != "kod") return next(v);
       res.kiss = refidText(decode(b));
       return finish(v);
     }
-    env.disarm(timer);
+    env.disarm(timer, onTimer);
     x.got = b;
     res.good++;
     if (!best || v.delay < best.delay) best = v;
@@ -166,7 +174,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   };
 
   const abort = () => {
-    env.disarm(timer);
+    env.disarm(timer, onTimer);
     x = null;
     if (over) return;
     over = true;
@@ -177,10 +185,10 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     return abort;
   }
   // A resolver that never answers must not hang the sync.
-  timer = env.after(() => finish("dns"), o.timeout);
+  timer = env.after((onTimer = () => finish("dns")), o.timeout);
   env.net.lookup(name, (addr) => {
     if (over || link) return;
-    env.disarm(timer);
+    env.disarm(timer, onTimer);
     if (!addr) return finish("dns");
     ip = addr;
     res.server = ip + ":" + port;

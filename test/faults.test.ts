@@ -3,7 +3,9 @@
 // 100% loss, 50% loss, the network dropping in the middle of a sync, socket errors, sends
 // that throw. Through each, every failed round names its reason, the clock is never set by
 // one, it keeps ticking on its last good time (the drift holdover), and the next good round
-// after the fault recovers, each network loss counted once in status().faults.
+// after the fault recovers, each network loss counted once in status().faults. And a timer's
+// callback cut short by a moment without memory (the imitation's cutTimer), whose id the tick
+// takes next, as Espruino hands ids on.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildImage, loadConfig } from "../build.mjs";
@@ -101,6 +103,30 @@ test("faults by the hour: named reasons, the clock never set by a failed round, 
     // the crystal is 30 ppm fast: the holdover keeps it within 10 ms of the truth through an hour without a sync
     if (i > 0) assert.ok(h.worst < 0.01, `hour ${i} (${f}): ${h.worst * 1000} ms off`);
   });
+});
+
+test("a timer's callback cut short by a moment without memory never forgot its id, which the tick took next: the supervisor's end of the round cancels no timer but the round's, the tick goes on and the next round syncs", async () => {
+  const GAP = 137;
+  const server = virtualServer(() => dev, [], 0);
+  const wifi = {
+    connect: (ssid: string, o: unknown, cb: (err: string | null) => void) => dev.clock!.after(() => cb(null), 5),
+    getHostByName: (name: string, cb: (ip?: string) => void) => dev.clock!.after(() => cb("192.0.2.1"), 5),
+  };
+  const dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: server, Wifi: wifi } });
+  dev.load(await buildImage({ board: "esp8266", config: loadConfig(undefined, { host: "time.test", console: true, gap: GAP, poll: 15, maxPoll: 15, wifi: { ssid: "lab" } }) }), "esp8266.js");
+  await advance(dev, 20000);
+  assert.ok(dev.lines.some((l) => /^ntptime: .* offset /.test(l)), "synced once");
+  // the burst's next request, due GAP ms after a reply: its timer the newest, its id the next tick's
+  dev.cutTimer(GAP);
+  const from = dev.lines.length;
+  await advance(dev, 60000);
+  const after = dev.lines.slice(from);
+  dev.dispose();
+  const ended = after.findIndex((l) => /^ntptime: fault: memory, out of memory in exchange/.test(l));
+  assert.ok(ended >= 0, after.join("\n"));
+  // the faces still change every second, and the schedule syncs again
+  assert.ok(after.slice(ended).filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(l)).length > 30, after.slice(-5).join("\n"));
+  assert.ok(after.slice(ended).some((l) => /^ntptime: .* offset /.test(l)), after.slice(ended).join("\n"));
 });
 
 test.run();

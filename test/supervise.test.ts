@@ -1,9 +1,10 @@
 // The supervisor on the device: the esp8266 image on the ESP8266-sized interpreter (1600
 // JsVars), booted from flash against chronyd, hurt as a clock on a shelf is hurt over months:
-// a moment without memory as a round starts, memory held for good, REPL calls during rounds
-// on a display config, an exchange whose callback dies (its timer gone, the round stalled), a
-// full Storage. Each recovers by itself, counts the fault in status().faults and never sets
-// the clock wrong. (Each failed on the code before the supervisor: the schedule died, the
+// a moment without memory as a round starts, and during one (a timer's callback cut short,
+// its id left behind), memory held for good, REPL calls during rounds on a display config,
+// an exchange whose callback dies (its timer gone, the round stalled), a full Storage. Each
+// recovers by itself, counts the fault in status().faults and never sets the clock wrong.
+// (Each failed on the code before its fix: the schedule died, the tick was cancelled, the
 // board ran out of memory, the round hung, the write threw.)
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -36,6 +37,25 @@ deviceTest("memory squeezed to 30 free as a scheduled round starts: the fault is
     await onTime(c);
     assert.match(dev.out, /ntptime: recovered from the memory fault/);
     assert.not.match(dev.out, /ReferenceError|TypeError/);
+  } finally {
+    await c.stop();
+  }
+});
+
+deviceTest("Memory LCD, DST, three servers, a key on an ESP8266: memory squeezed to nothing 300 ms into a scheduled round cuts its exchange's timer short; ending the round cancels no timer but the round's (the id it left is the tick's next), and the schedule syncs again", async () => {
+  const c = await startClock(CONFIGS.full);
+  try {
+    const { dev } = c;
+    const wait = await nextIn(dev);
+    dev.type(squeeze(22, 5000, Math.round((wait + 0.3) * 1000)));
+    // (the app's own give-back may be cut short too: given back from the console)
+    await sleep((wait + 6.5) * 1000);
+    dev.type("delete global.HOG");
+    await dev.waitFor(/^ntptime: fault: memory/, 20000);
+    await dev.waitFor(GOOD, 60000);
+    const s = await dev.eval("ntptime.status()");
+    assert.ok(s.next > (await dev.eval<number>("getTime()")), "the schedule is armed: " + JSON.stringify(s));
+    await onTime(c);
   } finally {
     await c.stop();
   }

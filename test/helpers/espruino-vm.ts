@@ -105,7 +105,17 @@ export class EspruinoVm {
   readonly clock?: FakeClock;
   private base: number;
   private sockets: Socket[] = [];
-  private timers = new Set<ReturnType<typeof setTimeout>>();
+  /**
+   * The timers as Espruino keeps them, in its hidden root's array (global["\xff"].timers,
+   * which the boards read): by id, in the order armed, a new one at one past the newest
+   * (1 when none), so a fired timer's id goes to the next armed. Each holds its callback
+   * (cb) and the host's handle that runs it.
+   */
+  private timers = new Map<number, { cb: () => void; handle: any }>();
+  private hiddenTimers: Record<number, { cb: () => void }> = {};
+  private errorFlags: string[] = [];
+  /** delays (ms) whose next timer armed is to be cut short (cutTimer) */
+  private cuts: number[] = [];
   private waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   /** after dispose() the device is "powered off": late callbacks schedule nothing */
   private off = false;
@@ -136,6 +146,13 @@ export class EspruinoVm {
       setConsole: (device: string) => this.consoles.push(device),
       // a signed 32-bit int, as the device's gives
       hwRand: () => (Math.random() * 4294967296) | 0,
+      // the interpreter's error flags since they were last read, and cleared (cutTimer sets MEMORY)
+      getErrorFlags: () => {
+        const f = vm.runInContext("[]", this.context) as string[];
+        f.push(...this.errorFlags);
+        this.errorFlags = [];
+        return f;
+      },
     };
     this.bindAddress = opts.bindAddress || "127.0.0.1";
     const files = (this.storage = opts.storage || {});
@@ -175,6 +192,8 @@ export class EspruinoVm {
       console: { log },
       print: log,
       getTime: () => this.now(),
+      // (a binary string, one char per byte)
+      atob: (b64: string) => Buffer.from(b64, "base64").toString("latin1"),
       getSerial: () => opts.serial ?? "00000000-addeadde-addeadde",
       setTime: (t: number) => {
         this.onSetTime(t);
@@ -202,6 +221,7 @@ export class EspruinoVm {
       },
     });
     this.context.global = this.context;
+    this.context["\xff"] = { timers: this.hiddenTimers };
     Object.assign(this.context, opts.globals);
     vm.runInContext(REMOVE, this.context);
     this.localDate();
@@ -281,29 +301,56 @@ export class EspruinoVm {
 
   private after(fn: () => void, ms: number, repeat: boolean): unknown {
     if (this.off) return 0;
+    let id = 1;
+    for (const k of this.timers.keys()) id = k + 1;
+    const entry = { cb: fn, handle: undefined as any };
+    const c = this.cuts.indexOf(ms);
+    const cut = c >= 0 && !!this.cuts.splice(c, 1);
+    // As Espruino does: the timer is taken out after its callback (a timeout), or dropped if
+    // the callback was cut short (an interval too); a callback cut short runs no statement.
+    const fire = () => {
+      if (cut && this.errorFlags.indexOf("MEMORY") < 0) this.errorFlags.push("MEMORY");
+      try {
+        if (!cut) fn();
+      } finally {
+        if ((!repeat || cut) && this.timers.get(id) === entry) this.drop(id);
+      }
+    };
     if (this.clock) {
       const clock = this.clock;
-      const box = { id: 0 as unknown };
-      const arm = () => (box.id = clock.after(() => (repeat && arm(), fn()), ms));
+      const arm = () => (entry.handle = clock.after(() => (repeat && arm(), fire()), ms));
       arm();
-      return box;
+    } else entry.handle = repeat ? setInterval(fire, ms) : setTimeout(fire, ms);
+    this.timers.set(id, entry);
+    this.hiddenTimers[id] = { cb: fn };
+    return id;
+  }
+
+  /**
+   * The next timer armed for `ms` is cut short when it fires, before its callback's first
+   * statement, as a moment without memory cuts it on the device: the timer is gone, what the
+   * callback would have done (forget its id, arm the next) is not done, and E.getErrorFlags()
+   * says MEMORY.
+   */
+  cutTimer(ms: number) {
+    this.cuts.push(ms);
+  }
+
+  private drop(id: number) {
+    const t = this.timers.get(id)!;
+    if (this.clock) this.clock.cancel(t.handle);
+    else {
+      clearTimeout(t.handle);
+      clearInterval(t.handle);
     }
-    const t = repeat ? setInterval(fn, ms) : setTimeout(() => (this.timers.delete(t), fn()), ms);
-    this.timers.add(t);
-    return t;
+    this.timers.delete(id);
+    delete this.hiddenTimers[id];
   }
 
   private clear(a: unknown[]) {
     if (a.length && a[0] === undefined) throw new Error("clearTimeout(undefined) not allowed. Use clearTimeout() instead");
     if (!a.length) throw new Error("clearTimeout() with no argument clears every timer on the device: never wanted here");
-    this.cancel(a[0]);
-  }
-
-  private cancel(id: any) {
-    if (this.clock) return id && this.clock.cancel(id.id);
-    clearTimeout(id);
-    clearInterval(id);
-    this.timers.delete(id);
+    if (this.timers.has(a[0] as number)) this.drop(a[0] as number);
   }
 
   /** Espruino's dgram: string payloads in and out, rinfo without family. */
@@ -334,11 +381,7 @@ export class EspruinoVm {
 
   dispose() {
     this.off = true;
-    for (const t of this.timers) {
-      clearTimeout(t);
-      clearInterval(t);
-    }
-    this.timers.clear();
+    for (const id of [...this.timers.keys()]) this.drop(id);
     for (const s of this.sockets) {
       try {
         s.close();
