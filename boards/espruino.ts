@@ -11,10 +11,21 @@ import { Store } from "./board";
  * more for a signed reply.
  */
 export function dgramNet(lookup: Net["lookup"], source?: Source): Net {
+  // The socket open now, held here from its first moment: an open cut short by a moment
+  // without memory never hands back its link, and its socket, whose listeners hold the
+  // exchange's code (about 300 JsVars on an ESP8266), stayed open for good. The supervisor's
+  // end of the exchange closes it through the network (Net.close), as the link would.
+  let sock: any;
+  const close = () => {
+    if (sock) sock.close();
+    sock = undefined;
+  };
   return {
     lookup: lookup,
+    close: close,
     open: (onDatagram, onError) => {
-      const sock = require("dgram").createSocket("udp4");
+      close();
+      sock = require("dgram").createSocket("udp4");
       let sentTo = "";
       sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
         const t4 = getTime();
@@ -30,7 +41,7 @@ export function dgramNet(lookup: Net["lookup"], source?: Source): Net {
       sock.on("close", failed);
       return {
         send: (b, ip, port) => sock.send(E.toString(b), port, (sentTo = ip)),
-        close: () => sock.close(),
+        close: close,
       };
     },
   };

@@ -25,6 +25,8 @@ export interface Net {
   lookup(name: string, cb: (ip: string | null) => void): void;
   /** onError ends the sync with a short reason: "socket", or a transport's own ("udp", "reset", ...) */
   open(onDatagram: OnDatagram, onError: (reason: string) => void): Link;
+  /** Closes what an open cut short left open (its link never handed back), where a transport can. */
+  close?(): void;
 }
 
 /** What the client needs from the world, injected so tests can step a fake clock. @internal */
@@ -115,6 +117,9 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   let lo = -1e9;
   let hi = 1e9;
 
+  // (an open that threw or was cut short never handed back its link: the network closes what it left open)
+  const shut = () => (link ? link.close() : env.net.close && env.net.close());
+
   // (called with no reason after a full burst: best is set, so the reason is "")
   const finish = (reason?: string) => {
     // (a transport's error after the end, such as the close event of the socket it closed,
@@ -123,7 +128,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     env.disarm(timer, onTimer);
     x = null;
     over = true;
-    if (link) link.close();
+    shut();
     res.reason = best ? "" : reason!;
     // An empty intersection (a server or clock that stepped mid-burst) falls back to the least delay.
     done(Object.assign(res, best, best ? (lo <= hi ? { offset: (lo + hi) / 2, err: (hi - lo) / 2 } : { err: best.delay / 2 }) : {}));
@@ -178,7 +183,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     x = null;
     if (over) return;
     over = true;
-    if (link) link.close();
+    shut();
   };
   if (!port) {
     finish("host");

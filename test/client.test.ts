@@ -345,6 +345,17 @@ test("the result waits one gap after the last answer, for a conflicting one", ()
   assert.ok(Math.abs(at - (START + 0.02 + OPTS.gap / 1000)) < 1e-6, String(at - START));
 });
 
+test("an open that throws after making its socket (a listener it could not attach): 'socket', and the network closes the socket its link never handed back", () => {
+  const w = fakeEnv(START);
+  w.net.throwOnOpen = true;
+  let got: SyncResult | undefined;
+  sync(w.env, OPTS, "192.0.2.1", 123, (r) => (got = r));
+  w.clock.advance(1000);
+  assert.is(got && got.reason, "socket");
+  assert.is(w.net.opened, 1);
+  assert.is(w.net.closed, 1, "the socket closed");
+});
+
 test("abort (a supervisor ending a stalled round): the socket closed, the timer disarmed, done never called, a late reply ignored", () => {
   const w = fakeEnv(START);
   // a server that answers after 1.5 s: the abort comes first

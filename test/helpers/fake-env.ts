@@ -91,7 +91,16 @@ export class FakeNet implements Net {
   private handler: OnDatagram | null = null;
   private onError: ((reason: string) => void) | null = null;
   throwOnSend = false;
+  /** open() makes its socket, then throws before handing back its link (a listener it could not attach) */
+  throwOnOpen = false;
+  /** a socket made by an open that threw, which only close() can close */
+  private orphan = false;
   constructor(private clock: FakeClock) {}
+
+  /** Net.close: closes what an open that threw left open. */
+  close() {
+    if (this.orphan) (this.closed++, (this.orphan = false));
+  }
 
   lookup(name: string, cb: (ip: string | null) => void) {
     if (name in this.names) {
@@ -103,6 +112,10 @@ export class FakeNet implements Net {
     this.opened++;
     this.handler = onDatagram;
     this.onError = onError;
+    if (this.throwOnOpen) {
+      this.orphan = true;
+      throw new Error("Not enough memory");
+    }
     return {
       send: (b, ip, port) => {
         if (this.throwOnSend) throw new Error("send failed");
