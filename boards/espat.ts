@@ -32,7 +32,8 @@ export const board = modemBoard(
       at.cmd({ at: "AT+CIPDOMAIN=" + quote(name), ms: 10000 }, (err, lines) => {
         const hit = lines.filter((l) => l.indexOf("+CIPDOMAIN:") == 0)[0];
         const ip = hit ? fields(hit)[0] : "";
-        cb(!err && isIpLiteral(ip) ? ip : null);
+        const found = !err && isIpLiteral(ip) ? ip : null;
+        cb(found);
       }),
     // A UDP link left open by an earlier run makes CIPSTART answer ALREADY CONNECTED: close first.
     open: (at, ip, port, cb) =>

@@ -27,9 +27,16 @@ export function dgramNet(lookup: Net["lookup"], source?: Source): Net {
       close();
       sock = require("dgram").createSocket("udp4");
       let sentTo = "";
+      // Every argument worked out before the exchange's function is called: Espruino 2v29 keeps
+      // a function's scope for good when memory runs out inside a function called in its
+      // arguments (here source(); measured at the ESP8266 size: the exchange's code and its
+      // round, about 300 JsVars, each time). A callback into per-use code is called with plain
+      // names, here and in every board (test/supervise.test.ts has the interpreter's behaviour).
       sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
         const t4 = getTime();
-        onDatagram(new Uint8Array(E.toArrayBuffer(msg)), source ? source(rinfo.address, sentTo) : rinfo.address, rinfo.port, t4);
+        const from = source ? source(rinfo.address, sentTo) : rinfo.address;
+        const b = new Uint8Array(E.toArrayBuffer(msg));
+        onDatagram(b, from, rinfo.port, t4);
       });
       // Espruino closes a socket whose read gave no bytes (its Linux build, on an empty
       // datagram: a hostile server can send one), with no error: a send would then throw

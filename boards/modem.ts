@@ -70,7 +70,11 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
       at.abort("reset");
     }),
   );
-  d.listen(at, (data, address, from, t4) => rx && rx(E.toUint8Array(data), address, from, t4));
+  // (the bytes made before the exchange's function is called: boards/espruino.ts dgramNet)
+  d.listen(at, (data, address, from, t4) => {
+    const b = E.toUint8Array(data);
+    if (rx) rx(b, address, from, t4);
+  });
 
   const ensure = (cb: (err: string) => void) => {
     if (ready) return cb("");
@@ -85,6 +89,9 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
   };
 
   const net: Net = {
+    // An open cut short by a moment without memory never hands back its link: the supervisor's
+    // end of the exchange lets go of its receiver here (the exchange's code, until the next open).
+    close: () => (rx = null),
     lookup: (name, cb) =>
       isIpLiteral(name) ? cb(name) : ensure((err) => (err ? (log(err), cb(null)) : d.resolve(at, name, cb))),
     open: (onDatagram, onError) => {
@@ -94,30 +101,33 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
       let queued: (() => void) | null = null;
       let closed = false;
       let failed = false;
-      const fail = (why: string, err: string) => {
+      // (the reason worked out in here, not in its callers' arguments: boards/espruino.ts dgramNet)
+      const fail = (err: string, opening?: boolean) => {
+        const r = reason(err);
+        // A refusal to open (an error answer) is "udp", and may fall back to the modem's NTP;
+        // no answer or a restart is the modem's failure, not UDP's.
+        const why = opening && r == "at-error" ? "udp" : r;
         // After anything but a refusal, the modem may have lost its state: bring it up again.
         if (why != "udp") down("");
-        log(err);
+        log(opening ? "UDP open: " + err : err);
         if (!failed && !closed) onError(why);
         failed = true;
       };
       const link: Link = {
         send: (b, ip, port, x) => {
           const data = E.toString(b);
-          const go = () => d.send(at, data, ip, port, (t) => (x.t1 = t), (err) => err && fail(reason(err), err));
+          const go = () => d.send(at, data, ip, port, (t) => (x.t1 = t), (err) => err && fail(err));
           const to = ip + ":" + port;
           if (remote == to) return go();
           const opening = !!queued;
           queued = go;
           if (opening) return;
           ensure((err) => {
-            if (err) return (queued = null), fail(reason(err), err);
+            if (err) return (queued = null), fail(err);
             d.open(at, ip, port, (err) => {
               const f = queued!;
               queued = null;
-              // Refused (an error answer) is "udp", and may fall back to the modem's NTP;
-              // no answer or a restart is the modem's failure, not UDP's.
-              if (err) return fail(reason(err) == "at-error" ? "udp" : reason(err), "UDP open: " + err);
+              if (err) return fail(err, true);
               remote = to;
               if (closed) return d.close(at);
               f();

@@ -64,7 +64,8 @@ export const board = modemBoard(
         const ip = fields(l)[1];
         const cb = dnsWaiting;
         dnsWaiting = null;
-        if (cb) cb(isIpLiteral(ip) ? ip : null);
+        const found = isIpLiteral(ip) ? ip : null;
+        if (cb) cb(found);
       });
       // +QIURC: "recv",<id>,<len>,"<ip>",<port><CR><LF><data>
       at.frame({

@@ -35,7 +35,8 @@ export const board = modemBoard(
       // OK, then +CDNSGIP: 1,"<name>","<ip>"[,"<ip2>"] or +CDNSGIP: 0,<error>
       at.cmd({ at: "AT+CDNSGIP=" + quote(name), end: ["+CDNSGIP:"], ms: 15000 }, (err, lines) => {
         const f = err ? [] : fields(lines[lines.length - 1]);
-        cb(f[0] == "1" && isIpLiteral(f[2]) ? f[2] : null);
+        const found = f[0] == "1" && isIpLiteral(f[2]) ? f[2] : null;
+        cb(found);
       }),
     open: (at, ip, port, cb) =>
       at.cmd({ at: 'AT+CIPSTART="UDP","' + ip + '",' + port, end: ["CONNECT OK", "ALREADY CONNECT"], ms: 10000 }, (err) =>

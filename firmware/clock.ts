@@ -81,7 +81,8 @@ const app: Resident = {
   dev: dev,
   api: ntptime,
   disc: new Float64Array(DISCIPLINE_LENGTH),
-  clk: { clock: dev.clock, setNow: set },
+  clock: dev.clock,
+  setNow: set,
   store: board.store,
   saved: {},
   goodAt: 0,
@@ -213,7 +214,7 @@ const second = () => {
     enter(cause, () => loadDecision()(app, cause));
     delete app.tries;
   }
-  if (!app.rounds.length) tick(app.disc, app.clk, CONFIG.slew);
+  if (!app.rounds.length) tick(app.disc, app, CONFIG.slew);
   // An alarm due within the second: a timer to the moment, never one aimed further ahead
   // (a step shifts it: firmware/alarms.ts). Not before the clock is set (the build date).
   const now = dev.clock();

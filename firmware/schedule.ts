@@ -2,7 +2,7 @@
 // it works on the resident state (firmware/clock.ts) and keeps nothing of its own. begin()
 // starts the one road every sync takes (its end: firmware/decision.ts); due() is the
 // schedule; start() the boot's reading of the saved record; pipeline() what the REPL drives.
-import { Resident, faultName, Round, later, save, zoneOf } from "./round";
+import { Fault, Resident, faultCount, faultName, Round, later, save, zoneOf } from "./round";
 import { ASIDE, RECORD, checkSaved } from "./settings";
 import { Outcome, Pipeline, repl, settling } from "../lib/ntptime";
 import { MIN_POLL, startWait } from "../lib/poll";
@@ -41,7 +41,7 @@ export function start(r: Resident) {
 export function leapNow(r: Resident) {
   r.leapt = r.leapMidnight;
   r.leapMidnight = 0;
-  leap(r.disc, r.clk, r.leapStep!);
+  leap(r.disc, r, r.leapStep!);
   r.dev.log("ntptime: leap second, clock " + (r.leapStep! < 0 ? "back" : "forward") + " 1 s");
 }
 
@@ -67,7 +67,7 @@ export function begin(r: Resident, apply: boolean, resolve?: (v: number) => void
   // `began` on the free-running clock: the next scheduled round is `interval` after it
   // (firmware/decision.ts reschedule).
   const to = asked.map((h) => (parseHost(h, NTP_PORT) ? h : ""));
-  const q: Round = { hosts: asked, to: to, results: [], sets: apply, boot: r.boots, began: free(r.disc, r.clk) };
+  const q: Round = { hosts: asked, to: to, results: [], sets: apply, boot: r.boots, began: free(r.disc, r) };
   // (set only for the REPL: a field holding undefined still takes memory)
   if (resolve) (q.resolved = resolve), (q.rejected = reject);
   if (r.rounds.push(q) == 1) r.dev.after(r.proceed, 0);
@@ -160,7 +160,10 @@ export interface Faults {
 
 export function status(r: Resident): Status {
   const f = r.faults;
-  const faults = f ? { memory: f[0], stalled: f[1], storage: f[2], network: f[3], last: faultName(f[4]), at: f[5] } : undefined;
+  const l = r.lastFault!;
+  const faults = f
+    ? { memory: faultCount(f, Fault.Memory), stalled: faultCount(f, Fault.Stalled), storage: faultCount(f, Fault.Storage), network: faultCount(f, Fault.Network), last: faultName(l % 4), at: Math.floor(l / 4) }
+    : undefined;
   return { servers: servers(r), denied: r.saved.denied, last: r.api.last, next: r.nextAt, interval: r.pollEvery, fails: r.failed, ppm: freq(r.disc) * 1e6, alarms: r.alarms, faults: faults };
 }
 

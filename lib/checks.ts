@@ -57,6 +57,13 @@ export function stray(reason: string): boolean {
 }
 
 /**
+ * Whether datagram `b` reaches index `i`: that byte read (undefined past the end), not
+ * b.length, whose getter puts Espruino's ArrayBufferView class in the global scope for good
+ * (9 JsVars, measured at the ESP8266 size's REPL). A keyed image reads lengths anyway (lib/mac.ts).
+ */
+const has = (b: Uint8Array, i: number) => b[i] !== undefined;
+
+/**
  * Judges one datagram received at local time t4: a Sample, or the reason it is refused.
  * The checks run in order and the first that fails gives the reason (chrony's test1..test7
  * idea): a datagram from anywhere but the server asked costs no digest.
@@ -65,13 +72,13 @@ export function stray(reason: string): boolean {
  * server's. T3 - T2 is taken from the timestamps themselves, exactly.
  */
 export function judge(b: Uint8Array, address: string, port: number, t4: number, x: Exchange, l: Limits): Sample | string {
-  if (b.length < HEADER_LEN) return "short";
+  if (!has(b, HEADER_LEN - 1)) return "short";
   if (port != x.port || address != x.addr) return "source";
   // RFC 5905 s7.3: with a key, only a reply signed by it; an unsigned kiss is ignored too.
   if (l.auth && !l.auth.check(b)) return "auth";
   // Without one, a reply is the header alone: anything after it (junk, extension fields
   // nobody asked for) makes it something else.
-  if (!l.auth && b.length > HEADER_LEN) return "length";
+  if (!l.auth && has(b, HEADER_LEN)) return "length";
   const p = decode(b);
   if (p.assoc != MODE_SERVER) return "mode";
   if (p.vn < 3 || p.vn > 4) return "version";

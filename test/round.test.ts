@@ -38,7 +38,8 @@ function device(server: ServerModel | null) {
   const r: RoundState = {
     dev, api: ntptime, saved,
     disc: new Float64Array(DISCIPLINE_LENGTH),
-    clk: { clock: dev.clock, setNow: dev.setNow },
+    clock: dev.clock,
+    setNow: dev.setNow,
     store: { read: () => undefined, write: () => saves++ },
     goodAt: 0,
   };

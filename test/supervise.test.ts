@@ -9,7 +9,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { peersMissing } from "./helpers/chrony";
-import { deviceMissing, sleep } from "./helpers/device";
+import { Device, deviceMissing, sleep } from "./helpers/device";
 import { CONFIGS, BAD_DNS, Clock, EMPTY, FILL, GOOD, OOM, clockError, nextIn, squeeze, startClock } from "./helpers/clock-device";
 import { guarded } from "./helpers/skip";
 
@@ -20,6 +20,35 @@ async function onTime(c: Clock) {
   const e = await clockError(c.dev);
   assert.ok(Math.abs(e.error) < e.within + 0.02, `the device clock is off by ${e.error.toFixed(4)} s (console round trip ${(2 * e.within).toFixed(3)} s)`);
 }
+
+/**
+ * The interpreter's own behaviour that boards/espruino.ts (dgramNet) designs around: Espruino
+ * 2v29 keeps a function's scope for good when memory runs out inside a function called in
+ * that function's arguments. A callback into per-use code (the exchange, its round: about 300
+ * JsVars) is therefore called with plain names, its arguments worked out first.
+ */
+deviceTest("Espruino 2v29 on the ESP8266 size keeps a callback's scope when memory runs out in a call inside its arguments, and not when the arguments are worked out first", async () => {
+  const dev = await Device.create("esp8266", 300);
+  try {
+    const use = () => dev.eval<number>("process.memory().usage");
+    // a callback whose scope holds 100 strings (about 200 JsVars), called as a board calls the exchange's
+    dev.type(`function hog(v){setTimeout(function(){delete global.HOG;},1500);global.HOG=[];while(process.memory(false).free>10)HOG.push("xxxxxxxxx"+HOG.length);return v;}`);
+    dev.type(`function mk(){var big=[];for(var i=0;i<100;i++)big.push("s"+i);return function(ip){print("CB",big.length,ip);};}`);
+    const grew: Record<string, number[]> = { inArguments: [], first: [] };
+    for (const [way, call] of [["inArguments", "cb(hog(ip))"], ["first", "var v=hog(ip);cb(v)"]] as const)
+      for (let i = 0; i < 3; i++) {
+        const before = await use();
+        dev.type(`(function(){var cb=mk(),ip="1.2.3.4";setTimeout(function(){${call};},5);})()`);
+        await sleep(2500);
+        grew[way].push((await use()) - before);
+      }
+    assert.ok(!/CB 100/.test(dev.out), "memory never ran out: the callback was called");
+    assert.ok(grew.inArguments.every((n) => n > 150), `in the arguments: grew ${grew.inArguments} JsVars per event (the callback's scope kept)`);
+    assert.ok(grew.first.every((n) => n < 12), `worked out first: grew ${grew.first} JsVars per event`);
+  } finally {
+    await dev.stop();
+  }
+});
 
 deviceTest("memory squeezed to 30 free as a scheduled round starts: the fault is told, and once memory is back the schedule runs again", async () => {
   const c = await startClock();

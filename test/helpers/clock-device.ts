@@ -23,13 +23,16 @@ export const nullBus = (display: Record<string, unknown>) =>
 /**
  * ESP8266 Wi-Fi whose resolver can be taken away: while global.NETDOWN is set, every name
  * (an address too) goes unresolved, as when the access point is gone; global.ONDNS(ip) may
- * change an answer (BAD_DNS). Small: a module's code takes JsVars on the device; and no RegExp,
- * whose class the built-in Wifi never puts in the global scope (8 JsVars, for good).
+ * change an answer (BAD_DNS), worked out before the callback is called, as the built-in's C
+ * code does (called in its arguments, a moment without memory inside ONDNS would keep the
+ * callback's scope: test/supervise.test.ts, the interpreter's behaviour). Small: a module's
+ * code takes JsVars on the device; and no RegExp, whose class the built-in Wifi never puts in
+ * the global scope (8 JsVars, for good).
  */
 export const FAULTY_WIFI = `exports.connect = function (ssid, opts, cb) { setTimeout(function () { cb(null); }, 20); };
 exports.getHostByName = function (name, cb) {
   var ip = global.NETDOWN ? undefined : ${IS_ADDRESS} ? name : name == "localhost" ? "127.0.0.1" : undefined;
-  setTimeout(function () { cb(global.ONDNS ? ONDNS(ip) : ip); }, 5);
+  setTimeout(function () { var a = global.ONDNS ? ONDNS(ip) : ip; cb(a); }, 5);
 };
 `;
 
