@@ -13,3 +13,6 @@ export function imageKeys(app: string, config: Record<string, unknown>): Promise
 export function declaredProps(files?: string[], deviceNames?: Set<string>): string[];
 export function configDefines(config: Record<string, unknown>, board: string): Record<string, string>;
 export function configText(text: string, define: Record<string, string>): string;
+export const RTC_WIRING: Record<string, { i2c: string; scl: string; sda: string }>;
+export const RTC_BITRATE: Record<string, number>;
+export function rtcConfig(board: string, config: Record<string, any>): Record<string, unknown> | undefined;

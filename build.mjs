@@ -48,9 +48,12 @@ export const APPS = ["clock", "gps-server", "module"];
  * still its owner's (boards/espruino.ts disarmTimer) and a socket closed even when its open
  * was cut short (dgramNet), 0.2 KB more. The fault counts in two numbers (4 JsVars at rest,
  * not 9), a callback's arguments worked out before the call (dgramNet) and a datagram's
- * length read by index (lib/checks.ts has): 11 JsVars less for good, 0.15 KB more.
+ * length read by index (lib/checks.ts has): 11 JsVars less for good, 0.15 KB more. Issue 25:
+ * the warm start (the crystal's frequency error kept in the record and taken at boot), the
+ * clock's state in status() and an rtc fault kind in every image; the RTC's own code only in
+ * an image whose config has one: 0.45 KB more.
  */
-export const BUDGET = { esp8266: 15850, core: 3891 };
+export const BUDGET = { esp8266: 16300, core: 3891 };
 
 /** esbuild features Espruino 2v29 lacks: esbuild then never emits them when it minifies. */
 const DEVICE_UNSUPPORTED = [
@@ -67,7 +70,7 @@ const ALL_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, true]
 const NONE_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, false]));
 
 /** Config keys without a default: the network and the hardware of particular boards. */
-export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display", "gps", "key", "keys", "alarms"];
+export const BOARD_KEYS = ["wifi", "serial", "apn", "w5500", "display", "gps", "key", "keys", "alarms", "rtc"];
 
 /**
  * The gps-server app: where the receiver is wired on each board that can serve UDP (the AT
@@ -103,6 +106,7 @@ export function loadConfig(file, overrides = {}) {
   if (unknown.length) throw new Error(`unknown config key(s): ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
   if (typeof config.host != "string" || !config.host) throw new Error("config: host must be a non-empty string");
   if (config.display) config.display = displayConfig(config.display);
+  if (config.rtc) rtcKeys(config.rtc);
   // The NTP era pivot and the earliest time the device will believe: the build date.
   if (config.pivot == null) config.pivot = Math.floor(Date.now() / 1000);
   return config;
@@ -127,6 +131,48 @@ function displayConfig(d) {
   // The e-paper module drives one panel, the 172x72 GDE021A1.
   if (d.type == "ssd1606" && (d.width || d.height)) throw new Error("config: the ssd1606 display is the 172x72 GDE021A1; width and height are fixed");
   return { ...wiring, ...d };
+}
+
+/**
+ * The battery-backed RTC's I2C wiring on each Espruino board unless the config says otherwise:
+ * the ESP8266's GPIO5/GPIO4 (a NodeMCU's D1/D2), the ESP32's usual 22/21, and on the Pico-class
+ * boards I2C1 on B8/B9, clear of the modems' and the W5500's pins. A panel on I2C (the SSD1306)
+ * shares its bus: the RTC then takes the panel's port and pins.
+ */
+export const RTC_WIRING = {
+  esp8266: { i2c: "I2C1", scl: "D5", sda: "D4" },
+  esp32: { i2c: "I2C1", scl: "D22", sda: "D21" },
+  w5500: { i2c: "I2C1", scl: "B8", sda: "B9" },
+  quectel: { i2c: "I2C1", scl: "B8", sda: "B9" },
+  sim800: { i2c: "I2C1", scl: "B8", sda: "B9" },
+  espat: { i2c: "I2C1", scl: "B8", sda: "B9" },
+  linux: { i2c: "I2C1", scl: "D5", sda: "D4" },
+};
+/** The chips (lib/rtc.ts) and the fastest bus each takes: the DS1307 100 kHz, the others 400 kHz. */
+export const RTC_BITRATE = { ds3231: 400000, ds1307: 100000, pcf8563: 400000 };
+
+/** The config's rtc, checked (any board): its type and keys. */
+function rtcKeys(r) {
+  if (!r || !RTC_BITRATE[r.type]) throw new Error(`config: rtc.type must be one of ${Object.keys(RTC_BITRATE).join(", ")} (got ${JSON.stringify(r && r.type)})`);
+  const known = ["type", "i2c", "scl", "sda"];
+  const unknown = Object.keys(r).filter((k) => !known.includes(k));
+  if (unknown.length) throw new Error(`config: rtc key(s) ${unknown.join(", ")} unknown (it takes: ${known.join(", ")})`);
+  return r;
+}
+
+/**
+ * The rtc with the board's wiring (or the I2C panel's, whose bus it shares) and its bus's
+ * bitrate; none on the host image (Node has no I2C: a build takes the keys its board uses).
+ */
+export function rtcConfig(board, config) {
+  const r = config.rtc;
+  if (!r || !RTC_WIRING[board]) return undefined;
+  const d = config.display;
+  const panel = d && d.i2c && (!r.i2c || r.i2c == d.i2c) ? { i2c: d.i2c, scl: d.scl, sda: d.sda } : null;
+  const w = { ...RTC_WIRING[board], ...panel, ...r };
+  if (panel && (w.scl != d.scl || w.sda != d.sda)) throw new Error(`config: rtc on ${w.i2c} must use the ${d.type} panel's pins (scl ${d.scl}, sda ${d.sda}): one port, one wiring`);
+  if (panel && r.type == "ds1307") throw new Error(`config: the ds1307 runs at 100 kHz and the ${d.type} panel at 400 kHz: wire the RTC to another I2C port (rtc.i2c, scl, sda)`);
+  return { ...w, bitrate: RTC_BITRATE[r.type] };
 }
 
 function gpsConfig(board, user = {}) {
@@ -204,6 +250,7 @@ export function configDefines(config, board) {
   define["CONFIG.stall"] = String(Math.ceil((c.timeout * (1 + c.burst + c.retries) + c.gap * (c.burst + c.retries) + c.backoff * (2 ** c.retries - 1)) / 1000) + 5);
   const panelKeys = new Set(["type", "bs1", "power", "address", ...Object.values(DISPLAYS).flatMap((w) => Object.keys(w))]);
   for (const k of panelKeys) define["CONFIG.display." + k] = value(config.display && config.display[k]);
+  for (const k of ["type", "i2c", "scl", "sda", "bitrate"]) define["CONFIG.rtc." + k] = value(config.rtc && config.rtc[k]);
   return define;
 }
 
@@ -481,8 +528,9 @@ export async function buildImage({ board, app = "clock", config, outfile, entry 
     throw new Error(`config: tz ${JSON.stringify(config.tz)} is neither hours (-12 to 14) nor a POSIX TZ string with Mm.w.d rules (e.g. "CET-1CEST,M3.5.0,M10.5.0/3")`);
   config = { ...config, zone };
   if (!APPS.includes(app)) throw new Error(`unknown app '${app}' (apps: ${APPS.join(", ")})`);
-  config = { ...config, gps: app == "gps-server" ? gpsConfig(board, config.gps) : undefined, keys: await imageKeys(app, config) };
+  config = { ...config, gps: app == "gps-server" ? gpsConfig(board, config.gps) : undefined, keys: await imageKeys(app, config), rtc: app == "clock" ? rtcConfig(board, config) : undefined };
   if (!config.gps) delete config.gps;
+  if (!config.rtc) delete config.rtc;
   if (!config.keys) delete config.keys;
   config.image = configImage(config);
   const espruino = BOARDS[board].espruino;

@@ -17,6 +17,7 @@ import { DISCIPLINE_LENGTH, tick } from "../lib/discipline";
 import { two } from "../lib/calendar";
 import { Events, Fault, Part, Resident } from "./round";
 import { NTP_PORT } from "../lib/wire";
+import { PCF8563_PHASE } from "../lib/rtc";
 
 const dev = board.dev;
 
@@ -149,6 +150,11 @@ if (board.events) board.events(ntptime);
 // (a modem's own NTP command, only where the board has one: a field holding undefined still takes a JsVar)
 if (board.modemNtp) app.modemNtp = board.modemNtp;
 // Alarms only in an image that asks for them (CONFIG.alarms: an --entry app's): the default image carries none.
+if (CONFIG.rtc)
+  app.rtcWrite = () => {
+    delete app.rtcArmed;
+    enter(Part.Transient, () => loadTransient().rtcWrite!(app));
+  };
 if (CONFIG.alarms) {
   ntptime.at = (when, fn, name) => use("at", when, fn, name);
   ntptime.cancel = (which) => use("cancel", which);
@@ -189,6 +195,8 @@ board.onBoot(boot);
 // memory, where a timeout armed first survives whatever the rest of the tick meets.
 /** Ticks the supervisor's recovery may be cut short in a row before the image starts again from flash. */
 const RECOVERY_TRIES = 60;
+/** Seconds before its moment that the RTC's write is called: time to load its part. */
+const RTC_LEAD = 0.15;
 
 const second = () => {
   dev.after(second, 1005 - (dev.clock() % 1) * 1000);
@@ -215,6 +223,11 @@ const second = () => {
     delete app.tries;
   }
   if (!app.rounds.length) tick(app.disc, app, CONFIG.slew);
+  // The battery-backed RTC to be written (firmware/rtc.ts), with no round under way: a timer
+  // a little before the moment of the second its write needs (lib/rtc.ts RTC_PHASE), where it
+  // waits out the rest.
+  if (CONFIG.rtc && app.rtcDue && !app.rtcArmed && !app.rounds.length)
+    app.rtcArmed = dev.after(app.rtcWrite!, (((CONFIG.rtc.type == "pcf8563" ? PCF8563_PHASE : 0) - (dev.clock() % 1) + 1 - RTC_LEAD) % 1) * 1000);
   // An alarm due within the second: a timer to the moment, never one aimed further ahead
   // (a step shifts it: firmware/alarms.ts). Not before the clock is set (the build date).
   const now = dev.clock();
@@ -228,7 +241,9 @@ const second = () => {
     const m = t[7];
     const a = Math.abs(m);
     const zone = "UTC" + (m < 0 ? "-" : "+") + ((a / 60) | 0) + (a % 60 ? ":" + two(a % 60) : "");
-    const state = !app.goodAt ? "not synced" : now - app.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
+    // (firmware/round.ts syncState written out: a function of the resident code's own would
+    // keep about 7 JsVars for good)
+    const state = !app.goodAt ? (CONFIG.rtc && app.fromRtc ? "rtc" : "not synced") : now - app.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
     if (CONFIG.display!.type) panel!.draw({ t: t, zone: zone, state: state });
     if (CONFIG.console)
       dev.log(t[0] + "-" + two(t[1]) + "-" + two(t[2]) + " " + two(t[3]) + ":" + two(t[4]) + ":" + two(t[5]) + " " + zone + (state == "synced" ? "" : " (" + state + ")"));

@@ -28,6 +28,8 @@ export interface Config extends Omit<SyncOptions, "auth">, PollLimits, Disciplin
   w5500?: Partial<import("../boards/w5500").W5500Config>;
   /** a display panel; the build fills in the wiring defaults of its type */
   display?: DisplayConfig;
+  /** a battery-backed RTC on I2C, read at power-on and written after syncs; the build fills in the wiring defaults of the board */
+  rtc?: RtcConfig;
   /** the gps-server app only: the receiver and the server */
   gps?: GpsConfig;
   /** ntptime.at()'s alarms in the image: on for an --entry app unless set false (firmware/alarms.ts) */
@@ -88,4 +90,14 @@ export interface GpsConfig {
   interval: number;
   burst: number;
   clients: number;
+}
+
+/** The battery-backed RTC and its I2C wiring, ports and pins as Espruino names them (build.mjs RTC_WIRING). */
+export interface RtcConfig {
+  type: import("../lib/rtc").RtcType;
+  i2c: string;
+  scl: string;
+  sda: string;
+  /** the bus's clock, Hz: 100 kHz for the DS1307, 400 kHz for the others (a panel on the same bus: its own) */
+  bitrate: number;
 }

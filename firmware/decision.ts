@@ -6,9 +6,10 @@
 // (firmware/transient.ts).
 import { Outcome, settling } from "../lib/ntptime";
 import { LEAP_STEP, leapAt } from "../lib/leap";
-import { Fault, Resident, RoundOptions, decide, fault, recovered, reschedule, save } from "./round";
+import { Fault, Resident, RoundOptions, decide, fault, recovered, reschedule, save, saveFreq } from "./round";
 import { choose } from "@choose";
 import { recover } from "./supervise";
+import { rtcDue } from "./rtc";
 
 declare let DECISION: (r: Resident, cause?: number) => void;
 
@@ -55,6 +56,8 @@ DECISION = (r, cause) => {
       if (!x.reason) {
         r.goodAt = r.dev.clock();
         watchLeap(r, x.leap || 0);
+        saveFreq(r);
+        if (CONFIG.rtc) rtcDue(r, x.applied!);
         delete r.short;
         recovered(r);
         // failures that say the network is gone: a network fault, counted once until a good sync

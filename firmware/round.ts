@@ -1,7 +1,7 @@
 import { Device, Ntptime, Outcome } from "../lib/ntptime";
 import { Env, SyncResult } from "../lib/client";
 import { choose } from "./choose-one";
-import { Applied, DisciplineState, Steered, free, measure } from "../lib/discipline";
+import { Applied, DisciplineState, Steered, fitted, free, freq, measure } from "../lib/discipline";
 import { nextPoll } from "../lib/poll";
 import { Board, Store } from "../boards/board";
 import { Zone } from "../lib/tz";
@@ -20,6 +20,8 @@ export interface Saved {
   denied?: Record<string, string>;
   /** the interval after a Kiss-o'-Death RATE, 0 once a round passes without one */
   rate?: number;
+  /** the crystal's frequency error (ppm), this image's: the discipline's warm start at boot (saveFreq below) */
+  freq?: number;
 }
 
 /**
@@ -41,8 +43,8 @@ export interface RoundState extends Steered {
   goodAt: number;
   /**
    * Faults survived (fault() below), made at the first: a count per kind (faultName), each in
-   * 13 bits of this one number (faultCount); and lastFault, the last kind and its device clock
-   * (whole seconds * 4 + kind). Two numbers, 4 JsVars at rest where a list of six took 9
+   * 10 bits of this one number (faultCount); and lastFault, the last kind and its device clock
+   * (whole seconds * 8 + kind). Two numbers, 4 JsVars at rest where a list of six took 9
    * (measured at the ESP8266 size's REPL). What is only there while a fault lasts is kept
    * apart and deleted after, so that a clock at rest after faults holds no more than this.
    */
@@ -54,6 +56,19 @@ export interface RoundState extends Steered {
   unsaved?: number;
   /** scheduled rounds in a row ended for want of memory since the last good sync (firmware/supervise.ts); absent but then */
   short?: number;
+  /** device clock when the frequency error was last saved (saveFreq); absent until then */
+  freqAt?: number;
+  /**
+   * With CONFIG.rtc (firmware/rtc.ts), each absent until it is first set: 1 while the clock
+   * runs on the chip's time, until the first good sync; 1 when the chip is to be written
+   * (2: its drift measured, the write next); the device clock of the last write and the
+   * corrections made by then (the discipline's: Discipline free()); the chip's drift, ppm.
+   */
+  fromRtc?: number;
+  rtcDue?: number;
+  rtcAt?: number;
+  rtcMade?: number;
+  rtcPpm?: number;
 }
 
 /**
@@ -145,6 +160,9 @@ export interface Resident extends RoundState {
   due(): void;
   leapNow(): void;
   ring?(): void;
+  /** with CONFIG.rtc: the chip's write (firmware/rtc.ts), and its timer while armed */
+  rtcWrite?(): void;
+  rtcArmed?: unknown;
   proceed(): void;
   asked(x: SyncResult): void;
 }
@@ -185,32 +203,37 @@ export const enum Part {
  * What can go wrong on a clock that runs for months, as status().faults counts it (README,
  * Faults). Its name: made where it is told, so that no part keeps a list while loaded.
  */
-export const faultName = (kind: number) => ["memory", "stalled", "storage", "network"][kind];
+export const faultName = (kind: number) => ["memory", "stalled", "storage", "network", "rtc"][kind];
 export const enum Fault {
   Memory = 0,
   Stalled = 1,
   Storage = 2,
   Network = 3,
+  /** the battery-backed RTC did not answer (CONFIG.rtc) */
+  Rtc = 4,
 }
 
-/** One of each kind in RoundState.faults: 13 bits a kind (a double holds 53 bits exactly). */
-const FAULT_UNIT = [1, 8192, 67108864, 549755813888];
-/** The count of one kind in RoundState.faults; at 8191 it stays. */
-export const faultCount = (faults: number, kind: Fault) => Math.floor(faults / FAULT_UNIT[kind]) % 8192;
+/** One of each kind in RoundState.faults: 10 bits a kind (a double holds 53 bits exactly). */
+const FAULT_UNIT = [1, 1024, 1048576, 1073741824, 1099511627776];
+/** The count of one kind in RoundState.faults; at 1023 it stays. */
+export const faultCount = (faults: number, kind: Fault) => Math.floor(faults / FAULT_UNIT[kind]) % 1024;
 
 /** A fault: counted, and told in one line unless one told before is not yet recovered from. */
 export function fault(r: RoundState, kind: Fault, what: string) {
   const f = r.faults || 0;
-  if (faultCount(f, kind) < 8191) r.faults = f + FAULT_UNIT[kind];
-  r.lastFault = Math.floor(r.dev.clock()) * 4 + kind;
+  if (faultCount(f, kind) < 1023) r.faults = f + FAULT_UNIT[kind];
+  r.lastFault = Math.floor(r.dev.clock()) * 8 + kind;
   if (r.told) return;
   r.told = kind + 1;
   r.dev.log("ntptime: fault: " + faultName(kind) + ", " + what);
 }
 
-/** The fault told last is over (a good sync; the record written): one line. */
-export function recovered(r: RoundState) {
-  if (!r.told || r.unsaved) return;
+/**
+ * The fault told last is over: one line. A good sync ends any but the RTC's, which only a
+ * write to the chip ends (`rtc`); the record written ends Storage's.
+ */
+export function recovered(r: RoundState, rtc?: boolean) {
+  if (!r.told || r.unsaved || (CONFIG.rtc && (r.told == Fault.Rtc + 1) != !!rtc)) return;
   r.dev.log("ntptime: recovered from the " + faultName(r.told - 1) + " fault");
   delete r.told;
 }
@@ -241,6 +264,15 @@ export interface RoundOptions {
   /** the choice among the results: one server's, or several servers' (firmware/choose-many.ts) */
   choose: typeof choose;
 }
+
+/**
+ * The clock's state as the face and status() say it: "synced"; "stale" after four polls at
+ * the longest interval without a good sync; before the first, "rtc" while it runs on the
+ * battery-backed chip's time (CONFIG.rtc), else "not synced". (The resident tick has it
+ * written out: firmware/clock.ts.)
+ */
+export const syncState = (r: RoundState, now: number) =>
+  !r.goodAt ? (CONFIG.rtc && r.fromRtc ? "rtc" : "not synced") : now - r.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
 
 /** The zone in effect: settime(hours)'s, or the build's (the per-use code carries it). */
 export const zoneOf = (r: Resident) => r.zone || CONFIG.zone!;
@@ -297,6 +329,24 @@ export function save(r: RoundState) {
   }
   delete r.unsaved;
   if (r.told == Fault.Storage + 1) recovered(r);
+}
+
+/** ppm the frequency error must have moved since it was saved, and seconds between saves, to save it again */
+const FREQ_MOVED = 1;
+const FREQ_EVERY = 3600;
+
+/**
+ * After a good sync: the discipline's frequency error kept in the record for the next boot's
+ * warm start (firmware/schedule.ts start), once the fit has its own, when it has moved more
+ * than FREQ_MOVED since it was saved and at most once every FREQ_EVERY: the flash is spared.
+ */
+export function saveFreq(r: RoundState) {
+  const f = Math.round(freq(r.disc) * 1e9) / 1000;
+  const now = r.dev.clock();
+  if (!fitted(r.disc) || !(Math.abs(f - (r.saved.freq || 0)) > FREQ_MOVED) || now - r.freqAt! < FREQ_EVERY) return;
+  r.saved.freq = f;
+  r.freqAt = now;
+  save(r);
 }
 
 /** After a scheduled round: the next one, sooner after a failure, later after a Kiss-o'-Death RATE (lib/poll.ts); the seconds until it. */

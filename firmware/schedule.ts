@@ -2,15 +2,16 @@
 // it works on the resident state (firmware/clock.ts) and keeps nothing of its own. begin()
 // starts the one road every sync takes (its end: firmware/decision.ts); due() is the
 // schedule; start() the boot's reading of the saved record; pipeline() what the REPL drives.
-import { Fault, Resident, faultCount, faultName, Round, later, save, zoneOf } from "./round";
+import { Fault, Resident, faultCount, faultName, Round, later, save, syncState, zoneOf } from "./round";
 import { ASIDE, RECORD, checkSaved } from "./settings";
 import { Outcome, Pipeline, repl, settling } from "../lib/ntptime";
 import { MIN_POLL, startWait } from "../lib/poll";
-import { free, freq, leap } from "../lib/discipline";
+import { free, freq, leap, warm } from "../lib/discipline";
 import { NTP_PORT, TWO32 } from "../lib/wire";
 import { parseHost } from "../lib/host";
 import { applyZone, offsetAt } from "@zone";
 import { at, cancel, ring } from "./alarms";
+import { rtcBoot, rtcWrite } from "./rtc";
 
 /** What the per-use code offers (firmware/transient.ts), made anew on each load. @internal */
 export interface Transient {
@@ -22,6 +23,8 @@ export interface Transient {
   replCall(r: Resident, method: string, a?: unknown, b?: unknown, c?: unknown): any;
   /** with CONFIG.alarms (firmware/alarms.ts) */
   ring?: typeof ring;
+  /** with CONFIG.rtc (firmware/rtc.ts) */
+  rtcWrite?: typeof rtcWrite;
 }
 
 const servers = (r: Resident) => [r.api.host].concat(CONFIG.servers);
@@ -35,6 +38,8 @@ export function start(r: Resident) {
   r.api.tz = zoneOf(r).std / 60;
   applyZone(r.dev, zoneOf(r));
   r.pollEvery = saved.rate || 0;
+  // the crystal's frequency error as the last run left it: the first hour holds as a long run does
+  if (saved.freq) warm(r.disc, saved.freq * 1e-6);
   r.dev.log("clock: board " + r.board.name + ", server " + servers(r).join(" ") + ", poll " + Math.max(MIN_POLL, CONFIG.poll) + "-" + CONFIG.maxPoll + " s" + (CONFIG.key != null ? ", key " + CONFIG.key : ""));
 }
 
@@ -95,6 +100,9 @@ export function boot(r: Resident) {
   r.dev.disarm(r.timer, r.due);
   r.boots++;
   r.online = false;
+  // A power-on (the clock before the build date): the battery-backed RTC's time first. A boot
+  // that keeps the clock (load() after save(), the supervisor's last resort) keeps its own.
+  if (CONFIG.rtc && r.dev.clock() < CONFIG.pivot) rtcBoot(r);
   bringUp(r);
 }
 
@@ -146,6 +154,10 @@ export interface Status {
   alarms?: import("./round").Alarm[];
   /** faults survived since boot, by kind, and the last with its device clock (README, Faults); none yet: absent */
   faults?: Faults;
+  /** what the face says: "synced", "stale", "rtc" or "not synced" (firmware/round.ts syncState) */
+  state: string;
+  /** with CONFIG.rtc: the chip, the device clock of its last write (0: none since boot), its drift measured between writes (ppm) */
+  rtc?: { chip: string; written: number; ppm?: number };
 }
 
 /** @public */
@@ -154,6 +166,8 @@ export interface Faults {
   stalled: number;
   storage: number;
   network: number;
+  /** with CONFIG.rtc: the chip did not answer */
+  rtc?: number;
   last: string;
   at: number;
 }
@@ -162,9 +176,12 @@ export function status(r: Resident): Status {
   const f = r.faults;
   const l = r.lastFault!;
   const faults = f
-    ? { memory: faultCount(f, Fault.Memory), stalled: faultCount(f, Fault.Stalled), storage: faultCount(f, Fault.Storage), network: faultCount(f, Fault.Network), last: faultName(l % 4), at: Math.floor(l / 4) }
+    ? ({ memory: faultCount(f, Fault.Memory), stalled: faultCount(f, Fault.Stalled), storage: faultCount(f, Fault.Storage), network: faultCount(f, Fault.Network), last: faultName(l % 8), at: Math.floor(l / 8) } as Faults)
     : undefined;
-  return { servers: servers(r), denied: r.saved.denied, last: r.api.last, next: r.nextAt, interval: r.pollEvery, fails: r.failed, ppm: freq(r.disc) * 1e6, alarms: r.alarms, faults: faults };
+  if (CONFIG.rtc && faults) faults.rtc = faultCount(f!, Fault.Rtc);
+  const s: Status = { servers: servers(r), denied: r.saved.denied, last: r.api.last, next: r.nextAt, interval: r.pollEvery, fails: r.failed, ppm: freq(r.disc) * 1e6, alarms: r.alarms, faults: faults, state: syncState(r, r.dev.clock()) };
+  if (CONFIG.rtc) s.rtc = { chip: CONFIG.rtc.type, written: r.rtcAt || 0, ppm: r.rtcPpm };
+  return s;
 }
 
 /** The REPL's methods by name (firmware/clock.ts use): each made for the call. */

@@ -10,8 +10,8 @@ export const ASIDE = "ntptime.bad";
  * The saved record as the store holds it (text), checked at boot against this image:
  * - damaged (not JSON, not an object, a field of the wrong type): set aside, as if there
  *   were none, with a console line; never a crash, never a wrong setting;
- * - written by another image (a new config flashed): its REPL settings (host, tz) are not
- *   taken, the image's own config is, and the console says so; the Kiss-o'-Death memory
+ * - written by another image (a new config flashed): its REPL settings (host, tz) and its
+ *   frequency error are not taken, the image's own config is, and the console says so; the Kiss-o'-Death memory
  *   (denied, rate) is about the servers, not the image, and is kept.
  * `image` identifies this image's config (build.mjs configImage).
  */
@@ -26,7 +26,7 @@ export function checkSaved(text: string | undefined, image: string, log: (line: 
   // absent, or of the type this app writes
   const is = (x: unknown, type: string) => x == null || typeof x == type;
   const ok = v && typeof v == "object" && !Array.isArray(v) && is(v.image, "string") && (v.host == null || parseHost(v.host, NTP_PORT)) &&
-    is(v.tz, "number") && !(v.tz < -12 || v.tz > 14) && is(v.rate, "number") && !(v.rate < 0) &&
+    is(v.tz, "number") && !(v.tz < -12 || v.tz > 14) && is(v.rate, "number") && !(v.rate < 0) && is(v.freq, "number") &&
     is(d, "object") && !Array.isArray(d) && (!d || Object.keys(d).every((k) => typeof d[k] == "string"));
   if (!ok) {
     setAside(text);
@@ -38,6 +38,8 @@ export function checkSaved(text: string | undefined, image: string, log: (line: 
   if (v.image === image) {
     s.host = v.host;
     s.tz = v.tz;
+    // (another image's crystal may be another board's: its frequency is not taken)
+    if (v.freq) s.freq = v.freq;
   } else if (v.host != null || v.tz != null) log("ntptime: saved host/tz are another image's; starting from the build config");
   return s;
 }

@@ -8,6 +8,7 @@
 // (firmware/clock.ts), passed in.
 import { Transient, boot, replCall, due, leapNow, start } from "./schedule";
 import { ring } from "./alarms";
+import { rtcWrite } from "./rtc";
 
 declare let TRANSIENT: Transient;
 
@@ -19,3 +20,4 @@ TRANSIENT = {
   replCall: replCall,
 };
 if (CONFIG.alarms) TRANSIENT.ring = ring;
+if (CONFIG.rtc) TRANSIENT.rtcWrite = rtcWrite;

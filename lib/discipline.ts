@@ -170,3 +170,15 @@ export function leap(s: DisciplineState, clk: Steered, d: number) {
   s[X0] += d;
   correct(s, clk, d);
 }
+
+/**
+ * A warm start: the frequency error `f` (s/s) saved by an earlier run, as chrony's driftfile
+ * gives it, taken until the fit has syncs enough for its own (FIT_MIN). Beyond MAX_FREQ it
+ * is no crystal's, and is not taken.
+ */
+export function warm(s: DisciplineState, f: number) {
+  if (Math.abs(f) <= MAX_FREQ) s[FREQ] = f;
+}
+
+/** Whether the frequency error is the fit's own (FIT_MIN syncs since the history last started), not a warm start's or the first 0. */
+export const fitted = (s: DisciplineState) => s[COUNT] >= FIT_MIN;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import vm from "node:vm";
 import { join } from "node:path";
-import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, checkApp, configDefines, configText, coreSize, declaredProps, imageKeys, loadConfig } from "../build.mjs";
+import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, checkApp, configDefines, configText, coreSize, declaredProps, imageKeys, loadConfig, rtcConfig, RTC_WIRING } from "../build.mjs";
 import { checkDialect } from "../tools/dialect.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
@@ -68,6 +68,24 @@ test("examples/full.json has every config key, the README documents each, and it
   for (const k of gpsKeys) assert.ok(readme.includes("| `gps." + k + "` |"), `README has no row for gps.${k}`);
   assert.equal(Object.keys(example.gps).sort(), gpsKeys.filter((k) => k != "path").sort());
   for (const board of Object.keys(GPS_WIRING)) assert.equal(checkDialect(await buildImage({ board, app: "gps-server", config })), [], board);
+});
+
+test("rtc: each board's wiring unless the config says otherwise, an I2C panel's bus shared, and a clear error for a wrong type, an unknown key, a DS1307 on a 400 kHz panel's bus and pins of its own on the panel's port", async () => {
+  assert.equal(rtcConfig("esp8266", loadConfig(undefined, { rtc: { type: "ds3231" } })), { ...RTC_WIRING.esp8266, type: "ds3231", bitrate: 400000 });
+  assert.equal(rtcConfig("w5500", loadConfig(undefined, { rtc: { type: "ds1307", scl: "B6", sda: "B7" } })), { i2c: "I2C1", scl: "B6", sda: "B7", type: "ds1307", bitrate: 100000 });
+  const oled = { type: "ssd1306", i2c: "I2C2", scl: "B10", sda: "B3" };
+  assert.equal(rtcConfig("w5500", loadConfig(undefined, { display: oled, rtc: { type: "pcf8563" } })), { i2c: "I2C2", scl: "B10", sda: "B3", type: "pcf8563", bitrate: 400000 });
+  // no I2C in Node: the host image takes no rtc, as a board takes the keys it uses
+  assert.is(rtcConfig("host", loadConfig(undefined, { rtc: { type: "ds3231" } })), undefined);
+  assert.throws(() => loadConfig(undefined, { rtc: { type: "ds3232" } }), /rtc.type must be one of ds3231, ds1307, pcf8563 \(got "ds3232"\)/);
+  assert.throws(() => loadConfig(undefined, { rtc: { type: "ds3231", sdl: "D5" } }), /rtc key\(s\) sdl unknown/);
+  assert.throws(() => rtcConfig("w5500", loadConfig(undefined, { display: oled, rtc: { type: "ds1307" } })), /ds1307 runs at 100 kHz/);
+  assert.throws(() => rtcConfig("w5500", loadConfig(undefined, { display: oled, rtc: { type: "ds3231", scl: "B8" } })), /must use the ssd1306 panel's pins/);
+  // the image carries the chip's code only with rtc; the default image none of it
+  const withRtc = await buildImage({ board: "esp8266", config: loadConfig(undefined, { rtc: { type: "pcf8563" } }) });
+  const without = await buildImage({ board: "esp8266", config: loadConfig() });
+  assert.match(withRtc, /time from the /);
+  assert.not.match(without, /time from the |pcf8563|ds3231/);
 });
 
 test("the gps-server app: refused on a board that cannot bind UDP, and for an unknown gps key; within the esp8266 budget", async () => {

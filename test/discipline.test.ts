@@ -3,7 +3,7 @@
 // time without a server, and moves with a leap second.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { DisciplineLimits, MAX_FREQ, RESOLUTION, Steered, freq, free, leap, measure, moved, DISCIPLINE_LENGTH, pending, tick } from "../lib/discipline";
+import { DisciplineLimits, MAX_FREQ, RESOLUTION, Steered, fitted, freq, free, leap, measure, moved, DISCIPLINE_LENGTH, pending, tick, warm } from "../lib/discipline";
 import { seeded } from "../bench/relay";
 
 const LIM = { slew: 0.0005, stepThreshold: 0.128 };
@@ -43,6 +43,8 @@ function createDiscipline(c: Steered, lim: DisciplineLimits) {
     freq: () => freq(s),
     pending: () => pending(s, c),
     free: () => free(s, c),
+    warm: (f: number) => warm(s, f),
+    fitted: () => fitted(s),
   };
 }
 
@@ -167,6 +169,34 @@ test("one hour without a server at 50 ppm stays within 5 ms", () => {
   const free = new Crystal(50, 0);
   free.run(3600);
   assert.ok(Math.abs(free.offset()) > 0.17);
+});
+
+test("a warm start: a saved frequency steers from the first sync, until four syncs fit their own; beyond 500 ppm it is not taken", () => {
+  // a reboot on a 50 ppm crystal: one sync, then an hour with no server
+  const hour = (saved?: number) => {
+    const c = new Crystal(50, 2);
+    const d = createDiscipline(c, LIM);
+    if (saved != null) d.warm(saved);
+    discipline(c, d, 1, 0);
+    for (let s = 0; s < 3600; s++) c.run(1), d.tick();
+    return { c, d };
+  };
+  const cold = hour();
+  const warmed = hour(-50e-6);
+  assert.ok(Math.abs(cold.c.offset()) > 0.17, `cold: ${cold.c.offset()}`);
+  assert.ok(Math.abs(warmed.c.offset()) < 1e-3, `warm: ${(warmed.c.offset() * 1000).toFixed(3)} ms after the hour`);
+  assert.not.ok(warmed.d.fitted());
+  // refitted once four syncs have come, the saved estimate gone (here a crystal that changed to 30 ppm)
+  const c = new Crystal(30, 0.3);
+  const d = createDiscipline(c, LIM);
+  d.warm(-50e-6);
+  discipline(c, d, 3, 64);
+  assert.is(d.freq(), -50e-6);
+  discipline(c, d, 1, 64);
+  assert.ok(d.fitted() && Math.abs(d.freq() + 30e-6) < 2e-6, `${d.freq()}`);
+  const wild = createDiscipline(new Crystal(0), LIM);
+  wild.warm(MAX_FREQ * 1.01);
+  assert.is(wild.freq(), 0);
 });
 
 test("a sync far from the prediction is a slew, not held", () => {

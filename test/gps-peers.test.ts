@@ -97,7 +97,10 @@ async function ntpdig(dev: Device) {
 peerTest("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and LI 3 without a fix", async () => {
   const dev = await startDevice(["--offset", String(OFFSET)]);
   try {
-    const d = await ntpdig(dev);
+    // The median of three queries: one query's offset carries its own delays in the host's
+    // event loop (1.07 ms seen once on a loaded machine); ntpdig's JSON gives no round trip.
+    const three = [await ntpdig(dev), await ntpdig(dev), await ntpdig(dev)];
+    const d = three.sort((a, b) => a.offset - b.offset)[1];
     assert.is(d.stratum, 1, JSON.stringify(d));
     assert.ok(Math.abs(d.offset - OFFSET) < 0.001, `ntpdig offset ${d.offset} s, the GPS says ${OFFSET}`);
     const c = await chronyQuery(123, nsenter(dev));

@@ -41,4 +41,13 @@ test("an empty file (a cut before the first byte) is set aside too; no file is a
   assert.equal(checkSaved(undefined, IMAGE, () => {}, () => assert.unreachable("nothing to set aside")), { image: IMAGE, denied: {} });
 });
 
+test("the saved frequency error: this image's is taken, another image's is not, and a wrong type is a damaged record", () => {
+  const take = (v: object) => checkSaved(JSON.stringify(v), IMAGE, () => {}, () => {});
+  assert.is(take({ image: IMAGE, denied: {}, freq: -49.875 }).freq, -49.875);
+  assert.is(take({ image: "0badf00d", denied: {}, freq: -49.875 }).freq, undefined);
+  const kept: string[] = [];
+  assert.equal(checkSaved(JSON.stringify({ image: IMAGE, freq: "50" }), IMAGE, () => {}, (t) => kept.push(t)), { image: IMAGE, denied: {} });
+  assert.is(kept.length, 1);
+});
+
 test.run();

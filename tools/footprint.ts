@@ -7,12 +7,13 @@
 // OF MEMORY where it ran out. The reference line is Espruino's own sntp module
 // (../shared/espruino/modules/sntp.js) with a one-query app, also from flash.
 // Devices run side by side, each in its own network namespace: about 10 minutes.
-//   npm run footprint [-- --rounds N] [-- --only NAME]
+//   npm run footprint [-- --rounds N] [-- --only NAME[|NAME...]]
 import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
 import { Device, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
 import { PANELS, standIns } from "../test/helpers/stand-ins";
 import { KEY, nullBus } from "../test/helpers/clock-device";
+import { ChipType, RTC_FILE, rtcChip } from "../test/helpers/rtc-chip";
 import { ModemSim, modemTestConfig, DialectName } from "../test/helpers/modem-sim";
 import { ptyModem, ptyWriter, socatMissing } from "../test/helpers/pty";
 import { sentences } from "../test/helpers/gps-sim";
@@ -48,6 +49,8 @@ interface Row {
   module?: boolean;
   /** an --entry app bundled into the image (examples/, or --entry FILE) */
   entry?: string;
+  /** a battery-backed RTC of this type, emulated on I2C1 (test/helpers/rtc-chip.ts), written a minute before power-on */
+  rtc?: ChipType;
   /** the gps-server app: NMEA from a simulated receiver on a pty, no PPS; its columns are after
    * boot, once serving stratum 1, and after a flood from 40 addresses has filled its client table */
   gps?: boolean;
@@ -70,6 +73,8 @@ const ROWS: Row[] = [
   { name: "esp8266, SSD1306", board: "esp8266", size: "esp8266", over: ESP, display: "ssd1306" },
   { name: "esp8266, SSD1606", board: "esp8266", size: "esp8266", over: ESP, display: "ssd1606" },
   { name: "esp8266, Memory LCD + DST + 3 servers + key", board: "esp8266", size: "esp8266", over: { ...ESP, tz: "CET-1CEST,M3.5.0,M10.5.0/3" }, more: 2, keyed: true, display: "memorylcd" },
+  { name: "esp8266, DS3231 RTC", board: "esp8266", size: "esp8266", over: ESP, rtc: "ds3231" },
+  { name: "esp8266, Memory LCD + DST + 3 servers + key + DS3231 RTC", board: "esp8266", size: "esp8266", over: { ...ESP, tz: "CET-1CEST,M3.5.0,M10.5.0/3" }, more: 2, keyed: true, display: "memorylcd", rtc: "ds3231" },
   { name: "pico (w5500), Memory LCD + DST + 3 servers + key", board: "w5500", size: "pico", over: { tz: "CET-1CEST,M3.5.0,M10.5.0/3", w5500: { spi: "SPI2", mosi: "D15", miso: "D14", sck: "D13", cs: "D10" } }, more: 2, keyed: true, display: "memorylcd" },
   { name: "esp8266, gps-server (serving; then its 32-client table full)", board: "esp8266", size: "esp8266", over: ESP, gps: true },
   { name: "linux, gps-server (serving; then its 32-client table full)", board: "linux", size: "linux", gps: true },
@@ -186,11 +191,13 @@ async function measure(row: Row): Promise<Figures> {
       f.bytes = Buffer.byteLength(storage.ntptime);
     } else {
       storage = standIns(row.board, row.display && PANELS[row.display].module);
-      const bus = row.display ? nullBus(PANELS[row.display].display) : "";
+      const bus = (row.display ? nullBus(PANELS[row.display].display) : "") + (row.rtc ? rtcChip() : "");
       if (bus) storage[".boot0"] = bus;
+      if (row.rtc) storage[RTC_FILE] = JSON.stringify({ type: row.rtc, base: realtime() - 60, at: realtime() - 60, ppm: 0, stopped: false });
       let over: Record<string, unknown> = { ...SCHEDULE, ...row.over, host: hosts[0], servers: hosts.slice(1) };
       if (row.keyed) over = { ...over, key: 1, keys: [KEY] };
       if (row.display) over.display = PANELS[row.display].display;
+      if (row.rtc) over.rtc = { type: row.rtc };
       if (modem) {
         sim = new ModemSim({ dialect: row.board as DialectName, names: { "time.test": "127.0.0.1" } });
         pty = await ptyModem(sim);
@@ -206,7 +213,8 @@ async function measure(row: Row): Promise<Figures> {
       if (!OOM.test(log)) f.boot = (await dev.memory()).usage;
       return f;
     }
-    await dev.waitFor(/^clock: /, 10000);
+    // (with an RTC, once its time is read: the boot's wait for the chip's second is over)
+    await dev.waitFor(row.rtc ? /^clock: (time from|the \w+ is not)/ : /^clock: /, 10000);
     await sleep(300);
     const m = await dev.memory();
     f.boot = m.usage;
@@ -223,7 +231,8 @@ async function measure(row: Row): Promise<Figures> {
     while (f.done < ROUNDS) await round();
     await sleep(300);
     f.rounds = (await dev.memory()).usage;
-    f.standIn = await dev.eval<number>(STAND_IN_SHARE);
+    // (the emulated RTC: its state and code hang from I2C1, a bare object on a board)
+    f.standIn = (await dev.eval<number>(STAND_IN_SHARE)) + (row.rtc ? (await dev.eval<number>("E.getSizeOf(I2C1)")) - 1 : 0);
     // One more round with the memory read every 3 ms (garbage collected first): the most in
     // use while it runs, its per-use code included. Read last, as the reader takes a few JsVars.
     await dev.eval("(global.PEAK=0,global.PEAKER=setInterval(function(){var u=process.memory().usage;if(u>PEAK)PEAK=u},3),1)");
@@ -252,7 +261,7 @@ if (why) {
 const board = arg("board") || "esp8266";
 const rows = ENTRY
   ? [{ name: `${board}, ${ENTRY} (--entry)`, board, size: board == "linux" ? "linux" : board == "esp8266" ? "esp8266" : "pico", over: board == "esp8266" || board == "esp32" ? ESP : {}, entry: ENTRY } as Row]
-  : ONLY ? ROWS.filter((r) => r.name.includes(ONLY)) : ROWS;
+  : ONLY ? ROWS.filter((r) => ONLY.split("|").some((o) => r.name.includes(o))) : ROWS;
 const started = Date.now();
 console.log(`footprint: ${rows.length} configs, booted from flash, ${ROUNDS} rounds 15 s apart; ${new Date().toISOString()}`);
 // side by side, in waves: two cores, and every device sleeps between rounds
