@@ -53,7 +53,7 @@ export const APPS = ["clock", "gps-server", "module"];
  * clock's state in status() and an rtc fault kind in every image; the RTC's own code only in
  * an image whose config has one: 0.45 KB more.
  */
-export const BUDGET = { esp8266: 16300, core: 3891 };
+export const BUDGET = { esp8266: 16400, core: 3891 };
 
 /** esbuild features Espruino 2v29 lacks: esbuild then never emits them when it minifies. */
 const DEVICE_UNSUPPORTED = [

@@ -109,6 +109,7 @@ export function espruinoDevice(net: Net): Device {
     clock: getTime,
     setNow: setTime,
     after: setTimeout,
+    interval: setInterval,
     disarm: disarmTimer,
     // the chip's noise, not Math.random's sequence (E.hwRand)
     rand: E.hwRand,

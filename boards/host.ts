@@ -63,6 +63,7 @@ export const board: Board = {
     after: (fn, ms) => setTimeout(fn, ms),
     // (Node's timer ids are never reused: fn is not needed to tell them apart)
     disarm: (id) => clearTimeout(id as any),
+    interval: (fn, ms) => setInterval(fn, ms),
     rand: () => randomBytes(4).readUInt32BE(0),
     id: randomBytes(3).readUIntBE(0, 3),
     log: (line) => console.log(line),

@@ -21,6 +21,11 @@ import { PCF8563_PHASE } from "../lib/rtc";
 
 const dev = board.dev;
 
+/** ms between the backstop's looks for a tick (the tick below) */
+const BACKSTOP_EVERY = 2000;
+/** beats a tick counts with no look before it takes the backstop for lost (three periods) */
+const BACKSTOP_LOST = 6;
+
 /** Every change of the clock comes through here; above the configured step threshold (RFC 5905 s11.3 STEPT) it is a step. */
 const set = (t: number) => {
   const was = dev.clock();
@@ -96,6 +101,8 @@ const app: Resident = {
   online: false,
   part: 0,
   watch: CONFIG.stall!,
+  // (the first tick makes the backstop)
+  beat: BACKSTOP_LOST,
   // The schedule's timer, during a round: held, and run once the round ends. (Its id is
   // forgotten as it fires: Espruino hands a fired timer's id to the next timer, which
   // later()'s disarm would otherwise cancel.)
@@ -192,14 +199,29 @@ board.onBoot(boot);
 // The tick arms its successor before anything else, 5 ms into the next second (the faces
 // change with it; a timer a little early still lands after the top, so no second ticks
 // twice): Espruino drops an interval whose callback is cut short by a moment without
-// memory, where a timeout armed first survives whatever the rest of the tick meets.
+// memory, where a timeout armed first survives whatever the rest of the tick meets. Only
+// that first arming can be cut short itself, and then no tick is armed: the backstop, an
+// interval, arms one again when no tick has counted a beat since it last looked; a tick that
+// counts BACKSTOP_LOST beats unlooked-at makes the backstop again (dropped by a call of its
+// own cut short). The two are lost together only if both are cut short within one period.
+// (A beat counted, not a timer looked up in Espruino's list: 10 JsVars less for good. A tick
+// cannot go unseen for a period while it is armed: the loop blocked for that long runs every
+// timer due before the backstop's next call, and an ESP8266's watchdog resets it sooner.)
 /** Ticks the supervisor's recovery may be cut short in a row before the image starts again from flash. */
 const RECOVERY_TRIES = 60;
 /** Seconds before its moment that the RTC's write is called: time to load its part. */
 const RTC_LEAD = 0.15;
 
+const backstop = () => {
+  if (!app.beat) dev.after(second, 0);
+  app.beat = 0;
+};
 const second = () => {
   dev.after(second, 1005 - (dev.clock() % 1) * 1000);
+  if (++app.beat > BACKSTOP_LOST) {
+    app.beat = 0;
+    dev.interval(backstop, BACKSTOP_EVERY);
+  }
   // Out of memory in an exchange's own callback (a reply's checks: a key's SHA1), which no
   // entry marks, is in Espruino's error flags, read (and so cleared) while an exchange is under way.
   const q0 = app.rounds[0];

@@ -134,10 +134,12 @@ export interface Resident extends RoundState {
    * memory interrupts Espruino's event, and no catch sees it). `watch`: ticks left before the
    * round under way must have moved on, or the schedule's timer must have fired; at 0 it is
    * stalled. `held`: 1 when the schedule's round came due while another held its part; it
-   * begins once that one ends (absent until then: it takes no memory).
+   * begins once that one ends (absent until then: it takes no memory). `beat`: ticks since the
+   * backstop last looked (firmware/clock.ts).
    */
   part: number;
   watch: number;
+  beat: number;
   /** recoveries cut short in a row (firmware/clock.ts): absent until the first recovery */
   tries?: number;
   held?: number;

@@ -18,6 +18,8 @@ export interface Device extends Env {
   local(t: number): number[];
   /** a number unique to the device, from its MAC where it has one (consecutive across a batch) */
   id?: number;
+  /** calls fn every ms, until a call of it is cut short (Espruino's setInterval) @internal */
+  interval(fn: () => void, ms: number): unknown;
 }
 
 /** `ntptime.last`: a sync's result and the host it was asked of. @public */

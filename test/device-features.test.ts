@@ -34,9 +34,16 @@ const offsetOf = (line: string) => +(/offset (-?[\d.]+) s/.exec(line) || [])[1];
  * console's round trip (against its end, a console slow by 50 ms once read 1.949 for 2).
  */
 const ahead = async (dev: Device) => {
-  const t0 = realtime();
-  const d = await dev.eval<number>("getTime()");
-  return d - (t0 + realtime()) / 2;
+  // (the probe with the shortest round trip of three: on a loaded machine one answer may
+  // come back late, and its midpoint is then off by half its round trip)
+  let best = { rtt: Infinity, ahead: 0 };
+  for (let i = 0; i < 3; i++) {
+    const t0 = realtime();
+    const d = await dev.eval<number>("getTime()");
+    const t1 = realtime();
+    if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, ahead: d - (t0 + t1) / 2 };
+  }
+  return best.ahead;
 };
 
 deviceTest("servers: three chronyds, one 60 s off: the falseticker is rejected on the device and the clock lands on the two", async () => {
@@ -139,7 +146,8 @@ deviceTest("a key: signed with the interpreter's crypto.SHA1, chronyd's signed r
     await dev.upload({ image: await buildImage({ board: "linux", config: config([KEY.slice(0, -1) + "C"]) }) });
     const before = await ahead(dev);
     assert.match((await dev.waitFor(/^ntptime: .*/, 15000))[0], /failed: timeout/);
-    assert.ok(Math.abs((await ahead(dev)) - before) < 0.05, "the clock was not moved");
+    const after = await ahead(dev);
+    assert.ok(Math.abs(after - before) < 0.05, `the clock was not moved: ${before.toFixed(4)} s ahead before, ${after.toFixed(4)} s after`);
   } finally {
     if (server) await server.stop();
     await dev.stop();

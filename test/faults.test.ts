@@ -5,7 +5,7 @@
 // one, it keeps ticking on its last good time (the drift holdover), and the next good round
 // after the fault recovers, each network loss counted once in status().faults. And a timer's
 // callback cut short by a moment without memory (the imitation's cutTimer), whose id the tick
-// takes next, as Espruino hands ids on.
+// takes next, as Espruino hands ids on; and the tick itself cut short before it armed the next.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildImage, loadConfig } from "../build.mjs";
@@ -127,6 +127,35 @@ test("a timer's callback cut short by a moment without memory never forgot its i
   // the faces still change every second, and the schedule syncs again
   assert.ok(after.slice(ended).filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(l)).length > 30, after.slice(-5).join("\n"));
   assert.ok(after.slice(ended).some((l) => /^ntptime: .* offset /.test(l)), after.slice(ended).join("\n"));
+});
+
+test("the tick cut short before it armed its successor (its first statement, out of memory): the backstop, itself made again after a call of its own was cut short, arms it again within two of its periods, and once only; the schedule syncs on", async () => {
+  const server = virtualServer(() => dev, [], 0);
+  const wifi = {
+    connect: (ssid: string, o: unknown, cb: (err: string | null) => void) => dev.clock!.after(() => cb(null), 5),
+    getHostByName: (name: string, cb: (ip?: string) => void) => dev.clock!.after(() => cb("192.0.2.1"), 5),
+  };
+  const dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: server, Wifi: wifi } });
+  // the backstop's first call cut short too: Espruino drops the interval, and the tick makes it again
+  dev.cutTimer(2000);
+  dev.load(await buildImage({ board: "esp8266", config: loadConfig(undefined, { host: "time.test", console: true, poll: 15, maxPoll: 15, wifi: { ssid: "lab" } }) }), "esp8266.js");
+  await advance(dev, 20000);
+  assert.ok(dev.lines.some((l) => /^ntptime: .* offset /.test(l)), "synced once");
+  // a second after a round: the next tick's timer, 1 s after this one's, is the one armed with a second's delay
+  const from = dev.lines.length;
+  dev.cutTimer(1000);
+  await advance(dev, 60000);
+  const after = dev.lines.slice(from);
+  dev.dispose();
+  const faces = after.filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(l)).map((l) => Date.parse(l.slice(0, 19) + "Z") / 1000);
+  const gaps = faces.slice(1).map((t, i) => t - faces[i]);
+  // one gap, within two of the backstop's periods (2 s: the tick may have counted a beat in the
+  // first), and never two faces in one second (a second tick armed)
+  assert.is(gaps.filter((g) => g > 1).length, 1, "gaps: " + gaps.join(" "));
+  assert.ok(Math.max(...gaps) <= 5, "gaps: " + gaps.join(" "));
+  assert.is(gaps.filter((g) => g < 1).length, 0, "gaps: " + gaps.join(" "));
+  assert.ok(faces.length > 50, `${faces.length} faces in 60 s`);
+  assert.ok(after.filter((l) => /^ntptime: .* offset /.test(l)).length >= 3, after.join("\n"));
 });
 
 test.run();

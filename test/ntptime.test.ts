@@ -13,7 +13,7 @@ function device(outcome: Partial<Outcome> = { reason: "", offset: 2 }) {
   const runs: boolean[] = [];
   const fixed: number[] = [];
   const accepted: unknown[] = [];
-  const dev: Device = { ...w.env, setNow: () => {}, log: (l) => lines.push(l), setZone: () => {}, local: () => [] };
+  const dev: Device = { ...w.env, setNow: () => {}, log: (l) => lines.push(l), setZone: () => {}, local: () => [], interval: () => 0 };
   const p: Pipeline = {
     run: (apply, resolve, reject) => {
       runs.push(apply);

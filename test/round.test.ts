@@ -31,6 +31,7 @@ function device(server: ServerModel | null) {
     log: (l) => lines.push(l),
     setZone: () => {},
     local: () => [],
+    interval: () => 0,
   };
   const ntptime = { host: "ntp.aliyun.com", last: null } as unknown as RoundState["api"];
   const saved = { denied: {} as Record<string, string> };

@@ -109,6 +109,41 @@ deviceTest("memory held for good from a round's start (an app that never gives i
   }
 });
 
+/**
+ * `.boot0`: setTimeout as the image takes it, which runs out of memory for real, once, when
+ * CUTTICK is set and a timer of about a second is armed (the tick's successor, the tick's
+ * first statement): a local array grown until the interpreter has no JsVar left, which
+ * interrupts the tick's event and is garbage once it has unwound.
+ */
+const CUT_TICK = `(function(){var st=setTimeout;global.setTimeout=function(fn,ms){if(global.CUTTICK&&ms>900&&ms<1010){delete global.CUTTICK;var h=[];for(;;)h.push(0);}return st(fn,ms);};})();`;
+const FACE = /\d{4}-\d\d-\d\d (\d\d):(\d\d):(\d\d) UTC/g;
+
+deviceTest("the tick runs out of memory in its first statement, arming its successor: the backstop arms it again within 4 s, once (one face a second), and the schedule syncs on", async () => {
+  const c = await startClock({ console: true }, { boot0: CUT_TICK });
+  try {
+    const { dev } = c;
+    // just after a round: none under way, the next 15 s away
+    await dev.waitFor(GOOD, 30000);
+    const from = dev.out.length;
+    dev.type("global.CUTTICK=1");
+    await sleep(12000);
+    const seen = dev.out.slice(from);
+    assert.match(seen, OOM, "memory ran out in the tick");
+    assert.is(await dev.eval("typeof CUTTICK"), "undefined");
+    const faces = [...seen.matchAll(FACE)].map((m) => +m[1] * 3600 + +m[2] * 60 + +m[3]);
+    const gaps = faces.slice(1).map((t, i) => t - faces[i]);
+    // (armed again within the second it lost, a face comes late but none is missed)
+    assert.ok(faces.length >= 8 && Math.max(...gaps) <= 5, "the tick armed again within two of the backstop's periods: " + gaps.join(" "));
+    assert.ok(gaps.every((g) => g >= 1), "one face a second, never two: " + gaps.join(" "));
+    await dev.waitFor(GOOD, 30000);
+    const s = await dev.eval("ntptime.status()");
+    assert.ok(s.next > (await dev.eval<number>("getTime()")), "the schedule is armed: " + JSON.stringify(s));
+    await onTime(c);
+  } finally {
+    await c.stop();
+  }
+});
+
 deviceTest("Memory LCD, DST, three servers on an ESP8266: settime() typed while scheduled rounds are under way answers busy, loading nothing on top of them, and syncs after each", async () => {
   const c = await startClock(CONFIGS.panel);
   try {

@@ -67,6 +67,8 @@ export interface ClockOptions {
   size?: Size;
   life?: number;
   relay?: { seed: number };
+  /** code run before the image at every boot (Storage's .boot0): a stand-in of the test's */
+  boot0?: string;
 }
 
 /** Configs a clock runs in: the default, and the fullest that fits an ESP8266. */
@@ -118,6 +120,7 @@ export async function startClock(over: Record<string, any> = {}, opts: ClockOpti
       const bus = nullBus(config.display);
       if (bus) storage[".boot0"] = bus;
     }
+    if (opts.boot0) storage[".boot0"] = (storage[".boot0"] || "") + opts.boot0;
     await dev.upload({ image, storage });
     await dev.waitFor(/^ntptime: .*offset/, 60000);
     return { dev, servers, answer, stall: +configDefines(built, "esp8266")["CONFIG.stall"], stop };

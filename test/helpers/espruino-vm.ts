@@ -304,7 +304,8 @@ export class EspruinoVm {
     let id = 1;
     for (const k of this.timers.keys()) id = k + 1;
     const entry = { cb: fn, handle: undefined as any };
-    const c = this.cuts.indexOf(ms);
+    // (to the ms: a tick's delay is worked out from a clock that is not whole ms)
+    const c = this.cuts.findIndex((m) => Math.abs(m - ms) < 0.5);
     const cut = c >= 0 && !!this.cuts.splice(c, 1);
     // As Espruino does: the timer is taken out after its callback (a timeout), or dropped if
     // the callback was cut short (an interval too); a callback cut short runs no statement.
