@@ -84,18 +84,22 @@ export type Source = (address: string, sentTo: string) => string;
 export const sentToName: Source = (address, sentTo) => (isIpLiteral(sentTo) ? address : sentTo);
 
 /**
- * clearTimeout, but only while timer `id` is still `fn`'s. Espruino keeps its timers in an
- * array in its hidden root, a new one at one past the newest, so a fired timer's id goes to
- * the next timer armed. A callback cut short by a moment without memory, before it forgot its
- * id, leaves its owner an id that may be another's by then: the supervisor's tick, which a
- * plain clearTimeout cancelled, and the schedule died with it. (The hidden root is
- * global["\xff"], its name decoded at run time: esbuild folds any constant form into
- * `global.ÿ`, two bytes of UTF-8 the device cannot parse. Every id the app keeps is 0 until
- * armed, which no timer has: Espruino throws on clearTimeout(undefined).)
+ * A timer cancelled, but only while timer `id` is still `fn`'s. Espruino keeps its timers in
+ * an array in its hidden root, a new one at one past the newest, so a fired timer's id goes
+ * to the next timer armed. A callback cut short by a moment without memory, before it forgot
+ * its id, leaves its owner an id that may be another's by then: the supervisor's tick, which
+ * a plain clearTimeout cancelled, and the schedule died with it. The timer is taken out of
+ * that array, not given to clearTimeout: clearTimeout's arguments are an array made for the
+ * call, and when memory runs out there it gets none and clears every timer (jswrap_interactive.c
+ * _jswrap_interface_clearTimeoutOrInterval: the tick, its backstop and the schedule; seen in
+ * the soak). (The hidden root is global["\xff"], its name decoded at run time: esbuild folds
+ * any constant form into `global.ÿ`, two bytes of UTF-8 the device cannot parse. Every id the
+ * app keeps is 0 until armed, which no timer has.)
  */
 export const disarmTimer = (id: unknown, fn: () => void) => {
-  const t = global[atob("/w==")].timers[id as number];
-  if (t && t.cb === fn) clearTimeout(id as number);
+  const timers = global[atob("/w==")].timers;
+  const t = timers[id as number];
+  if (t && t.cb === fn) delete timers[id as number];
 };
 
 /**

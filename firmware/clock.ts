@@ -203,8 +203,8 @@ board.onBoot(boot);
 // that first arming can be cut short itself, and then no tick is armed: the backstop, an
 // interval, arms one again when no tick has counted a beat since it last looked; a tick that
 // counts BACKSTOP_LOST beats unlooked-at makes the backstop again (dropped by a call of its
-// own cut short). The two are lost together only if both are cut short within one period.
-// (A beat counted, not a timer looked up in Espruino's list: 10 JsVars less for good. A tick
+// own cut short). The two are lost together only if both are cut short within two periods.
+// (A beat counted, not a timer looked up in Espruino's list: 5 JsVars less for good. A tick
 // cannot go unseen for a period while it is armed: the loop blocked for that long runs every
 // timer due before the backstop's next call, and an ESP8266's watchdog resets it sooner.)
 /** Ticks the supervisor's recovery may be cut short in a row before the image starts again from flash. */

@@ -105,15 +105,22 @@ test("faults by the hour: named reasons, the clock never set by a failed round, 
   });
 });
 
-test("a timer's callback cut short by a moment without memory never forgot its id, which the tick took next: the supervisor's end of the round cancels no timer but the round's, the tick goes on and the next round syncs", async () => {
-  const GAP = 137;
+/** The esp8266 image on the virtual clock, its server at 192.0.2.1 answering well; `before` runs before the image loads. */
+async function clockVm(config: Record<string, unknown>, before?: (dev: EspruinoVm) => void) {
   const server = virtualServer(() => dev, [], 0);
   const wifi = {
     connect: (ssid: string, o: unknown, cb: (err: string | null) => void) => dev.clock!.after(() => cb(null), 5),
     getHostByName: (name: string, cb: (ip?: string) => void) => dev.clock!.after(() => cb("192.0.2.1"), 5),
   };
   const dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: server, Wifi: wifi } });
-  dev.load(await buildImage({ board: "esp8266", config: loadConfig(undefined, { host: "time.test", console: true, gap: GAP, poll: 15, maxPoll: 15, wifi: { ssid: "lab" } }) }), "esp8266.js");
+  if (before) before(dev);
+  dev.load(await buildImage({ board: "esp8266", config: loadConfig(undefined, { host: "time.test", poll: 15, maxPoll: 15, wifi: { ssid: "lab" }, ...config }) }), "esp8266.js");
+  return dev;
+}
+
+test("a timer's callback cut short by a moment without memory never forgot its id, which the tick took next: the supervisor's end of the round cancels no timer but the round's, the tick goes on and the next round syncs", async () => {
+  const GAP = 137;
+  const dev = await clockVm({ console: true, gap: GAP });
   await advance(dev, 20000);
   assert.ok(dev.lines.some((l) => /^ntptime: .* offset /.test(l)), "synced once");
   // the burst's next request, due GAP ms after a reply: its timer the newest, its id the next tick's
@@ -130,15 +137,8 @@ test("a timer's callback cut short by a moment without memory never forgot its i
 });
 
 test("the tick cut short before it armed its successor (its first statement, out of memory): the backstop, itself made again after a call of its own was cut short, arms it again within two of its periods, and once only; the schedule syncs on", async () => {
-  const server = virtualServer(() => dev, [], 0);
-  const wifi = {
-    connect: (ssid: string, o: unknown, cb: (err: string | null) => void) => dev.clock!.after(() => cb(null), 5),
-    getHostByName: (name: string, cb: (ip?: string) => void) => dev.clock!.after(() => cb("192.0.2.1"), 5),
-  };
-  const dev = new EspruinoVm({ virtual: true, clockStart: START, modules: { dgram: server, Wifi: wifi } });
   // the backstop's first call cut short too: Espruino drops the interval, and the tick makes it again
-  dev.cutTimer(2000);
-  dev.load(await buildImage({ board: "esp8266", config: loadConfig(undefined, { host: "time.test", console: true, poll: 15, maxPoll: 15, wifi: { ssid: "lab" } }) }), "esp8266.js");
+  const dev = await clockVm({ console: true }, (d) => d.cutTimer(2000));
   await advance(dev, 20000);
   assert.ok(dev.lines.some((l) => /^ntptime: .* offset /.test(l)), "synced once");
   // a second after a round: the next tick's timer, 1 s after this one's, is the one armed with a second's delay
@@ -156,6 +156,21 @@ test("the tick cut short before it armed its successor (its first statement, out
   assert.is(gaps.filter((g) => g < 1).length, 0, "gaps: " + gaps.join(" "));
   assert.ok(faces.length > 50, `${faces.length} faces in 60 s`);
   assert.ok(after.filter((l) => /^ntptime: .* offset /.test(l)).length >= 3, after.join("\n"));
+});
+
+test("no timer is cancelled with clearTimeout, whose own arguments, when memory runs out as they are made, clear every timer on the device: the board takes the timer out of Espruino's array", async () => {
+  const calls: unknown[] = [];
+  const dev = await clockVm({ console: false }, (d) => {
+    const ctx = d.context as any;
+    const clear = ctx.clearTimeout;
+    ctx.clearTimeout = ctx.clearInterval = (...a: unknown[]) => (calls.push(a[0]), clear(...a));
+  });
+  await advance(dev, 120000);
+  const synced = dev.lines.filter((l) => /^ntptime: .* offset /.test(l)).length;
+  dev.dispose();
+  // (each round's burst disarms its timers: a reply's, a retry's)
+  assert.ok(synced >= 6, `${synced} rounds synced`);
+  assert.equal(calls, [], "clearTimeout called with " + calls.join(", "));
 });
 
 test.run();

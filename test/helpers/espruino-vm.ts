@@ -112,7 +112,14 @@ export class EspruinoVm {
    * (cb) and the host's handle that runs it.
    */
   private timers = new Map<number, { cb: () => void; handle: any }>();
-  private hiddenTimers: Record<number, { cb: () => void }> = {};
+  // (a timer taken out of the array, as boards/espruino.ts disarmTimer does, is cancelled)
+  private hiddenTimers: Record<number, { cb: () => void }> = new Proxy({} as Record<number, { cb: () => void }>, {
+    deleteProperty: (o, k) => {
+      const id = Number(k);
+      if (this.timers.has(id)) this.drop(id);
+      return delete o[id];
+    },
+  });
   private errorFlags: string[] = [];
   /** delays (ms) whose next timer armed is to be cut short (cutTimer) */
   private cuts: number[] = [];
