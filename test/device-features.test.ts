@@ -12,7 +12,7 @@ import { guarded } from "./helpers/skip";
 import { offsetAt, parseTz } from "../lib/tz";
 import { civil } from "../lib/calendar";
 import { PANELS } from "./helpers/stand-ins";
-import { GOOD, KEY, startClock } from "./helpers/clock-device";
+import { GOOD, KEY, clockError, startClock } from "./helpers/clock-device";
 
 const FILE = "device-features.test.ts";
 const deviceTest = guarded(FILE, deviceMissing(["linux", "esp8266"]) || peersMissing());
@@ -29,22 +29,18 @@ async function onDevice(over: Record<string, unknown>, fn: (dev: Device, image: 
 
 const offsetOf = (line: string) => +(/offset (-?[\d.]+) s/.exec(line) || [])[1];
 /**
- * The device clock less this machine's, read at the console against the middle of its round
- * trip (against its end, a console slow by 50 ms once read 1.949 for 2): the shortest of three round
- * trips, good to `within` (half that round trip; the console's answers take tens of ms, and
- * more on a loaded machine). Date.now() is the time of day the interpreter's clock runs on:
- * realtime() is calibrated to it once per process, and this machine's time service may slew
- * it since.
+ * The device clock less this machine's, read at the console (clock-device clockError: against
+ * the middle of the round trip, on Date.now()), the shortest of three round trips, good to
+ * `within` (half that round trip; the console's answers take tens of ms, and more on a loaded
+ * machine).
  */
 const probe = async (dev: Device) => {
-  let best = { within: Infinity, ahead: 0 };
+  let best = { error: 0, within: Infinity };
   for (let i = 0; i < 3; i++) {
-    const t0 = Date.now() / 1000;
-    const d = await dev.eval<number>("getTime()");
-    const t1 = Date.now() / 1000;
-    if ((t1 - t0) / 2 < best.within) best = { within: (t1 - t0) / 2, ahead: d - (t0 + t1) / 2 };
+    const e = await clockError(dev, 0);
+    if (e.within < best.within) best = e;
   }
-  return best;
+  return { ahead: best.error, within: best.within };
 };
 const ahead = async (dev: Device) => (await probe(dev)).ahead;
 
