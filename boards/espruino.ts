@@ -4,55 +4,63 @@ import { isIpLiteral } from "../lib/host";
 import { Store } from "./board";
 
 /**
+ * The dgram socket open now, held here from its first moment: an open cut short by a moment
+ * without memory never hands back its link, and its socket, whose listeners hold the
+ * exchange's code (about 300 JsVars on an ESP8266), stayed open for good. The supervisor's
+ * end of the exchange closes it through the network (Net.close), as the link would.
+ */
+let sock: any;
+
+/** The network of a board with Espruino's dgram: its resolver, and how it names a reply's source. */
+export interface DgramNet extends Net {
+  source?: Source;
+}
+
+/**
  * UDP through Espruino's dgram module. Payloads there are binary strings (one char per
  * byte): this is the one place they become bytes and back. The receive time is read first
  * thing in the handler, since Espruino gives no datagram timestamp. A payload's bytes are a
  * view of the string itself (E.toArrayBuffer): E.toUint8Array would copy it, seven JsVars
- * more for a signed reply.
+ * more for a signed reply. One object, its resolver (and source, where a board needs one)
+ * set by the board's file as it makes its board (boards/wifi.ts): a function that made the
+ * network would stay in memory for good, its scope and closures with it (as espruinoDevice).
  */
-export function dgramNet(lookup: Net["lookup"], source?: Source): Net {
-  // The socket open now, held here from its first moment: an open cut short by a moment
-  // without memory never hands back its link, and its socket, whose listeners hold the
-  // exchange's code (about 300 JsVars on an ESP8266), stayed open for good. The supervisor's
-  // end of the exchange closes it through the network (Net.close), as the link would.
-  let sock: any;
-  const close = () => {
+export const dgramNet: DgramNet = {
+  lookup: undefined as unknown as Net["lookup"],
+  close: () => {
     if (sock) sock.close();
     sock = undefined;
-  };
-  return {
-    lookup: lookup,
-    close: close,
-    open: (onDatagram, onError) => {
-      close();
-      sock = require("dgram").createSocket("udp4");
-      let sentTo = "";
-      // Every argument worked out before the exchange's function is called: Espruino 2v29 keeps
-      // a function's scope for good when memory runs out inside a function called in its
-      // arguments (here source(); measured at the ESP8266 size: the exchange's code and its
-      // round, about 300 JsVars, each time). A callback into per-use code is called with plain
-      // names, here and in every board (test/supervise.test.ts has the interpreter's behaviour).
-      sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
-        const t4 = getTime();
-        const from = source ? source(rinfo.address, sentTo) : rinfo.address;
-        const b = new Uint8Array(E.toArrayBuffer(msg));
-        onDatagram(b, from, rinfo.port, t4);
-      });
-      // Espruino closes a socket whose read gave no bytes (its Linux build, on an empty
-      // datagram: a hostile server can send one), with no error: a send would then throw
-      // (and the exception put Error's class in the global scope for good). (A close of our
-      // own comes after the exchange has ended: it is ignored there.) One function for both:
-      // each closure is about 7 JsVars while a server is asked.
-      const failed = () => onError("socket");
-      sock.on("error", failed);
-      sock.on("close", failed);
-      return {
-        send: (b, ip, port) => sock.send(E.toString(b), port, (sentTo = ip)),
-        close: close,
-      };
-    },
-  };
-}
+  },
+  open: (onDatagram, onError) => {
+    dgramNet.close!();
+    sock = require("dgram").createSocket("udp4");
+    const source = dgramNet.source;
+    let sentTo = "";
+    // Every argument worked out before the exchange's function is called: Espruino 2v29 keeps
+    // a function's scope for good when memory runs out inside a function called in its
+    // arguments (here source(); measured at the ESP8266 size: the exchange's code and its
+    // round, about 300 JsVars, each time). A callback into per-use code is called with plain
+    // names, here and in every board (test/supervise.test.ts has the interpreter's behaviour).
+    sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
+      const t4 = getTime();
+      const from = source ? source(rinfo.address, sentTo) : rinfo.address;
+      const b = new Uint8Array(E.toArrayBuffer(msg));
+      onDatagram(b, from, rinfo.port, t4);
+    });
+    // Espruino closes a socket whose read gave no bytes (its Linux build, on an empty
+    // datagram: a hostile server can send one), with no error: a send would then throw
+    // (and the exception put Error's class in the global scope for good). (A close of our
+    // own comes after the exchange has ended: it is ignored there.) One function for both:
+    // each closure is about 7 JsVars while a server is asked.
+    const failed = () => onError("socket");
+    sock.on("error", failed);
+    sock.on("close", failed);
+    return {
+      send: (b, ip, port) => sock.send(E.toString(b), port, (sentTo = ip)),
+      close: dgramNet.close!,
+    };
+  },
+};
 
 /** A bound socket's way back to whoever sent a datagram. */
 export interface Reply {
@@ -103,34 +111,30 @@ export const disarmTimer = (id: unknown, fn: () => void) => {
 };
 
 /**
- * The Device every Espruino board shares; only the network differs between boards. The
- * interpreter's own functions where they fit as they are: a stored built-in takes a JsVar,
- * a function of ours several.
+ * The Device every Espruino board shares; only the network differs between boards, and each
+ * board's file sets its own (`espruinoDevice.net = ...`) as it makes its board. An object, not
+ * a function that makes one: a function of the image stays in memory for good, and the
+ * closures it makes carry its scope as well (11 JsVars more, measured on the ESP8266 build).
+ * The interpreter's own functions where they fit as they are: a stored built-in takes a
+ * JsVar, a function of ours several.
  */
-export function espruinoDevice(net: Net): Device {
-  return {
-    net: net,
-    clock: getTime,
-    setNow: setTime,
-    after: setTimeout,
-    interval: setInterval,
-    disarm: disarmTimer,
-    // the chip's noise, not Math.random's sequence (E.hwRand)
-    rand: E.hwRand,
-    log: print,
-    setZone: E.setTimeZone,
-    setDst: E.setDST,
-    // Date's local fields follow E.setTimeZone and E.setDST (device-features.test.ts checks every
-    // hour of a year against lib/tz.ts): the zone's rules and the calendar stay out of memory.
-    local: (t) => {
-      const d = new Date(t * 1000);
-      return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), (d.getDay() + 6) % 7, -d.getTimezoneOffset()];
-    },
-    // getSerial(): the MAC on ESP8266/ESP32 ("5ccf7f0a-1b2c"), the chip id on STM32: its last
-    // three bytes, the part of a MAC that counts up across a production batch.
-    id: parseInt(getSerial().split("-").join("").slice(-6), 16) || 0,
-  };
-}
+export const espruinoDevice: Device = {
+  net: undefined as unknown as Net,
+  clock: getTime,
+  setNow: setTime,
+  after: setTimeout,
+  interval: setInterval,
+  disarm: disarmTimer,
+  rand: E.hwRand,
+  log: print,
+  setZone: E.setTimeZone,
+  setDst: E.setDST,
+  local: (t) => {
+    const d = new Date(t * 1000);
+    return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), (d.getDay() + 6) % 7, -d.getTimezoneOffset()];
+  },
+  id: parseInt(getSerial().split("-").join("").slice(-6), 16) || 0,
+};
 
 /** The app's record: Espruino's Storage as it is, files in flash by name. */
 export const storage: Store = require("Storage");

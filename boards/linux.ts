@@ -7,9 +7,12 @@ import { dgramNet, espruinoDevice, sentToName, onInit, storage } from "./espruin
  * and a reply to it is reported as coming from that name: the port and the nonce are
  * checked, the source address cannot be.
  */
+dgramNet.lookup = (name, cb) => cb(name);
+dgramNet.source = sentToName;
+espruinoDevice.net = dgramNet;
 export const board: Board = {
   name: "linux",
-  dev: espruinoDevice(dgramNet((name, cb) => cb(name), sentToName)),
+  dev: espruinoDevice,
   up: (cb) => cb(""),
   store: storage,
   onBoot: onInit,

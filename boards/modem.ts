@@ -144,10 +144,10 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
     },
   };
 
-  const device = espruinoDevice(net);
+  espruinoDevice.net = net;
   return {
     name: d.name,
-    dev: device,
+    dev: espruinoDevice,
     up: (cb) => ensure(cb),
     store: storage,
     // A boot from save() restores `ready` as it was: the modem must be brought up again.

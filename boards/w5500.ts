@@ -27,9 +27,12 @@ let eth: any;
 const w: W5500Config = Object.assign({}, PICO_SHIM, CONFIG.w5500);
 const log = (line: string) => console.log("w5500: " + line);
 
+dgramNet.lookup = (name, cb) => cb(name);
+dgramNet.source = sentToName;
+espruinoDevice.net = dgramNet;
 export const board: Board = {
   name: "w5500",
-  dev: espruinoDevice(dgramNet((name, cb) => cb(name), sentToName)),
+  dev: espruinoDevice,
   up: (cb) => {
     try {
       if (!eth) {

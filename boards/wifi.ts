@@ -10,13 +10,11 @@ const wifi = require("Wifi");
  * too: both ports hand the text to lwIP's dns_gethostbyname (ESP8266 through
  * espconn_gethostbyname), which answers a dotted address at once without a query.
  */
+dgramNet.lookup = (host, cb) => wifi.getHostByName(host, (ip?: string) => cb(ip || null));
+espruinoDevice.net = dgramNet;
 export const board: Board = {
   name: BOARD,
-  dev: espruinoDevice(
-    dgramNet((host, cb) =>
-      wifi.getHostByName(host, (ip?: string) => cb(ip || null)),
-    ),
-  ),
+  dev: espruinoDevice,
   up: (cb) => {
     const w = CONFIG.wifi;
     if (!w || !w.ssid) return cb("no wifi.ssid in the build config");

@@ -21,10 +21,21 @@ import { PCF8563_PHASE } from "../lib/rtc";
 
 const dev = board.dev;
 
-/** ms between the backstop's looks for a tick (the tick below) */
-const BACKSTOP_EVERY = 2000;
-/** beats a tick counts with no look before it takes the backstop for lost (three periods) */
-const BACKSTOP_LOST = 6;
+/**
+ * The tick's figures (the tick below), an enum so that the build writes them into the code:
+ * esbuild folds no plain const of a module that imports, and a number kept in the wrapper's
+ * scope takes two JsVars for good.
+ */
+const enum Tick {
+  /** ms between the backstop's looks for a tick */
+  BackstopEvery = 2000,
+  /** beats a tick counts with no look before it takes the backstop for lost (three periods) */
+  BackstopLost = 6,
+  /** ticks the supervisor's recovery may be cut short in a row before the image starts again from flash */
+  RecoveryTries = 60,
+  /** seconds before its moment that the RTC's write is called: time to load its part */
+  RtcLead = 0.15,
+}
 
 /** Every change of the clock comes through here; above the configured step threshold (RFC 5905 s11.3 STEPT) it is a step. */
 const set = (t: number) => {
@@ -102,7 +113,7 @@ const app: Resident = {
   part: 0,
   watch: CONFIG.stall!,
   // (the first tick makes the backstop)
-  beat: BACKSTOP_LOST,
+  beat: Tick.BackstopLost,
   // The schedule's timer, during a round: held, and run once the round ends. (Its id is
   // forgotten as it fires: Espruino hands a fired timer's id to the next timer, which
   // later()'s disarm would otherwise cancel.)
@@ -202,25 +213,20 @@ board.onBoot(boot);
 // memory, where a timeout armed first survives whatever the rest of the tick meets. Only
 // that first arming can be cut short itself, and then no tick is armed: the backstop, an
 // interval, arms one again when no tick has counted a beat since it last looked; a tick that
-// counts BACKSTOP_LOST beats unlooked-at makes the backstop again (dropped by a call of its
+// counts Tick.BackstopLost beats unlooked-at makes the backstop again (dropped by a call of its
 // own cut short). The two are lost together only if both are cut short within two periods.
 // (A beat counted, not a timer looked up in Espruino's list: 5 JsVars less for good. A tick
 // cannot go unseen for a period while it is armed: the loop blocked for that long runs every
 // timer due before the backstop's next call, and an ESP8266's watchdog resets it sooner.)
-/** Ticks the supervisor's recovery may be cut short in a row before the image starts again from flash. */
-const RECOVERY_TRIES = 60;
-/** Seconds before its moment that the RTC's write is called: time to load its part. */
-const RTC_LEAD = 0.15;
-
 const backstop = () => {
   if (!app.beat) dev.after(second, 0);
   app.beat = 0;
 };
 const second = () => {
   dev.after(second, 1005 - (dev.clock() % 1) * 1000);
-  if (++app.beat > BACKSTOP_LOST) {
+  if (++app.beat > Tick.BackstopLost) {
     app.beat = 0;
-    dev.interval(backstop, BACKSTOP_EVERY);
+    dev.interval(backstop, Tick.BackstopEvery);
   }
   // Out of memory in an exchange's own callback (a reply's checks: a key's SHA1), which no
   // entry marks, is in Espruino's error flags, read (and so cleared) while an exchange is under way.
@@ -240,7 +246,7 @@ const second = () => {
     // The recovery cut short at every tick for a minute: memory is held by what the clock cannot
     // free, and the last resort is the board's own, the image started again from flash (as
     // firmware/supervise.ts does after three scheduled rounds short of memory).
-    if (cut >= Part.Recover && (app.tries = (app.tries || 0) + 1) > RECOVERY_TRIES && typeof load != "undefined") load();
+    if (cut >= Part.Recover && (app.tries = (app.tries || 0) + 1) > Tick.RecoveryTries && typeof load != "undefined") load();
     enter(cause, () => loadDecision()(app, cause));
     delete app.tries;
   }
@@ -249,7 +255,7 @@ const second = () => {
   // a little before the moment of the second its write needs (lib/rtc.ts RTC_PHASE), where it
   // waits out the rest.
   if (CONFIG.rtc && app.rtcDue && !app.rtcArmed && !app.rounds.length)
-    app.rtcArmed = dev.after(app.rtcWrite!, (((CONFIG.rtc.type == "pcf8563" ? PCF8563_PHASE : 0) - (dev.clock() % 1) + 1 - RTC_LEAD) % 1) * 1000);
+    app.rtcArmed = dev.after(app.rtcWrite!, (((CONFIG.rtc.type == "pcf8563" ? PCF8563_PHASE : 0) - (dev.clock() % 1) + 1 - Tick.RtcLead) % 1) * 1000);
   // An alarm due within the second: a timer to the moment, never one aimed further ahead
   // (a step shifts it: firmware/alarms.ts). Not before the clock is set (the build date).
   const now = dev.clock();

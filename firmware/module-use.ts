@@ -27,9 +27,13 @@ function wifi() {
 
 USE = (api, queue) => {
   const w = wifi();
-  const dev = espruinoDevice(
-    w ? dgramNet((name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null))) : dgramNet((name, cb) => cb(name), sentToName),
-  );
+  const dev = espruinoDevice;
+  dev.net = dgramNet;
+  if (w) dgramNet.lookup = (name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null));
+  else {
+    dgramNet.lookup = (name, cb) => cb(name);
+    dgramNet.source = sentToName;
+  }
   return repl(api, dev, {
     // One exchange with api.host; with `apply` the clock is set to its answer, printed and told.
     run: (apply, resolve, reject) => {
