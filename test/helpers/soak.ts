@@ -350,24 +350,30 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       // the fault then ends at that reboot
       let bound = Math.max(x.start + POLL, x.end + AFTER) + (x.grace || 0);
       let sync: Line | undefined;
-      while (!sync && realtime() < bound) {
+      let after: Rest | undefined;
+      const exited = () => !c.dev.running() || con.lines.slice(from).some((l) => ASSERTION.test(l.line));
+      while (!after && realtime() < bound) {
         // (the Linux build's own assertions, which a board's build leaves out, end the
-        // interpreter after a dump of every variable at the console's pace: a minute gone)
-        if (!c.dev.running() || con.lines.slice(from).some((l) => ASSERTION.test(l.line))) {
+        // interpreter after a dump of every variable at the console's pace: a minute gone;
+        // after the good sync too, while memory is read: the sync is then looked for again)
+        if (exited()) {
           res.exits++;
           x.note = (x.note ? x.note + "; " : "") + "the interpreter exited: " + lastLines(con, 3);
           await c.dev.powerCycle();
           x.end = realtime();
           bound = x.end + AFTER;
           from = con.lines.length;
+          sync = undefined;
         }
         con.read();
         for (let i = from; i < con.lines.length && !sync; i++) if (con.lines[i].t >= x.end && GOOD.test(con.lines[i].line)) sync = con.lines[i];
-        await sleep(100);
+        if (sync) {
+          after = await rest(c);
+          if (!after && !exited()) break;
+        } else await sleep(100);
       }
       // (the sync that puts the clock back after the user moved it)
       if (sync && kind == MOVES_CLOCK) corrections.add(sync);
-      const after = sync ? await rest(c) : undefined;
       // (a round due in the last second is armed: its timer fires after the console's command it raced)
       const armed = !!after && after.next > after.now - 1 && after.next <= after.now + POLL + 6;
       if (sync) await check("after " + kind);
