@@ -147,6 +147,8 @@ export const RTC_WIRING = {
   sim800: { i2c: "I2C1", scl: "B8", sda: "B9" },
   espat: { i2c: "I2C1", scl: "B8", sda: "B9" },
   linux: { i2c: "I2C1", scl: "D5", sda: "D4" },
+  // (the simulator's chip: tools/rtc-sim.mjs, npm start -- --rtc)
+  host: { i2c: "I2C1", scl: "D5", sda: "D4" },
 };
 /** The chips (lib/rtc.ts) and the fastest bus each takes: the DS1307 100 kHz, the others 400 kHz. */
 export const RTC_BITRATE = { ds3231: 400000, ds1307: 100000, pcf8563: 400000 };

@@ -7,7 +7,7 @@ export interface View {
   t: number[];
   /** "UTC+1", "UTC-3:30" */
   zone: string;
-  /** "synced", "stale" or "not synced" */
+  /** "synced", "stale", "not synced" or "rtc" (time from the battery-backed RTC, not yet confirmed by a server) */
   state: string;
 }
 

@@ -144,7 +144,7 @@ export function png(c) {
 
 /** The console line the clock prints each second ("2026-11-22 03:16:40 UTC+8 (not synced)") as the face's view, or null. */
 export function viewOf(line) {
-  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) (UTC\S*)(?: \((stale|not synced)\))?$/.exec(line);
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) (UTC\S*)(?: \((stale|not synced|rtc)\))?$/.exec(line);
   if (!m) return null;
   const t = m.slice(1, 7).map(Number);
   const weekday = (new Date(Date.UTC(t[0], t[1] - 1, t[2])).getUTCDay() + 6) % 7;

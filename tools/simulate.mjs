@@ -5,9 +5,12 @@
 // (default 20; 0 runs until Ctrl-C). The machine's own clock is never touched. With
 // --display memorylcd|ssd1306|ssd1606 the panel's face is drawn in the terminal, redrawn in
 // place each second, by the renderer the device runs (tools/face.mjs); --png FILE writes
-// the frame to FILE too.
+// the frame to FILE too. With --rtc the device has a DS3231 on I2C (tools/rtc-sim.mjs), new
+// and never set: it syncs and writes the chip, then loses its power and its network together
+// (the process killed, the server closed), and powers on again: the face is right at once,
+// from the chip, and says so (rtc) until a server confirms it.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildImage, loadConfig } from "../build.mjs";
@@ -25,55 +28,97 @@ const offset = Number(opt("offset", 0));
 const tz = Number(opt("tz", 8));
 const display = opt("display");
 const pngFile = opt("png");
+const rtc = args.includes("--rtc");
 if (display && !FACES[display]) {
   console.error(`simulator: --display takes ${Object.keys(FACES).join(", ")}`);
   process.exit(2);
 }
 
 const server = await startNtpServer({ offset });
-const config = loadConfig(undefined, { host: "127.0.0.1:" + server.port, tz, poll: 15 });
+const config = loadConfig(undefined, { host: "127.0.0.1:" + server.port, tz, poll: 15, rtc: rtc ? { type: "ds3231" } : undefined });
 const out = join(root, "dist", "sim");
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, "package.json"), '{"type":"module"}');
 const file = join(out, "host.js");
 await buildImage({ board: "host", config, outfile: file });
 
+// With the RTC, the board's flash and the chip's battery: files that outlive the process, new for each run.
+const store = join(out, "store");
+const chipFile = join(out, "ds3231.json");
+rmSync(store, { recursive: true, force: true });
+rmSync(chipFile, { force: true });
+mkdirSync(store, { recursive: true });
+const env = { ...process.env, NTPTIME_RTC: "0" };
+if (rtc) Object.assign(env, { NTPTIME_STORE: store, NTPTIME_RTC_CHIP: chipFile });
+const argv = rtc ? ["--import", join(root, "tools", "rtc-sim.mjs"), file] : [file];
+
 console.log(`simulator: SNTP server on 127.0.0.1:${server.port} (machine time${offset ? ` ${offset >= 0 ? "+" : ""}${offset} s` : ""}), device image ${file}`);
-console.log(`simulator: the device clock starts at 1970 like an ESP8266 after power-on; ${seconds ? `stopping after ${seconds} s` : "Ctrl-C to stop"}\n`);
-const device = spawn(process.execPath, [file], { stdio: ["inherit", display ? "pipe" : "inherit", "inherit"], env: { ...process.env, NTPTIME_RTC: "0" } });
+console.log(`simulator: the device clock starts at 1970 like an ESP8266 after power-on${rtc ? ", a DS3231 on its I2C never set" : ""}; ${seconds ? `stopping after ${seconds} s` : "Ctrl-C to stop"}\n`);
+
+const face = display && FACES[display];
+const render = display && (await renderer());
 if (display) {
-  // the console's line a second becomes the panel's frame; the other lines stay below it
-  const face = FACES[display];
-  const render = await renderer();
   font();
-  const notes = [];
-  let rest = "";
   process.stdout.write("\x1b[2J");
+}
+const notes = [];
+/** A console line of the device: on the terminal, or with a display, the face it draws (the other lines kept below it). */
+function show(line) {
+  const view = display && viewOf(line);
+  if (!view) {
+    if (!display) return console.log(line);
+    // (the last four, shown under the face)
+    if (notes.push(line) > 4) notes.shift();
+    return;
+  }
+  const c = canvas(face.width, face.height);
+  render(c, view, face.seconds);
+  if (pngFile) writeFileSync(pngFile, png(c));
+  const frame = blocks(c).map((l) => "\x1b[7m" + l + "\x1b[0m");
+  process.stdout.write("\x1b[H" + `${display} ${face.width}x${face.height}: ${line}\x1b[K\n` + frame.join("\n") + "\n" + notes.map((n) => n.slice(0, 160) + "\x1b[K").join("\n") + "\n\x1b[J");
+}
+
+let device;
+/** Power on: the image runs, its console shown line by line. */
+function powerOn() {
+  device = spawn(process.execPath, argv, { stdio: ["inherit", "pipe", "inherit"], env });
+  let rest = "";
   device.stdout.on("data", (d) => {
     rest += d;
     const lines = rest.split("\n");
     rest = lines.pop();
     for (const line of lines) {
-      const view = viewOf(line);
-      if (!view) {
-        // (the last four, shown under the face)
-        if (notes.push(line) > 4) notes.shift();
-        continue;
-      }
-      const c = canvas(face.width, face.height);
-      render(c, view, face.seconds);
-      if (pngFile) writeFileSync(pngFile, png(c));
-      const frame = blocks(c).map((l) => "\x1b[7m" + l + "\x1b[0m");
-      process.stdout.write("\x1b[H" + `${display} ${face.width}x${face.height}: ${line}\x1b[K\n` + frame.join("\n") + "\n" + notes.map((n) => n.slice(0, 160) + "\x1b[K").join("\n") + "\n\x1b[J");
+      // (the chip's time read at power-on, against this machine's, which the chip was written from)
+      const m = rtc && /^clock: time from the ds3231, (\S+),/.exec(line);
+      show(line);
+      if (m) show(`simulator: the device clock set from the chip: ${(Date.parse(m[1]) - Date.now()).toFixed(0)} ms from this machine's time (the console line's own delay included)`);
     }
   });
+  device.on("exit", (code) => code && stop(code));
 }
 const stop = async (code) => {
-  device.kill();
-  await server.close();
+  if (device) device.removeAllListeners("exit").kill("SIGKILL");
+  await server.close().catch(() => {});
   console.log(`\nsimulator: stopped; the server answered ${server.requests} requests`);
   process.exit(code);
 };
-if (seconds > 0) setTimeout(() => stop(0), seconds * 1000);
 process.on("SIGINT", () => stop(0));
-device.on("exit", (code) => code && stop(code));
+
+powerOn();
+if (rtc) {
+  // the first sync writes the chip (at the top of a second): then the power and the network go
+  const until = Date.now() + 60000;
+  const written = () => existsSync(chipFile) && JSON.parse(readFileSync(chipFile, "utf8")).written;
+  while (!written() && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  if (!written()) {
+    show("simulator: the device did not write its DS3231 within 60 s");
+    await stop(1);
+  }
+  await new Promise((r) => setTimeout(r, 2500));
+  device.removeAllListeners("exit").kill("SIGKILL");
+  await server.close();
+  show("simulator: power cut, and the network gone with it (the server closed); power on again in 3 s");
+  await new Promise((r) => setTimeout(r, 3000));
+  powerOn();
+}
+if (seconds > 0) setTimeout(() => stop(0), seconds * 1000);
