@@ -191,7 +191,7 @@ function gpsConfig(board, user = {}) {
 
 /**
  * The build's virtual modules for one board and config. `transient`: building a per-use part
- * itself; `perUse`: the image's per-use parts (perUseCode below), for @exchange, @decision and @transient.
+ * itself; `perUse`: the image's per-use parts (perUseCode below), for @exchange, @decision, @transient and @rtc.
  */
 function virtualModules(board, config, transient = false, perUse = null) {
   return {
@@ -211,10 +211,10 @@ function virtualModules(board, config, transient = false, perUse = null) {
       b.onResolve({ filter: /^@sha1$/ }, () => ({ path: join(ROOT, "boards", BOARDS[board].espruino ? "sha1-espruino.ts" : "sha1-node.ts") }));
       // Only a zone with DST carries the rules and their evaluation into the image.
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
-      // The per-use parts (@exchange, @decision, @transient): each bundled on its own and wrapped in a
+      // The per-use parts (@exchange, @decision, @transient, @rtc): each bundled on its own and wrapped in a
       // function, so that its functions are made when a boot, a round or a REPL call needs
       // them and are garbage after (PER_USE below).
-      b.onResolve({ filter: /^@(exchange|decision|transient|use)$/ }, (a) =>
+      b.onResolve({ filter: /^@(exchange|decision|transient|rtc|use)$/ }, (a) =>
         transient
           ? { errors: [{ text: `a per-use part must not load another: ${a.importer} imports ${a.path}` }] }
           : { path: a.path, namespace: "ntptime-per-use" });
@@ -354,7 +354,8 @@ class DialectError extends Error {}
  * build). Three parts, so that a round holds one at a time: the exchange with one server
  * (firmware/exchange.ts), the round's end (firmware/decision.ts) and the rest
  * (firmware/transient.ts: boot, the schedule, the REPL); the supervisor's recovery rides with
- * the round's end. `module` is the virtual module the image imports it as. Each global's name
+ * the round's end. With an RTC, its read and writes a fourth (firmware/rtc-use.ts), loaded
+ * at power-on and between rounds. `module` is the virtual module the image imports it as. Each global's name
  * is four characters, which its JsVar holds (a name of fifteen took four JsVars more each, for
  * good, measured on the ESP8266 build).
  */
@@ -362,6 +363,8 @@ const PER_USE = [
   { module: "@exchange", entry: "firmware/exchange.ts", global: "ntpX", load: "loadExchange", value: "EXCHANGE" },
   { module: "@decision", entry: "firmware/decision.ts", global: "ntpD", load: "loadDecision", value: "DECISION" },
   { module: "@transient", entry: "firmware/transient.ts", global: "ntpT", load: "loadTransient", value: "TRANSIENT" },
+  // (only in an image whose config has rtc: another would carry its global for nothing)
+  { module: "@rtc", entry: "firmware/rtc-use.ts", global: "ntpR", load: "loadRtc", value: "RTC", when: (config) => !!config.rtc },
 ];
 /**
  * The module's (require("ntptime"), firmware/module.ts): one part, a function of the
@@ -417,6 +420,11 @@ async function perUseCode(list, opts) {
   let banner = "";
   let names = {};
   for (const part of list) {
+    // (a part the config leaves out: its loader undefined, and every use of it folded away with CONFIG)
+    if (part.when && !part.when(opts.config)) {
+      parts[part.module] = `export const ${part.load} = undefined;\n`;
+      continue;
+    }
     const p = await perUsePart(part, opts, names);
     parts[part.module] = p.module;
     banner += p.banner;

@@ -11,6 +11,7 @@ import { board } from "@board";
 import { loadExchange } from "@exchange";
 import { loadDecision } from "@decision";
 import { loadTransient } from "@transient";
+import { loadRtc } from "@rtc";
 import { useDisplay } from "@display";
 import { Ntptime } from "../lib/ntptime";
 import { DISCIPLINE_LENGTH, tick } from "../lib/discipline";
@@ -171,7 +172,8 @@ if (board.modemNtp) app.modemNtp = board.modemNtp;
 if (CONFIG.rtc)
   app.rtcWrite = () => {
     delete app.rtcArmed;
-    enter(Part.Transient, () => loadTransient().rtcWrite!(app));
+    // (a round begun since it was armed holds its part: the tick arms the write again after it)
+    if (!app.rounds.length) enter(Part.Rtc, () => loadRtc().toChip(app));
   };
 if (CONFIG.alarms) {
   ntptime.at = (when, fn, name) => use("at", when, fn, name);
@@ -188,6 +190,9 @@ enter(Part.Transient, () => loadTransient().start(app));
 const panel = CONFIG.display!.type ? useDisplay() : undefined;
 const boot = () => {
   if (CONFIG.display!.type) panel!.connect();
+  // A power-on (the clock before the build date): the battery-backed RTC's time first. A boot
+  // that keeps the clock (load() after save(), the supervisor's last resort) keeps its own.
+  if (CONFIG.rtc && dev.clock() < CONFIG.pivot) enter(Part.Rtc, () => loadRtc().boot(app));
   enter(Part.Transient, () => loadTransient().boot(app));
 };
 // Uploaded, the image boots at once; saved, it runs at every boot, where E.on("init") comes
@@ -234,7 +239,7 @@ const second = () => {
   const cut = app.part || (q0 && q0.halt && typeof E != "undefined" && E.getErrorFlags && E.getErrorFlags().indexOf("MEMORY") >= 0 ? Part.Exchange : 0);
   if (cut || --app.watch < 0) {
     // (a recovery cut short: the same cause again)
-    const cause = cut >= Part.Recover ? cut : Part.Recover + (cut ? Fault.Memory : Fault.Stalled) * 4 + cut;
+    const cause = cut >= Part.Recover ? cut : Part.Recover + (cut ? Fault.Memory : Fault.Stalled) * 8 + cut;
     app.part = 0;
     app.watch = 5;
     // the exchange under way ended first: its socket, its timer and its memory, which the recovery may need

@@ -194,11 +194,13 @@ export const enum Part {
   Transient = 1,
   Exchange = 2,
   Decision = 3,
+  /** the battery-backed RTC's (firmware/rtc-use.ts): read at power-on, written after a sync */
+  Rtc = 4,
   /**
-   * The supervisor's recovery, with its cause: Recover + the fault's kind * 4 + the part that
+   * The supervisor's recovery, with its cause: Recover + the fault's kind * 8 + the part that
    * was cut short (firmware/supervise.ts recover). Cut short itself, it is tried again.
    */
-  Recover = 16,
+  Recover = 64,
 }
 
 /**

@@ -7,6 +7,12 @@ import { DS3231_STATUS, PCF8563_CONTROL, PCF8563_STOP, RTC_ADDRESS, RTC_PHASE, R
 import { Fault, Resident, fault, recovered } from "./round";
 import { free, moved } from "../lib/discipline";
 
+/** What the RTC's part offers (firmware/rtc-use.ts). @internal */
+export interface RtcPart {
+  boot(r: Resident): void;
+  toChip(r: Resident): void;
+}
+
 /** Seconds the boot waits at most for the chip's next second: its seconds register changing. */
 const ALIGN = 1.1;
 /** Seconds past its moment at which a write is not made (the 5 ms): the next second's instead, a second's wait at most. */

@@ -11,7 +11,6 @@ import { NTP_PORT, TWO32 } from "../lib/wire";
 import { parseHost } from "../lib/host";
 import { applyZone, offsetAt } from "@zone";
 import { at, cancel, ring } from "./alarms";
-import { rtcBoot, rtcWrite } from "./rtc";
 
 /** What the per-use code offers (firmware/transient.ts), made anew on each load. @internal */
 export interface Transient {
@@ -23,8 +22,6 @@ export interface Transient {
   replCall(r: Resident, method: string, a?: unknown, b?: unknown, c?: unknown): any;
   /** with CONFIG.alarms (firmware/alarms.ts) */
   ring?: typeof ring;
-  /** with CONFIG.rtc (firmware/rtc.ts) */
-  rtcWrite?: typeof rtcWrite;
 }
 
 const servers = (r: Resident) => [r.api.host].concat(CONFIG.servers);
@@ -100,9 +97,6 @@ export function boot(r: Resident) {
   r.dev.disarm(r.timer, r.due);
   r.boots++;
   r.online = false;
-  // A power-on (the clock before the build date): the battery-backed RTC's time first. A boot
-  // that keeps the clock (load() after save(), the supervisor's last resort) keeps its own.
-  if (CONFIG.rtc && r.dev.clock() < CONFIG.pivot) rtcBoot(r);
   bringUp(r);
 }
 

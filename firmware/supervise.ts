@@ -10,15 +10,15 @@ import { lineOf } from "./choose-one";
 /** Scheduled rounds in a row ended for want of memory before the image starts again from flash. */
 const SHORT_ROUNDS = 3;
 
-/** `cause`: Part.Recover + the fault's kind * 4 + the part cut short (0: none). */
+/** `cause`: Part.Recover + the fault's kind * 8 + the part cut short (0: none). */
 export function recover(r: Resident, cause: number) {
-  const kind: Fault = (cause >> 2) & 3;
-  const part: Part = cause & 3;
+  const kind: Fault = (cause >> 3) & 7;
+  const part: Part = cause & 7;
   const q = r.rounds[0];
   // Espruino's own account of it, read (and so cleared) here: "LOW_MEMORY,MEMORY"
   const read = typeof E != "undefined" && E.getErrorFlags ? E.getErrorFlags() : [];
   const flags = read.length ? " (" + read.join(",") + ")" : "";
-  fault(r, kind, (kind == Fault.Memory ? "out of memory in " + ["", "boot/schedule/REPL", "exchange", "decision"][part] + flags : q ? "round stalled" : "schedule not armed") + ", recovering");
+  fault(r, kind, (kind == Fault.Memory ? "out of memory in " + ["", "boot/schedule/REPL", "exchange", "decision", "RTC"][part] + flags : q ? "round stalled" : "schedule not armed") + ", recovering");
   // (an alarm cut short: the tick arms it again)
   if (CONFIG.alarms) r.ringing = 0;
   // A round under way is ended (its exchange already halted by the tick, firmware/clock.ts):

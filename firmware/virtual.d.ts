@@ -34,6 +34,10 @@ declare module "@decision" {
 declare module "@transient" {
   export const loadTransient: () => import("./schedule").Transient;
 }
+/** The battery-backed RTC's (firmware/rtc-use.ts), made at power-on and for each write; only in an image whose config has rtc. */
+declare module "@rtc" {
+  export const loadRtc: () => import("./rtc").RtcPart;
+}
 /** The module's per-use code (firmware/module-use.ts), made on each call of the REPL's methods. */
 declare module "@use" {
   export const loadUse: () => (api: import("../lib/ntptime").Ntptime & import("./round").Events, queue: (() => void)[]) => import("../lib/ntptime").Repl;

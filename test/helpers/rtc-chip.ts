@@ -36,53 +36,36 @@ export const chipTime = (c: ChipState, now: number) => (c.frozen || (c.type == "
  * string: an Error's stack would take memory the device test is not about);
  * `RTCAHEAD()` is the device clock less the chip's time, both read in the same instant.
  * Written to Storage after every change of the chip (at once after the I2C call: a chip's write
- * takes microseconds, Storage's milliseconds).
+ * takes microseconds, Storage's milliseconds). Its memory is the Linux build's, not the board's
+ * (npm run footprint counts it with the stand-ins), and it is kept small so that the full config
+ * with an RTC can be measured at all: what it keeps is its state and seven functions, the
+ * calendar, BCD and register map made inside them at each call (about 60 JsVars, not 111).
  */
 export function rtcChip(): string {
   return `(function(){
-var S=require("Storage"),st=setTime,shift=0;
+var S=require("Storage"),st=setTime,shift=0,ptr=0,kept=0;
 global.setTime=function(t){var m=getTime()-shift;st(t);shift=t-m;};
-var real=function(){return getTime()-shift;};
 setTime(1);
 var c=S.readJSON("${RTC_FILE}",1);
 if(!c)return;
-var addr=c.type=="pcf8563"?0x51:0x68,pcf=c.type=="pcf8563",ptr=0,regs={};
-var kept=0,keep=function(){if(!kept)kept=setTimeout(function(){kept=0;S.writeJSON("${RTC_FILE}",c);},0);};
-var now=function(){return c.frozen||(c.type=="ds1307"&&c.stopped)?c.base:c.base+(real()-c.at)*(1+c.ppm*1e-6);};
-var bcd=function(n){return Math.floor(n/10)*16+n%10;};
-var dec=function(b){return (b>>4)*10+(b&15);};
-var ml=function(y){return [31,y%4?28:29,31,30,31,30,31,31,30,31,30,31];};
+var pcf=c.type=="pcf8563",first=pcf?2:0,addr=pcf?0x51:0x68;
+var now=function(){return c.frozen||(c.type=="ds1307"&&c.stopped)?c.base:c.base+(getTime()-shift-c.at)*(1+c.ppm*1e-6);};
 var timeRegs=function(){
+  var bcd=function(n){return Math.floor(n/10)*16+n%10;};
   var t=Math.floor(now()),d=Math.floor(t/86400),s=t-d*86400,w=(d+3)%7,y=2000,m=0,l;
   d-=10957;
   while(d>=(y%4?365:366)){d-=y%4?365:366;y++;}
-  l=ml(y);
+  l=[31,y%4?28:29,31,30,31,30,31,31,30,31,30,31];
   while(d>=l[m]){d-=l[m];m++;}
   var h=[bcd(s%60),bcd(Math.floor(s/60)%60),bcd(Math.floor(s/3600))];
   if(pcf)return [h[0]|(c.stopped?0x80:0),h[1],h[2],bcd(d+1),(w+1)%7,bcd(m+1),bcd(y-2000)];
   return [h[0]|(c.type=="ds1307"&&c.stopped?0x80:0),h[1],h[2],w+1,bcd(d+1),bcd(m+1),bcd(y-2000)];
 };
-var first=pcf?2:0;
-var read=function(r,tr){
-  if(r>=first&&r<first+7)return tr[r-first];
-  if(c.type=="ds3231"&&r==15)return (c.stopped?0x80:0)|0x08;
-  if(pcf&&r==0)return c.frozen?0x20:0;
-  return regs[r]||(c.type=="ds3231"&&r==14?0x1c:0);
-};
-var setTimeRegs=function(b,at){
-  var s=dec(b[0]&0x7f),mi=dec(b[1]),h=dec(b[2]&0x3f),dd=dec(b[pcf?3:4]),mo=dec(b[5]&0x1f),y=2000+dec(b[6]);
-  var n=10957;
-  for(var i=2000;i<y;i++)n+=i%4?365:366;
-  for(i=0;i<mo-1;i++)n+=ml(y)[i];
-  c.base=((n+dd-1)*24+h)*3600+mi*60+s;
-  c.at=at;
-  if(c.type!="ds3231")c.stopped=!!(b[0]&0x80);
-};
 global.RTCAHEAD=function(){return getTime()-now();};
 I2C1.setup=function(){};
 I2C1.writeTo=function(a){
-  var dev0=getTime(),now0=dev0-shift,b=[];
-  for(var i=1;i<arguments.length;i++){var x=arguments[i];if(typeof x=="number")b.push(x);else for(var j=0;j<x.length;j++)b.push(x[j]);}
+  var dev0=getTime(),now0=dev0-shift,b=[],i;
+  for(i=1;i<arguments.length;i++){var x=arguments[i];if(typeof x=="number")b.push(x);else for(var j=0;j<x.length;j++)b.push(x[j]);}
   if(a!=addr){if(a==0x3c)return;throw "I2C: no ACK";}
   if(global.RTCFAIL)throw "I2C: no ACK";
   ptr=b[0];
@@ -96,22 +79,30 @@ I2C1.writeTo=function(a){
       if(stop&&!c.frozen){c.base=Math.floor(now());c.frozen=true;}
       else if(!stop&&c.frozen){c.frozen=false;c.base=c.base+(1-0.507874);c.at=now0;c.dev=dev0;}
     }
-    else regs[ptr]=data[i];
+    else{if(!c.regs)c.regs={};c.regs[ptr]=data[i];}
   }
   if(touched){
-    var frozen=c.frozen;
-    setTimeRegs(t,now0);
-    if(frozen)c.frozen=true;
-    else c.dev=dev0;
+    var dec=function(b){return (b>>4)*10+(b&15);};
+    var y=2000+dec(t[6]),mo=dec(t[5]&0x1f),n=10957;
+    for(i=2000;i<y;i++)n+=i%4?365:366;
+    for(i=0;i<mo-1;i++)n+=[31,y%4?28:29,31,30,31,30,31,31,30,31,30,31][i];
+    c.base=((n+dec(t[pcf?3:4])-1)*24+dec(t[2]&0x3f))*3600+dec(t[1])*60+dec(t[0]&0x7f);
+    c.at=now0;
+    if(c.type!="ds3231")c.stopped=!!(t[0]&0x80);
+    if(!c.frozen)c.dev=dev0;
   }
-  keep();
+  if(!kept)kept=setTimeout(function(){kept=0;S.writeJSON("${RTC_FILE}",c);},0);
 };
 I2C1.readFrom=function(a,n){
   if(a!=addr||global.RTCFAIL)throw "I2C: no ACK";
   // (the seconds alone without the calendar: a read the boot repeats, which a chip answers in 0.3 ms)
-  if(n==1&&ptr==first)return new Uint8Array([bcd(Math.floor(now())%60)|(c.type!="ds3231"&&c.stopped?0x80:0)]);
-  var out=new Uint8Array(n),tr=timeRegs();
-  for(var i=0;i<n;i++)out[i]=read(ptr++,tr);
+  var s=Math.floor(now())%60;
+  if(n==1&&ptr==first)return new Uint8Array([Math.floor(s/10)*16+s%10|(c.type!="ds3231"&&c.stopped?0x80:0)]);
+  var out=new Uint8Array(n),tr=timeRegs(),r;
+  for(var i=0;i<n;i++){
+    r=ptr++;
+    out[i]=r>=first&&r<first+7?tr[r-first]:c.type=="ds3231"&&r==15?(c.stopped?0x80:0)|0x08:pcf&&r==0?(c.frozen?0x20:0):(c.regs&&c.regs[r])||(c.type=="ds3231"&&r==14?0x1c:0);
+  }
   return out;
 };
 })();
