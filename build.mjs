@@ -347,17 +347,16 @@ function mangled(config) {
 class DialectError extends Error {}
 
 /**
- * The image's per-use parts: each a global function on Espruino that makes its code and
- * hands back what it exports, beside the image's own wrapper, not inside it: a function's
- * scope chain is stored with it, and each function made inside a wrapped function carries
- * an array of two scopes (about 10 JsVars a function instead of 7, measured on the ESP8266
- * build). Three parts, so that a round holds one at a time: the exchange with one server
- * (firmware/exchange.ts), the round's end (firmware/decision.ts) and the rest
- * (firmware/transient.ts: boot, the schedule, the REPL); the supervisor's recovery rides with
- * the round's end. With an RTC, its read and writes a fourth (firmware/rtc-use.ts), loaded
- * at power-on and between rounds. `module` is the virtual module the image imports it as. Each global's name
- * is four characters, which its JsVar holds (a name of fifteen took four JsVars more each, for
- * good, measured on the ESP8266 build).
+ * The image's per-use parts: each a global function on Espruino that makes its code and hands back
+ * what it exports, beside the image's own wrapper, not inside it: a function's scope chain is
+ * stored with it, and each function made inside a wrapped function carries an array of two scopes
+ * (about 10 JsVars a function instead of 7, measured on the ESP8266 build). Three parts, so that a
+ * round holds one at a time: the exchange with one server (firmware/exchange.ts), the round's end
+ * (firmware/decision.ts) and the rest (firmware/transient.ts: boot, the schedule, the REPL); the
+ * supervisor's recovery rides with the round's end. With an RTC, its read and writes a fourth
+ * (firmware/rtc-use.ts), loaded at power-on and between rounds. `module` is the virtual module the
+ * image imports it as. Each global's name is four characters, which its JsVar holds (a name of
+ * fifteen took four JsVars more each, for good, measured on the ESP8266 build).
  */
 const PER_USE = [
   { module: "@exchange", entry: "firmware/exchange.ts", global: "ntpX", load: "loadExchange", value: "EXCHANGE" },

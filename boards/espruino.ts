@@ -125,14 +125,19 @@ export const espruinoDevice: Device = {
   after: setTimeout,
   interval: setInterval,
   disarm: disarmTimer,
+  // the chip's noise, not Math.random's sequence (E.hwRand)
   rand: E.hwRand,
   log: print,
   setZone: E.setTimeZone,
   setDst: E.setDST,
+  // Date's local fields follow E.setTimeZone and E.setDST (device-features.test.ts checks every
+  // hour of a year against lib/tz.ts): the zone's rules and the calendar stay out of memory.
   local: (t) => {
     const d = new Date(t * 1000);
     return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), (d.getDay() + 6) % 7, -d.getTimezoneOffset()];
   },
+  // getSerial(): the MAC on ESP8266/ESP32 ("5ccf7f0a-1b2c"), the chip id on STM32: its last
+  // three bytes, the part of a MAC that counts up across a production batch.
   id: parseInt(getSerial().split("-").join("").slice(-6), 16) || 0,
 };
 
