@@ -23,7 +23,8 @@ function simulate(args: string[], ms: number): Promise<string> {
 }
 
 test("npm start: the device syncs from the loopback server", async () => {
-  const out = await simulate(["--seconds", "5"], 30000);
+  // (its first round within startDelay, 5 s by default, of its boot: placed by its id)
+  const out = await simulate(["--seconds", "10"], 40000);
   assert.match(out, /\(not synced\)/);
   assert.match(out, /^ntptime: 127\.0\.0\.1:\d+ .* step /m);
   const faces = out.split("\n").filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/.test(l));

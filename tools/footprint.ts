@@ -6,7 +6,7 @@
 // JsVars free then, the most in use during one more round (the per-use code loaded), or OUT
 // OF MEMORY where it ran out. The reference line is Espruino's own sntp module
 // (../shared/espruino/modules/sntp.js) with a one-query app, also from flash.
-// Devices run side by side, each in its own network namespace: about 10 minutes.
+// Devices run side by side, each in its own network namespace: about 16 minutes (2026-12-05).
 //   npm run footprint [-- --rounds N] [-- --only NAME[|NAME...]]
 import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
