@@ -45,11 +45,13 @@ await buildImage({ board: "host", config, outfile: file });
 // With the RTC, the board's flash and the chip's battery: files that outlive the process, new for each run.
 const store = join(out, "store");
 const chipFile = join(out, "ds3231.json");
-rmSync(store, { recursive: true, force: true });
-rmSync(chipFile, { force: true });
-mkdirSync(store, { recursive: true });
 const env = { ...process.env, NTPTIME_RTC: "0" };
-if (rtc) Object.assign(env, { NTPTIME_STORE: store, NTPTIME_RTC_CHIP: chipFile });
+if (rtc) {
+  rmSync(store, { recursive: true, force: true });
+  rmSync(chipFile, { force: true });
+  mkdirSync(store, { recursive: true });
+  Object.assign(env, { NTPTIME_STORE: store, NTPTIME_RTC_CHIP: chipFile });
+}
 const argv = rtc ? ["--import", join(root, "tools", "rtc-sim.mjs"), file] : [file];
 
 console.log(`simulator: SNTP server on 127.0.0.1:${server.port} (machine time${offset ? ` ${offset >= 0 ? "+" : ""}${offset} s` : ""}), device image ${file}`);
@@ -108,7 +110,14 @@ powerOn();
 if (rtc) {
   // the first sync writes the chip (at the top of a second): then the power and the network go
   const until = Date.now() + 60000;
-  const written = () => existsSync(chipFile) && JSON.parse(readFileSync(chipFile, "utf8")).written;
+  // (the chip's file read while the device may be writing it: a torn read is "not yet")
+  const written = () => {
+    try {
+      return existsSync(chipFile) && JSON.parse(readFileSync(chipFile, "utf8")).written;
+    } catch {
+      return false;
+    }
+  };
   while (!written() && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
   if (!written()) {
     show("simulator: the device did not write its DS3231 within 60 s");
