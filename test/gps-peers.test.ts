@@ -84,11 +84,19 @@ async function startDevice(args: string[]): Promise<Device> {
 const nsenter = (dev: Device) => ["nsenter", "-t", String(dev.pid), "-n", ...(mode == "user" ? ["-U", "--preserve-credentials"] : [])];
 const inNs = (dev: Device, argv: string[], ms: number) => runFor("nsenter", [...nsenter(dev).slice(1), ...argv], ms);
 
-/** ntpdig -j against port 123 in the namespace: its JSON. */
+/**
+ * One ntpdig query against port 123 in the namespace: its JSON, and the offset and delay worked
+ * out from the four timestamps it prints at -d (RFC 5905 section 8), which its JSON leaves out.
+ */
 async function ntpdig(dev: Device) {
-  const out = await inNs(dev, ["ntpdig", "-j", "-t", "2", "127.0.0.1"], 10000);
+  const out = await inNs(dev, ["ntpdig", "-d", "-j", "-t", "2", "127.0.0.1"], 10000);
+  // the timestamps as POSIX seconds with six decimals (the line before gives them in hex)
+  const t = /org t1: (\d+\.\d{6}) rec t2: (\d+\.\d{6})\s+xmt t3: (\d+\.\d{6}) dst t4: (\d+\.\d{6})/.exec(out);
+  const json = out.slice(out.lastIndexOf("\n{") + 1);
   try {
-    return JSON.parse(out.slice(out.indexOf("{")));
+    if (!t) throw 0;
+    const [t1, t2, t3, t4] = t.slice(1).map(Number);
+    return { ...JSON.parse(json), offset: (t2 - t1 + (t3 - t4)) / 2, delay: t4 - t1 - (t3 - t2) };
   } catch {
     throw new Error("ntpdig said: " + out);
   }
@@ -97,19 +105,21 @@ async function ntpdig(dev: Device) {
 peerTest("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and LI 3 without a fix", async () => {
   const dev = await startDevice(["--offset", String(OFFSET)]);
   try {
-    // The median of three queries: one query's offset carries its own delays in the host's
-    // event loop (1.07 ms seen once on a loaded machine); ntpdig's JSON gives no round trip.
-    // (each a rate interval, 2 s, after the last: the server's limiter answers a client that
-    // spent its credit with a Kiss-o'-Death RATE, and chronyd -Q's burst comes next)
+    // The query of three with the shortest round trip: a query's offset carries the delays in
+    // the host's event loop, and a late receive timestamp shows as a longer round trip (the
+    // median of three was 1.06 ms off once on a loaded machine). Each a rate interval, 2 s,
+    // after the last: the server's limiter answers a client that spent its credit with a
+    // Kiss-o'-Death RATE, and chronyd -Q's burst comes next.
     const three = [];
     for (let i = 0; i < 3; i++) {
       if (i) await new Promise((r) => setTimeout(r, 2100));
       three.push(await ntpdig(dev));
     }
     await new Promise((r) => setTimeout(r, 2100));
-    const d = three.sort((a, b) => a.offset - b.offset)[1];
+    const d = three.sort((a, b) => a.delay - b.delay)[0];
     assert.is(d.stratum, 1, JSON.stringify(d));
-    assert.ok(Math.abs(d.offset - OFFSET) < 0.001, `ntpdig offset ${d.offset} s, the GPS says ${OFFSET}`);
+    assert.ok(Math.abs(d.offset - OFFSET) < 0.001, `ntpdig offset ${d.offset} s (round trip ${d.delay} s), the GPS says ${OFFSET}`);
+    console.log(`  ntpdig: ${((d.offset - OFFSET) * 1000).toFixed(3)} ms from the GPS time, round trip ${(d.delay * 1000).toFixed(3)} ms (the shortest of ${three.map((q) => (q.delay * 1000).toFixed(3)).join(", ")})`);
     const c = await chronyQuery(123, nsenter(dev));
     assert.type(c, "number", String(c));
     assert.ok(Math.abs((c as number) - OFFSET) < 0.001, `chronyd offset ${c} s, the GPS says ${OFFSET}`);
