@@ -341,13 +341,14 @@ const FREQ_EVERY = 3600;
 
 /**
  * After a good sync: the discipline's frequency error kept in the record for the next boot's
- * warm start (firmware/schedule.ts start), once the fit has its own, when it has moved more
- * than FREQ_MOVED since it was saved and at most once every FREQ_EVERY: the flash is spared.
+ * warm start (firmware/schedule.ts start), once the fit knows it within FREQ_MOVED, when it
+ * has moved more than that since it was saved and at most once every FREQ_EVERY: the flash
+ * is spared.
  */
 export function saveFreq(r: RoundState) {
   const f = Math.round(freq(r.disc) * 1e9) / 1000;
   const now = r.dev.clock();
-  if (!fitted(r.disc) || !(Math.abs(f - (r.saved.freq || 0)) > FREQ_MOVED) || now - r.freqAt! < FREQ_EVERY) return;
+  if (!fitted(r.disc, FREQ_MOVED * 1e-6) || !(Math.abs(f - (r.saved.freq || 0)) > FREQ_MOVED) || now - r.freqAt! < FREQ_EVERY) return;
   r.saved.freq = f;
   r.freqAt = now;
   save(r);

@@ -34,10 +34,21 @@ export const RESOLUTION = 1e-4;
 const FLOOR = 5e-4;
 /** RFC 5905 s11.3 (PGATE): an offset within four jitters of the prediction means the estimate held */
 const PGATE = 4;
+/**
+ * The frequency error's standard error before any fit: a board's crystal is specified to
+ * 10-50 ppm. A fit over syncs seconds apart (settime() typed at the REPL twice) knows less
+ * than that and is not taken (fit below).
+ */
+const COLD_SKEW = 100e-6;
+/** the same for a warm start's saved frequency: within 1 ppm when saved, the crystal's temperature since */
+const WARM_SKEW = 2e-6;
+/** a fit is taken when its standard error is at most this many times the estimate's, or when the two differ by more than this many of their joint standard errors */
+const SKEW_TAKEN = 2;
+const SKEW_APART = 3;
 
 /**
  * The discipline's state, one Float64Array made at boot and never grown: a typed array
- * keeps its numbers packed in one buffer (these 30 in about 20 of Espruino's JsVars), where
+ * keeps its numbers packed in one buffer (these 31 in about 20 of Espruino's JsVars), where
  * an object per sync took a JsVar per field, and the closures around them more. Layout: the
  * scalars below, then POINTS syncs of three numbers each, a ring.
  */
@@ -52,11 +63,13 @@ const X0 = 3;
 const JITTER = 4;
 /** syncs kept since the history last started again (only the last POINTS are in the ring) */
 const COUNT = 5;
+/** the frequency error's standard error (chrony's skew), 0 before a fit or a warm start: COLD_SKEW */
+const SKEW = 6;
 /**
  * The ring of syncs, each: the free-running clock at the sync; its error then (corrections
  * made plus the offset measured); its weight, 1 / error^2.
  */
-const RING = 6;
+const RING = 7;
 
 /** new Float64Array(DISCIPLINE_LENGTH): a discipline with no history, its frequency error 0 */
 export const DISCIPLINE_LENGTH = RING + 3 * POINTS;
@@ -109,7 +122,20 @@ function fit(s: DisciplineState) {
   rr -= w * r * r;
   rx -= w * r * x;
   xx -= w * x * x;
-  const f = n >= FIT_MIN ? Math.max(-MAX_FREQ, Math.min(MAX_FREQ, rx / rr)) : s[FREQ];
+  // The fit's slope rx / rr has the standard error 1 / sqrt(rr) (the weights are 1 /
+  // variance): syncs close together in time (a burst of settime() calls, a step's fresh
+  // history at short polls) give a slope that says little, and the estimate in use stays
+  // unless it knows less. A fit a little less sure than the last is still taken, so that the
+  // estimate follows a crystal whose rate changes, and so is one that tells the estimate in
+  // use is wrong (a warm start's, on a crystal that changed). (A cluster of four syncs in 2 s
+  // fitted 100-230 ppm on a perfect clock in the fault soak, and the clock ran 7-78 ms off.)
+  let f = s[FREQ];
+  const skew = 1 / Math.sqrt(rr);
+  const was = s[SKEW] || COLD_SKEW;
+  if (n >= FIT_MIN && (skew <= SKEW_TAKEN * was || Math.abs(rx / rr - f) > SKEW_APART * Math.sqrt(skew * skew + was * was))) {
+    f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, rx / rr));
+    s[SKEW] = skew;
+  }
   s[FREQ] = f;
   s[R0] = ar + r;
   s[X0] = ax + x;
@@ -173,12 +199,14 @@ export function leap(s: DisciplineState, clk: Steered, d: number) {
 
 /**
  * A warm start: the frequency error `f` (s/s) saved by an earlier run, as chrony's driftfile
- * gives it, taken until the fit has syncs enough for its own (FIT_MIN). Beyond MAX_FREQ it
+ * gives it, known to WARM_SKEW: the fits to come are weighed against it. Beyond MAX_FREQ it
  * is no crystal's, and is not taken.
  */
 export function warm(s: DisciplineState, f: number) {
-  if (Math.abs(f) <= MAX_FREQ) s[FREQ] = f;
+  if (Math.abs(f) > MAX_FREQ) return;
+  s[FREQ] = f;
+  s[SKEW] = WARM_SKEW;
 }
 
-/** Whether the frequency error is the fit's own (FIT_MIN syncs since the history last started), not a warm start's or the first 0. */
-export const fitted = (s: DisciplineState) => s[COUNT] >= FIT_MIN;
+/** Whether the frequency error has been fitted (FIT_MIN syncs since the history last started) and is known within `skew` (s/s). */
+export const fitted = (s: DisciplineState, skew: number) => s[COUNT] >= FIT_MIN && s[SKEW] <= skew;

@@ -44,7 +44,7 @@ function createDiscipline(c: Steered, lim: DisciplineLimits) {
     pending: () => pending(s, c),
     free: () => free(s, c),
     warm: (f: number) => warm(s, f),
-    fitted: () => fitted(s),
+    fitted: () => fitted(s, MAX_FREQ),
   };
 }
 
@@ -171,7 +171,7 @@ test("one hour without a server at 50 ppm stays within 5 ms", () => {
   assert.ok(Math.abs(free.offset()) > 0.17);
 });
 
-test("a warm start: a saved frequency steers from the first sync, until four syncs fit their own; beyond 500 ppm it is not taken", () => {
+test("a warm start: a saved frequency steers from the first sync, until the syncs fit one that tells it wrong; beyond 500 ppm it is not taken", () => {
   // a reboot on a 50 ppm crystal: one sync, then an hour with no server
   const hour = (saved?: number) => {
     const c = new Crystal(50, 2);
@@ -186,17 +186,41 @@ test("a warm start: a saved frequency steers from the first sync, until four syn
   assert.ok(Math.abs(cold.c.offset()) > 0.17, `cold: ${cold.c.offset()}`);
   assert.ok(Math.abs(warmed.c.offset()) < 1e-3, `warm: ${(warmed.c.offset() * 1000).toFixed(3)} ms after the hour`);
   assert.not.ok(warmed.d.fitted());
-  // refitted once four syncs have come, the saved estimate gone (here a crystal that changed to 30 ppm)
+  // a crystal that changed to 30 ppm: four syncs 64 s apart, each good to 2 ms, fit its rate
+  // to 14 ppm (one standard error), too loose to tell the saved 50 from it; eight, to 5 ppm
   const c = new Crystal(30, 0.3);
   const d = createDiscipline(c, LIM);
   d.warm(-50e-6);
-  discipline(c, d, 3, 64);
+  discipline(c, d, 4, 64);
   assert.is(d.freq(), -50e-6);
-  discipline(c, d, 1, 64);
+  discipline(c, d, 4, 64);
   assert.ok(d.fitted() && Math.abs(d.freq() + 30e-6) < 2e-6, `${d.freq()}`);
   const wild = createDiscipline(new Crystal(0), LIM);
   wild.warm(MAX_FREQ * 1.01);
   assert.is(wild.freq(), 0);
+});
+
+test("syncs seconds apart (settime() typed at the REPL in a row) fit no frequency: neither the first nor a known one moves", () => {
+  // a perfect crystal, each sync 0.1 ms off at most (loopback): four in 2 s say +-100 ppm
+  const cluster = (d: ReturnType<typeof createDiscipline>, c: Crystal, seed: number) => {
+    const r = noise(seed);
+    for (let i = 0; i < 4; i++) d.measure(c.offset() + 1e-4 * r(), 5e-4), c.run(0.7);
+  };
+  for (let seed = 1; seed <= 20; seed++) {
+    const c = new Crystal(0, 0.5);
+    const d = createDiscipline(c, LIM);
+    cluster(d, c, seed);
+    assert.is(d.freq(), 0, `seed ${seed}: cold, ${d.freq() * 1e6} ppm`);
+    // a known frequency (a run at 64 s polls) and then such a cluster after a step
+    const k = new Crystal(20, 0.5);
+    const e = createDiscipline(k, LIM);
+    discipline(k, e, 8, 64, 1e-4, seed);
+    const known = e.freq();
+    k.local += 1;
+    cluster(e, k, seed);
+    assert.is(e.freq(), known, `seed ${seed}: ${known * 1e6} ppm, then ${e.freq() * 1e6} ppm`);
+    assert.ok(Math.abs(known + 20e-6) < 1e-6);
+  }
 });
 
 test("a sync far from the prediction is a slew, not held", () => {
