@@ -400,6 +400,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     con.read();
     // (the first good sync after each power-on puts back the clock the interpreter started with)
     let fresh = false;
+    const over: Line[] = [];
     for (const l of con.lines) {
       if (/^espruino: Interactive mode/.test(l.line)) fresh = true;
       const m = GOOD.exec(l.line);
@@ -415,7 +416,14 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
         res.offset = Math.max(res.offset, off);
         res.offsets.push(off);
         res.beyond.push(off - (delay ? +delay[1] / 2 : 0));
+        if (off - (delay ? +delay[1] / 2 : 0) > CLOCK_BOUND) over.push(l);
       }
+    }
+    if (over.length) {
+      // the whole console, for the one who reads where the clock was off
+      const file = join(tmpdir(), `soak-${o.config}-${o.seed}-clock.log`);
+      writeFileSync(file, con.lines.map((l) => (over.includes(l) ? "> " : "") + new Date(l.t * 1000).toISOString().slice(11, 23) + " " + l.line).join("\n") + "\n");
+      log(`  ${o.config}#${o.seed}: ${over.length} good syncs beyond the bound (marked > in ${file})`);
     }
     for (const l of con.lines) {
       if (ROUND.test(l.line)) (res.rounds++, GOOD.test(l.line) && res.good++);
