@@ -359,8 +359,10 @@ export function reschedule(r: Resident, q: Round, x: Outcome, rate: boolean) {
   r.failed = x.reason ? r.failed + 1 : 0;
   r.pollEvery = nextPoll(r.pollEvery || CONFIG.poll, { poll: CONFIG.poll, maxPoll: CONFIG.maxPoll }, x.reason ? undefined : (x.applied as Applied) || "step", r.failed - 1, rate);
   // A RATE is remembered across a reboot: the first round after it waits this long, not startDelay.
+  // (the key deleted once over: a clock at rest after a RATE holds no more than before it)
   if (rate != !!r.saved.rate) {
-    r.saved.rate = rate ? r.pollEvery : 0;
+    if (rate) r.saved.rate = r.pollEvery;
+    else delete r.saved.rate;
     save(r);
   }
   // Rounds are `interval` apart from start to start, whatever a round took: a fleet started
