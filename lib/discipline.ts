@@ -130,10 +130,11 @@ function fit(s: DisciplineState) {
   // use is wrong (a warm start's, on a crystal that changed). (A cluster of four syncs in 2 s
   // fitted 100-230 ppm on a perfect clock in the fault soak, and the clock ran 7-78 ms off.)
   let f = s[FREQ];
+  const slope = rx / rr;
   const skew = 1 / Math.sqrt(rr);
   const was = s[SKEW] || COLD_SKEW;
-  if (n >= FIT_MIN && (skew <= SKEW_TAKEN * was || Math.abs(rx / rr - f) > SKEW_APART * Math.sqrt(skew * skew + was * was))) {
-    f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, rx / rr));
+  if (n >= FIT_MIN && (skew <= SKEW_TAKEN * was || Math.abs(slope - f) > SKEW_APART * Math.sqrt(skew * skew + was * was))) {
+    f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, slope));
     s[SKEW] = skew;
   }
   s[FREQ] = f;

@@ -413,10 +413,11 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       else {
         const off = Math.abs(+m[1]);
         const delay = / delay ([\d.]+) s/.exec(l.line);
+        const beyond = off - (delay ? +delay[1] / 2 : 0);
         res.offset = Math.max(res.offset, off);
         res.offsets.push(off);
-        res.beyond.push(off - (delay ? +delay[1] / 2 : 0));
-        if (off - (delay ? +delay[1] / 2 : 0) > CLOCK_BOUND) over.push(l);
+        res.beyond.push(beyond);
+        if (beyond > CLOCK_BOUND) over.push(l);
       }
     }
     if (over.length) {
