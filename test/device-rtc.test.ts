@@ -169,6 +169,29 @@ deviceTest("a sync that steps the clock rewrites the DS3231, its drift measured 
   }
 });
 
+deviceTest("memory runs out inside the DS3231's write (the RTC's part cut short): a memory fault, recovered; the chip is written again and the clock syncs on", async () => {
+  const r = await start("ds3231", { type: "ds3231", base: 0, at: realtime(), ppm: 0, stopped: true }, true);
+  try {
+    await r.dev.waitFor(/^ntptime: .*offset.*step/, 30000);
+    const first = await written(r, 10);
+    // the next sync steps the clock back, and its write of the chip runs out of memory
+    r.dev.type("global.RTCCUT=1;setTime(getTime()+3)");
+    await r.dev.waitFor(/^ntptime: fault: memory, out of memory in RTC/, 30000);
+    const again = await written(r, 15, first.at);
+    assert.ok(Math.abs(writeError(again)) < 0.005, `rewritten ${ms(writeError(again))} off the device's second`);
+    assert.ok(Math.abs(await r.ahead()) < 0.005, "the chip is the device's clock again");
+    await r.dev.waitFor(/^ntptime: recovered from the memory fault/, 30000);
+    const status = await r.dev.eval("ntptime.status()");
+    assert.is(status.state, "synced");
+    assert.ok(status.faults.memory >= 1, JSON.stringify(status.faults));
+    assert.ok(status.next > (await r.dev.eval<number>("getTime()")), "the schedule is armed: " + JSON.stringify(status));
+    const e = await r.clockLess((now) => now + AHEAD);
+    assert.ok(Math.abs(e.error) < 0.05 + e.within, `the clock ${ms(e.error)} from the server's`);
+  } finally {
+    await r.stop();
+  }
+});
+
 deviceTest("a failing bus is an rtc fault: the clock syncs and keeps running, and the chip is written once the bus answers", async () => {
   const r = await start("ds3231", { type: "ds3231", base: realtime(), at: realtime(), ppm: 0, stopped: false }, true, { startDelay: 5 }, true);
   try {

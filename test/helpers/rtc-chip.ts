@@ -33,7 +33,9 @@ export const chipTime = (c: ChipState, now: number) => (c.frozen || (c.type == "
 /**
  * `.boot0` text: the chip on I2C1 (the board's I2C1 pins are the Linux build's too), the
  * device clock at 1970 + a second. `global.RTCFAIL` makes the bus fail (no ACK: it throws, a
- * string: an Error's stack would take memory the device test is not about);
+ * string: an Error's stack would take memory the device test is not about); `global.RTCCUT`
+ * runs the next write of the registers out of memory for real, once (an array grown until the
+ * interpreter has no JsVar left, garbage once the event has unwound);
  * `RTCAHEAD()` is the device clock less the chip's time, both read in the same instant.
  * Written to Storage after every change of the chip (at once after the I2C call: a chip's write
  * takes microseconds, Storage's milliseconds). Its memory is the Linux build's, not the board's
@@ -71,6 +73,7 @@ I2C1.writeTo=function(a){
   if(global.RTCFAIL)throw "I2C: no ACK";
   ptr=b[0];
   if(b.length<2)return;
+  if(global.RTCCUT){delete global.RTCCUT;var h=[];for(;;)h.push(0);}
   var data=b.slice(1),t=timeRegs(),touched=false;
   for(i=0;i<data.length;i++,ptr++){
     if(ptr>=first&&ptr<first+7){t[ptr-first]=data[i];touched=true;}
