@@ -32,8 +32,14 @@ const enum Tick {
   BackstopEvery = 2000,
   /** beats a tick counts with no look before it takes the backstop for lost (three periods) */
   BackstopLost = 6,
-  /** ticks the supervisor's recovery may be cut short in a row before the image starts again from flash */
-  RecoveryTries = 60,
+  /**
+   * ticks the supervisor's recovery may be cut short in a row before the image starts again
+   * from flash: longer than an app's moment without memory (the fault soak's last 12 s), short
+   * enough that memory the interpreter keeps after an interrupted event (each recovery then cut
+   * short) is given back within the 30 s after a fault that the fault soak allows (60 ticks were
+   * not: its seed 28, the full config)
+   */
+  RecoveryTries = 15,
   /** seconds before its moment that the RTC's write is called: time to load its part */
   RtcLead = 0.15,
 }
@@ -248,7 +254,7 @@ const second = () => {
       // (the abort holds the exchange's code: garbage before the recovery's part loads)
       q0.halt = undefined;
     }
-    // The recovery cut short at every tick for a minute: memory is held by what the clock cannot
+    // The recovery cut short at every tick for 15 s: memory is held by what the clock cannot
     // free, and the last resort is the board's own, the image started again from flash (as
     // firmware/supervise.ts does after three scheduled rounds short of memory).
     if (cut >= Part.Recover && (app.tries = (app.tries || 0) + 1) > Tick.RecoveryTries && typeof load != "undefined") load();

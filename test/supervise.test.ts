@@ -96,7 +96,7 @@ deviceTest("memory held for good from a round's start (an app that never gives i
     const { dev } = c;
     const wait = await nextIn(dev);
     dev.type(squeeze(30, 3600000, Math.max(0, wait - 1) * 1000));
-    // the recovery cut short at every tick for a minute (with 30 JsVars free it cannot load), or three rounds short of memory
+    // the recovery cut short at every tick for 15 s (with 30 JsVars free it cannot load), or three rounds short of memory
     await dev.waitFor(/^clock: board/, (wait + 120) * 1000);
     assert.match(dev.out, OOM);
     assert.is(await dev.eval<string>("typeof HOG"), "undefined", "memory cleared");
