@@ -228,6 +228,13 @@ function shuffle<T>(a: T[], rand: () => number): T[] {
   return b;
 }
 
+/** The whole console in a file of the temporary folder, each line with its host time, `marked` lines with "> ": the file's path. */
+function saveConsole(con: Console, name: string, marked: Line[] = []): string {
+  const file = join(tmpdir(), name);
+  writeFileSync(file, con.lines.map((l) => (marked.includes(l) ? "> " : "") + new Date(l.t * 1000).toISOString().slice(11, 23) + " " + l.line).join("\n") + "\n");
+  return file;
+}
+
 /** Memory and schedule at rest: no round under way (status() answers busy during one), or undefined after 60 s. */
 async function rest(c: Clock): Promise<Rest | undefined> {
   const until = realtime() + 60;
@@ -383,8 +390,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       log(`${o.config}#${o.seed} ${res.soaked.length} ${kind}: ${s.survived ? "survived" : "NOT SURVIVED"}, good sync ${s.toSync.toFixed(1)} s after its end, rest ${s.before} -> ${s.after}${s.note ? ", " + s.note : ""}`);
       if (!s.survived) {
         // the whole console since the soak began, for the one who reads the failure
-        const file = join(tmpdir(), `soak-${o.config}-${o.seed}-${res.soaked.length}.log`);
-        writeFileSync(file, con.lines.map((l) => new Date(l.t * 1000).toISOString().slice(11, 23) + " " + l.line).join("\n") + "\n");
+        const file = saveConsole(con, `soak-${o.config}-${o.seed}-${res.soaked.length}.log`);
         log(lastLines(con, 12) + "\n    (the console: " + file + ")");
       }
       // a user at the REPL between faults: settime() once to three times, each awaited
@@ -422,8 +428,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     }
     if (over.length) {
       // the whole console, for the one who reads where the clock was off
-      const file = join(tmpdir(), `soak-${o.config}-${o.seed}-clock.log`);
-      writeFileSync(file, con.lines.map((l) => (over.includes(l) ? "> " : "") + new Date(l.t * 1000).toISOString().slice(11, 23) + " " + l.line).join("\n") + "\n");
+      const file = saveConsole(con, `soak-${o.config}-${o.seed}-clock.log`, over);
       log(`  ${o.config}#${o.seed}: ${over.length} good syncs beyond the bound (marked > in ${file})`);
     }
     for (const l of con.lines) {
