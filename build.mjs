@@ -54,8 +54,10 @@ export const APPS = ["clock", "gps-server", "module"];
  * an image whose config has one: 0.45 KB more. A fitted frequency taken only when its
  * standard error says it knows more than the estimate in use (lib/discipline.ts fit): 0.12 KB;
  * a Kiss-o'-Death RATE's key taken out of the record once it is over, not kept as 0: 14 bytes.
+ * A clock moved by someone else (setTime in the owner's code) seen by the discipline's tick,
+ * which runs during rounds too, and a warm start steered from the boot: 0.17 KB.
  */
-export const BUDGET = { esp8266: 16540, core: 3891 };
+export const BUDGET = { esp8266: 16700, core: 3891 };
 
 /** esbuild features Espruino 2v29 lacks: esbuild then never emits them when it minifies. */
 const DEVICE_UNSUPPORTED = [

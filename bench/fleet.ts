@@ -120,7 +120,7 @@ export function fleet(devices: number, c: FleetConfig, ids: (i: number) => numbe
       },
     };
     const discipline = new Float64Array(DISCIPLINE_LENGTH);
-    const steered = { clock, setNow: (t: number) => (made += t - clock()) };
+    const steered = { clock, moveBy: (d: number) => (made += d) };
     let interval = 0;
     let fails = 0;
     let first = true;

@@ -21,7 +21,7 @@ export function modemFallback(clock: ModemClock): ModemNtp {
       if (apply) {
         // a time with no sync behind it: the discipline's history starts again
         moved(r.disc, r, offset);
-        r.setNow(r.dev.clock() + offset);
+        r.moveBy(offset);
       }
       done({ reason: "", host: host, server: "modem NTP", sent: 0, good: 0, offset: offset, unchecked: true },
         head + " (whole-second, unchecked) offset " + fixed(offset, 1) + " s, set " + new Date(r.dev.clock() * 1000).toISOString());

@@ -26,7 +26,7 @@ export interface Saved {
 
 /**
  * What a round works on: its part of the app's state (Resident), and the clock the discipline
- * steers (Steered: clock() and setNow(), where a change above the step threshold is told as
+ * steers (Steered: clock() and moveBy(), where a change above the step threshold is told as
  * a step; fields of the state itself, not an object of their own: 2 JsVars less for good). @internal
  */
 export interface RoundState extends Steered {

@@ -86,7 +86,7 @@ export function rtcBoot(r: Resident) {
       // the chip's time now: its second, and the time since it began
       const offset = tick[0] - tick[1];
       moved(r.disc, r, offset);
-      r.setNow(r.dev.clock() + offset);
+      r.moveBy(offset);
       r.fromRtc = 1;
       r.dev.log("clock: time from the " + CONFIG.rtc!.type + ", " + new Date(r.dev.clock() * 1000).toISOString() + ", until the first sync");
       return;

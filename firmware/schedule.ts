@@ -36,7 +36,7 @@ export function start(r: Resident) {
   applyZone(r.dev, zoneOf(r));
   r.pollEvery = saved.rate || 0;
   // the crystal's frequency error as the last run left it: the first hour holds as a long run does
-  if (saved.freq) warm(r.disc, saved.freq * 1e-6);
+  if (saved.freq) warm(r.disc, r, saved.freq * 1e-6);
   r.dev.log("clock: board " + r.board.name + ", server " + servers(r).join(" ") + ", poll " + Math.max(MIN_POLL, CONFIG.poll) + "-" + CONFIG.maxPoll + " s" + (CONFIG.key != null ? ", key " + CONFIG.key : ""));
 }
 

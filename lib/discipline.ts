@@ -8,7 +8,11 @@
 /** The clock being steered: injected, so tests step a fake one. @internal */
 export interface Steered {
   clock(): number;
-  setNow(t: number): void;
+  /**
+   * moves the clock by `d` seconds, reading it as late as it can: the time between that
+   * reading and the setting is lost at every call (Espruino's setTime takes a time, not a change)
+   */
+  moveBy(d: number): void;
 }
 
 /** @internal */
@@ -42,13 +46,20 @@ const PGATE = 4;
 const COLD_SKEW = 100e-6;
 /** the same for a warm start's saved frequency: within 1 ppm when saved, the crystal's temperature since */
 const WARM_SKEW = 2e-6;
+/**
+ * seconds: ticks come a second apart (a late one up to about two), so a free-running clock
+ * that moved by more than this between two has been moved by someone else: setTime typed at
+ * the REPL or called by the owner's code. Below it the frequency's term takes the move for
+ * time elapsed, at most MAX_FREQ x 2 s (1 ms) and 40 us at a crystal's 20 ppm.
+ */
+const MOVED = 2;
 /** a fit is taken when its standard error is at most this many times the estimate's, or when the two differ by more than this many of their joint standard errors */
 const SKEW_TAKEN = 2;
 const SKEW_APART = 3;
 
 /**
  * The discipline's state, one Float64Array made at boot and never grown: a typed array
- * keeps its numbers packed in one buffer (these 31 in about 20 of Espruino's JsVars), where
+ * keeps its numbers packed in one buffer (these 32 in about 20 of Espruino's JsVars), where
  * an object per sync took a JsVar per field, and the closures around them more. Layout: the
  * scalars below, then POINTS syncs of three numbers each, a ring.
  */
@@ -65,11 +76,13 @@ const JITTER = 4;
 const COUNT = 5;
 /** the frequency error's standard error (chrony's skew), 0 before a fit or a warm start: COLD_SKEW */
 const SKEW = 6;
+/** the free-running clock at the last tick, 0 before the first */
+const TICKED = 7;
 /**
  * The ring of syncs, each: the free-running clock at the sync; its error then (corrections
  * made plus the offset measured); its weight, 1 / error^2.
  */
-const RING = 7;
+const RING = 8;
 
 /** new Float64Array(DISCIPLINE_LENGTH): a discipline with no history, its frequency error 0 */
 export const DISCIPLINE_LENGTH = RING + 3 * POINTS;
@@ -96,7 +109,7 @@ function restart(s: DisciplineState, clk: Steered) {
 }
 
 function correct(s: DisciplineState, clk: Steered, d: number) {
-  clk.setNow(clk.clock() + d);
+  clk.moveBy(d);
   s[MADE] += d;
 }
 
@@ -170,17 +183,32 @@ export function measure(s: DisciplineState, clk: Steered, lim: Pick<DisciplineLi
 }
 
 /**
- * Called about once a second: makes the correction due now (at most `slew`); returns it.
- * The one function that stays in memory between syncs: pending() and correct() written out.
+ * Called once a second, during a round too (with `slew` 0: a correction inside an exchange
+ * would skew its sample): makes the correction due now (at most `slew`); returns it. The one
+ * function that stays in memory between syncs: pending() and correct() written out.
  */
 export function tick(s: DisciplineState, clk: Steered, slew: number): number {
   const now = clk.clock();
-  const d = s[X0] + s[FREQ] * (now - s[MADE] - s[R0]) - s[MADE];
-  if (Math.abs(d) < RESOLUTION) return 0;
+  // The clock moved by someone else since the last tick: counted as moved() counts it, or
+  // the frequency's term below would take the move for time elapsed and slew its share (an
+  // hour's setTime at 10 ppm: 36 ms). A tick late by more than MOVED (the loop blocked) is
+  // taken for one too: it costs the history (restart) and the frequency's correction over the
+  // lateness, not the correction owed at the tick before.
+  const gap = now - s[MADE] - s[TICKED] - 1;
+  if (s[TICKED] && Math.abs(gap) > MOVED) {
+    // restart() written out, the line moved to keep what was owed at the tick before
+    s[X0] += gap + s[FREQ] * (s[TICKED] - s[R0]);
+    s[MADE] += gap;
+    s[COUNT] = 0;
+    s[R0] = now - s[MADE];
+  }
+  s[TICKED] = now - s[MADE];
+  const d = s[X0] + s[FREQ] * (s[TICKED] - s[R0]) - s[MADE];
+  if (!slew || Math.abs(d) < RESOLUTION) return 0;
   const a = Math.max(-slew, Math.min(slew, d));
-  // (the clock read again: the time the reckoning took, a collection of garbage on a board
-  // short of memory included, is not lost at every tick)
-  clk.setNow(clk.clock() + a);
+  // (moveBy reads the clock afresh: the time the reckoning took, a collection of garbage on a
+  // board short of memory included, is not lost at every tick)
+  clk.moveBy(a);
   s[MADE] += a;
   return a;
 }
@@ -200,13 +228,15 @@ export function leap(s: DisciplineState, clk: Steered, d: number) {
 
 /**
  * A warm start: the frequency error `f` (s/s) saved by an earlier run, as chrony's driftfile
- * gives it, known to WARM_SKEW: the fits to come are weighed against it. Beyond MAX_FREQ it
- * is no crystal's, and is not taken.
+ * gives it, known to WARM_SKEW: the fits to come are weighed against it. It steers from now,
+ * the boot: a clock that kept its time (load(), a reset that keeps the RTC) is not slewed for
+ * the years since its zero. Beyond MAX_FREQ it is no crystal's, and is not taken.
  */
-export function warm(s: DisciplineState, f: number) {
+export function warm(s: DisciplineState, clk: Steered, f: number) {
   if (Math.abs(f) > MAX_FREQ) return;
   s[FREQ] = f;
   s[SKEW] = WARM_SKEW;
+  restart(s, clk);
 }
 
 /** Whether the frequency error has been fitted (FIT_MIN syncs since the history last started) and is known within `skew` (s/s). */

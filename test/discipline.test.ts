@@ -17,9 +17,9 @@ class Crystal {
     this.local = this.truth + offset;
   }
   clock = () => this.local;
-  setNow = (t: number) => {
-    this.sets.push(t - this.local);
-    this.local = t;
+  moveBy = (d: number) => {
+    this.sets.push(d);
+    this.local += d;
   };
   /** lets `s` true seconds pass */
   run(s: number) {
@@ -37,13 +37,13 @@ function createDiscipline(c: Steered, lim: DisciplineLimits) {
   const s = new Float64Array(DISCIPLINE_LENGTH);
   return {
     measure: (offset: number, err: number) => measure(s, c, lim, offset, err),
-    tick: () => tick(s, c, lim.slew),
+    tick: (slew = lim.slew) => tick(s, c, slew),
     moved: (d: number) => moved(s, c, d),
     leap: (d: number) => leap(s, c, d),
     freq: () => freq(s),
     pending: () => pending(s, c),
     free: () => free(s, c),
-    warm: (f: number) => warm(s, f),
+    warm: (f: number) => warm(s, c, f),
     fitted: () => fitted(s, MAX_FREQ),
   };
 }
@@ -257,10 +257,53 @@ test("a clock set by someone else starts the history again", () => {
   const c = new Crystal(0, 0);
   const d = createDiscipline(c, LIM);
   d.measure(0.05, 0.002);
-  c.setNow(c.local + 3);
+  c.moveBy(3);
   d.moved(3);
   assert.ok(Math.abs(d.pending()) < 1e-9, "the slew owed before is dropped");
   assert.is(d.tick(), 0);
+});
+
+test("a clock moved by setTime outside the discipline (the owner's code) is not slewed for the move", () => {
+  for (const by of [3600, -3600, 2.5]) {
+    const c = new Crystal(50, 0.3);
+    const d = createDiscipline(c, LIM);
+    discipline(c, d, 8, 64);
+    assert.ok(Math.abs(d.freq() + 50e-6) < 1e-6);
+    const was = c.offset();
+    c.local += by;
+    // the ticks a poll holds before the sync that puts it back, one during its round
+    for (let s = 0; s < 14; s++) c.run(1), d.tick(s == 13 ? 0 : LIM.slew);
+    // (what it may cost: a second of the frequency's, counted with the move, 50 us here, and
+    // what is owed below RESOLUTION; 180 ms of slew owed for an hour at 50 ppm, 7 ms of it made
+    // in these ticks, before)
+    assert.ok(Math.abs(c.offset() + by - was) < RESOLUTION + 60e-6, `moved ${by} s: ${((c.offset() + by - was) * 1000).toFixed(3)} ms besides the move`);
+    assert.is(d.measure(c.offset(), 0.002), "step");
+    discipline(c, d, 1, 64);
+    assert.ok(Math.abs(c.offset()) < 2e-4, `${c.offset()}`);
+  }
+});
+
+test("ticks during a round correct nothing; one late by seconds (the loop blocked) costs the history, not the time", () => {
+  const c = new Crystal(50, 0.3);
+  const d = createDiscipline(c, LIM);
+  discipline(c, d, 8, 64);
+  const sets = c.sets.length;
+  for (let s = 0; s < 5; s++) c.run(1), assert.is(d.tick(0), 0);
+  assert.is(c.sets.length, sets, "no setTime during a round");
+  c.run(10);
+  d.tick();
+  assert.not.ok(d.fitted(), "the history started again");
+  for (let s = 0; s < 50; s++) c.run(1), d.tick();
+  // (the 9 s beyond the tick's second are taken for a move: the frequency's 0.45 ms over them is not made, as a move's is not)
+  assert.ok(Math.abs(c.offset()) < 9 * 50e-6 + RESOLUTION + 50e-6, `${(c.offset() * 1000).toFixed(3)} ms`);
+});
+
+test("a warm start on a clock that kept its time (load(), a reset that keeps the RTC) steers from the boot, not from the clock's zero", () => {
+  const c = new Crystal(50, 0);
+  const d = createDiscipline(c, LIM);
+  d.warm(-50e-6);
+  for (let s = 0; s < 30; s++) c.run(1), d.tick();
+  assert.ok(Math.abs(c.offset()) < 2e-4, `${(c.offset() * 1000).toFixed(3)} ms after 30 s with no sync`);
 });
 
 test.run();

@@ -40,7 +40,7 @@ function device(server: ServerModel | null) {
     dev, api: ntptime, saved,
     disc: new Float64Array(DISCIPLINE_LENGTH),
     clock: dev.clock,
-    setNow: dev.setNow,
+    moveBy: (d) => dev.setNow(dev.clock() + d),
     store: { read: () => undefined, write: () => saves++ },
     goodAt: 0,
   };
