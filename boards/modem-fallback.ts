@@ -20,8 +20,8 @@ export function modemFallback(clock: ModemClock): ModemNtp {
       const offset = t + 0.5 - r.dev.clock();
       if (apply) {
         // a time with no sync behind it: the discipline's history starts again
-        moved(r.disc, r, offset);
         r.moveBy(offset);
+        moved(r.disc, r, offset);
       }
       done({ reason: "", host: host, server: "modem NTP", sent: 0, good: 0, offset: offset, unchecked: true },
         head + " (whole-second, unchecked) offset " + fixed(offset, 1) + " s, set " + new Date(r.dev.clock() * 1000).toISOString());

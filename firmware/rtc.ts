@@ -85,8 +85,9 @@ export function rtcBoot(r: Resident) {
     else {
       // the chip's time now: its second, and the time since it began
       const offset = tick[0] - tick[1];
-      moved(r.disc, r, offset);
+      // (moved() after the move: the free-running clock goes on from where it was)
       r.moveBy(offset);
+      moved(r.disc, r, offset);
       r.fromRtc = 1;
       r.dev.log("clock: time from the " + CONFIG.rtc!.type + ", " + new Date(r.dev.clock() * 1000).toISOString() + ", until the first sync");
       return;

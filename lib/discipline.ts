@@ -213,7 +213,7 @@ export function tick(s: DisciplineState, clk: Steered, slew: number): number {
   return a;
 }
 
-/** Someone else set the clock by `d` (a modem's time): the history starts again from it. */
+/** Someone else has set the clock by `d` (a modem's time, an RTC's): the history starts again from it. */
 export function moved(s: DisciplineState, clk: Steered, d: number) {
   s[MADE] += d;
   restart(s, clk);

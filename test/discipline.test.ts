@@ -306,4 +306,17 @@ test("a warm start on a clock that kept its time (load(), a reset that keeps the
   assert.ok(Math.abs(c.offset()) < 2e-4, `${(c.offset() * 1000).toFixed(3)} ms after 30 s with no sync`);
 });
 
+test("a warm start, then a clock set from an RTC at power-on (moved after the move): the frequency steers from then", () => {
+  // a board's clock starts at 0 at power-on; the RTC's time is the truth
+  const c = new Crystal(50, -1_780_000_000);
+  const d = createDiscipline(c, LIM);
+  d.warm(-50e-6);
+  c.run(0.2);
+  const by = c.offset();
+  c.moveBy(by);
+  d.moved(by);
+  for (let s = 0; s < 30; s++) c.run(1), d.tick();
+  assert.ok(Math.abs(c.offset()) < 2e-4, `${(c.offset() * 1000).toFixed(3)} ms after 30 s on the RTC's time`);
+});
+
 test.run();
