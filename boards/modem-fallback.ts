@@ -2,7 +2,7 @@ import { NTP_PORT } from "../lib/wire";
 import { parseHost } from "../lib/host";
 import { ModemNtp } from "../firmware/round";
 import { ModemClock } from "./board";
-import { moved } from "../lib/discipline";
+import { jump } from "../lib/discipline";
 import { fixed } from "../lib/calendar";
 
 /**
@@ -20,8 +20,7 @@ export function modemFallback(clock: ModemClock): ModemNtp {
       const offset = t + 0.5 - r.dev.clock();
       if (apply) {
         // a time with no sync behind it: the discipline's history starts again
-        r.moveBy(offset);
-        moved(r.disc, r, offset);
+        jump(r.disc, r, offset);
       }
       done({ reason: "", host: host, server: "modem NTP", sent: 0, good: 0, offset: offset, unchecked: true },
         head + " (whole-second, unchecked) offset " + fixed(offset, 1) + " s, set " + new Date(r.dev.clock() * 1000).toISOString());

@@ -5,7 +5,7 @@
 // whose config has `rtc` carries this file.
 import { DS3231_STATUS, PCF8563_CONTROL, PCF8563_STOP, RTC_ADDRESS, RTC_PHASE, RTC_READ, RTC_SECONDS, clearOsf, readRtc, rtcTime } from "../lib/rtc";
 import { Fault, Resident, fault, recovered } from "./round";
-import { free, moved } from "../lib/discipline";
+import { free, jump } from "../lib/discipline";
 
 /** What the RTC's part offers (firmware/rtc-use.ts). @internal */
 export interface RtcPart {
@@ -85,9 +85,7 @@ export function rtcBoot(r: Resident) {
     else {
       // the chip's time now: its second, and the time since it began
       const offset = tick[0] - tick[1];
-      // (moved() after the move: the free-running clock goes on from where it was)
-      r.moveBy(offset);
-      moved(r.disc, r, offset);
+      jump(r.disc, r, offset);
       r.fromRtc = 1;
       r.dev.log("clock: time from the " + CONFIG.rtc!.type + ", " + new Date(r.dev.clock() * 1000).toISOString() + ", until the first sync");
       return;

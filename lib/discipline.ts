@@ -213,9 +213,14 @@ export function tick(s: DisciplineState, clk: Steered, slew: number): number {
   return a;
 }
 
-/** Someone else has set the clock by `d` (a modem's time, an RTC's): the history starts again from it. */
-export function moved(s: DisciplineState, clk: Steered, d: number) {
-  s[MADE] += d;
+/**
+ * The clock set by `d` from a time with no sync behind it (a modem's, an RTC's): the history
+ * starts again from it. Moved first and counted after, so that the free-running clock goes
+ * on from where it was (counted first, it jumped by `d`, and a warm start's frequency was
+ * slewed for the years an RTC's time moves a clock at power-on).
+ */
+export function jump(s: DisciplineState, clk: Steered, d: number) {
+  correct(s, clk, d);
   restart(s, clk);
 }
 
