@@ -21,7 +21,9 @@ export function choose(results: Outcome[], synced: boolean, maxStep: number): Ch
     if (seen[x.server]) return !same.push(x.host + " = " + seen[x.server]);
     return !!(seen[x.server] = x.host);
   });
-  const ch = select(good.map((x) => ({ server: x.host, offset: x.offset!, delay: x.delay! })), AGREE_FLOOR);
+  // (each call's arguments worked out before it: lib/client.ts send)
+  const candidates = good.map((x) => ({ server: x.host, offset: x.offset!, delay: x.delay! }));
+  const ch = select(candidates, AGREE_FLOOR);
   let best = ch.best ? good.filter((x) => x.host == ch.best!.server)[0] : results[0];
   let reason = ch.reason == "none" ? best.reason : ch.reason;
   if (!reason && synced && Math.abs(best.offset!) > maxStep && ch.agree.length < 2) reason = "step";

@@ -22,7 +22,8 @@ const OPTIONS: RoundOptions = { pivot: CONFIG.pivot, maxStep: CONFIG.maxStep, st
  * second, while servers still announce it: a midnight done is not watched again.
  */
 function watchLeap(r: Resident, li: number) {
-  const at = leapAt(r.dev.clock(), li);
+  const now = r.dev.clock();
+  const at = leapAt(now, li);
   // none announced and none watched (no timer then): the leap fields stay absent, as they are
   // until a server first announces one (each would take a JsVar for good)
   if (!at && !r.leapMidnight) return;
@@ -66,6 +67,7 @@ DECISION = (r, cause) => {
     }
     // a record Storage would not take, written again
     if (r.unsaved) save(r);
-    if (q.resolved) r.settle = settling(x, q.sets, r.dev.clock(), q.resolved, q.rejected!);
+    const now = r.dev.clock();
+    if (q.resolved) r.settle = settling(x, q.sets, now, q.resolved, q.rejected!);
   });
 };

@@ -400,7 +400,8 @@ export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outco
   const applied = (x: Outcome) => {
     let how = "measured";
     if (apply) how = x.applied = measure(r.disc, r, o, x.offset!, x.err!);
-    return resultText(x, how, dev.clock());
+    const now = dev.clock();
+    return resultText(x, how, now);
   };
 
   // The modem refused UDP and no server answered: its own NTP command, whole seconds that
@@ -408,5 +409,7 @@ export function decide(r: RoundState, o: RoundOptions, q: Round, done: (o: Outco
   const refused = results.filter((x) => x.reason == "udp")[0];
   if (r.modemNtp && refused && !results.some((x) => !x.reason)) return r.modemNtp(r, refused.host, o.pivot, apply, (out, line) => finish(out || refused, line));
   const c = o.choose(results, !!r.goodAt, o.maxStep);
-  finish(c.best, c.best.reason ? c.line : c.line + " " + applied(c.best));
+  // (each call's arguments worked out before it: lib/client.ts send)
+  const line = c.best.reason ? c.line : c.line + " " + applied(c.best);
+  finish(c.best, line);
 }

@@ -29,7 +29,9 @@ const hosts = (r: Resident) => servers(r).filter((h) => !r.saved.denied![h]);
 
 /** At boot: the saved record checked against this image, the zone, the console's first line. */
 export function start(r: Resident) {
-  const saved = (r.saved = checkSaved(r.store.read(RECORD), CONFIG.image, r.dev.log, (text) => r.store.write(ASIDE, text)));
+  // (each call's arguments worked out before it: lib/client.ts send)
+  const text = r.store.read(RECORD);
+  const saved = (r.saved = checkSaved(text, CONFIG.image, r.dev.log, (aside) => r.store.write(ASIDE, aside)));
   if (saved.host) r.api.host = saved.host;
   if (saved.tz != null) r.zone = { std: saved.tz * 60, dst: 0 };
   r.api.tz = zoneOf(r).std / 60;
@@ -59,7 +61,8 @@ export function begin(r: Resident, apply: boolean, resolve?: (v: number) => void
     const x = (r.api.last = { reason: "denied", host: r.api.host, server: r.api.host, sent: 0, good: 0 });
     // (only the REPL gets here: the schedule does not begin a round with no one to ask)
     if (resolve) {
-      r.settle = settling(x, apply, r.dev.clock(), resolve, reject!);
+      const now = r.dev.clock();
+      r.settle = settling(x, apply, now, resolve, reject!);
       r.dev.after(r.proceed, 0);
     }
     return;

@@ -29,7 +29,8 @@ export function recover(r: Resident, cause: number) {
     r.api.last = x;
     r.dev.log(lineOf(x));
     if (q.sets) r.api.emit("error", x);
-    if (q.resolved) r.settle = settling(x, q.sets, r.dev.clock(), q.resolved, q.rejected!);
+    const now = r.dev.clock();
+    if (q.resolved) r.settle = settling(x, q.sets, now, q.resolved, q.rejected!);
     else {
       // Scheduled rounds ended for want of memory, in a row: what holds it is not the clock's
       // to give back (an app's, or the interpreter's own after an interrupted event). The last

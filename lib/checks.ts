@@ -86,7 +86,11 @@ export function judge(b: Uint8Array, address: string, port: number, t4: number, 
   if (!ntpEqual(p.orig, x.nonce)) return "origin";
   // RFC 4330 s8: stratum 0 is a Kiss-o'-Death, reported before LI since kisses carry LI = 3;
   // one whose code means nothing to a client (INIT, STEP, none) is a server not ready yet.
-  if (p.stratum == STRATUM_KOD) return isKissOfDeath(refidText(p)) ? "kod" : "unsync";
+  // (each call's arguments worked out before it: lib/client.ts send)
+  if (p.stratum == STRATUM_KOD) {
+    const code = refidText(p);
+    return isKissOfDeath(code) ? "kod" : "unsync";
+  }
   if (p.leap == LEAP_ALARM) return "unsync";
   if (p.stratum > STRATUM_MAX) return "stratum";
   // Seconds 0 is 1900, or 2036-02-07 in era 1: the mark of an unset clock or a zeroed field,

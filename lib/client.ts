@@ -131,7 +131,8 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     shut();
     res.reason = best ? "" : reason!;
     // An empty intersection (a server or clock that stepped mid-burst) falls back to the least delay.
-    done(Object.assign(res, best, best ? (lo <= hi ? { offset: (lo + hi) / 2, err: (hi - lo) / 2 } : { err: best.delay / 2 }) : {}));
+    Object.assign(res, best, best ? (lo <= hi ? { offset: (lo + hi) / 2, err: (hi - lo) / 2 } : { err: best.delay / 2 }) : {});
+    done(res);
   };
 
   // Called once per exchange, never after finish (which clears x and the timer). An answered
@@ -145,7 +146,12 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   const send = () => {
     heard = "";
     x = { nonce: { sec: env.rand() >>> 0, frac: env.rand() >>> 0 }, t1: 0, addr: ip, port: port };
-    const b = o.auth ? o.auth.signRequest(request(x.nonce)) : request(x.nonce);
+    // The request made before it is signed: Espruino 2v29 keeps a function's scope for good
+    // when memory runs out inside a call in its arguments (boards/espruino.ts), here the key's
+    // and with it the exchange's part, about 300 JsVars each time: the fault soak's full config
+    // lost its schedule so. Every call into a round's code works out its arguments first.
+    const q = request(x.nonce);
+    const b = o.auth ? o.auth.signRequest(q) : q;
     res.sent++;
     timer = env.after((onTimer = () => next(heard || "timeout")), o.timeout);
     x.t1 = env.clock();
@@ -166,7 +172,8 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     if (typeof v == "string") {
       env.disarm(timer, onTimer);
       if (v != "kod") return next(v);
-      res.kiss = refidText(decode(b));
+      const kod = decode(b);
+      res.kiss = refidText(kod);
       return finish(v);
     }
     env.disarm(timer, onTimer);

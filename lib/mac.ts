@@ -25,7 +25,10 @@ export function sign(hash: Hash, k: Key, h: Uint8Array): Uint8Array {
   const b = new Uint8Array(HEADER_LEN + MAC_LEN);
   b.set(h.subarray(0, HEADER_LEN));
   put(b, HEADER_LEN, k.id);
-  b.set(digest(hash, k, b.subarray(0, HEADER_LEN)), HEADER_LEN + KEY_ID_LEN);
+  // (each call's arguments worked out before it: lib/client.ts send)
+  const header = b.subarray(0, HEADER_LEN);
+  const d = digest(hash, k, header);
+  b.set(d, HEADER_LEN + KEY_ID_LEN);
   return b;
 }
 
@@ -41,7 +44,8 @@ export function signer(hash: Hash, keys: Key[], b: Uint8Array): Key | undefined 
   let k: Key | undefined;
   for (let i = 0; i < keys.length; i++) if (keys[i].id == id) k = keys[i];
   if (!k) return;
-  const d = digest(hash, k, b.subarray(0, HEADER_LEN));
+  const header = b.subarray(0, HEADER_LEN);
+  const d = digest(hash, k, header);
   // (a digest of another length, from a hash that failed, matches no MAC)
   let diff = d.length ^ SHA1_LEN;
   for (let i = 0; i < d.length; i++) diff |= d[i] ^ b[HEADER_LEN + KEY_ID_LEN + i];

@@ -231,6 +231,26 @@ test("a sync far from the prediction is a slew, not held", () => {
   assert.is(d.measure(c.offset() + 0.04, 0.002), "slew");
 });
 
+test("a clock that lost time unseen (a setTime preempted between its reading and its setting) is put back within a minute of the next sync, its frequency kept", () => {
+  const c = new Crystal(10, 0);
+  const d = createDiscipline(c, LIM);
+  discipline(c, d, 8, 64);
+  const known = d.freq();
+  // 20 ms lost between two ticks: below what a tick sees as a move (2 s)
+  for (let i = 0; i < 10; i++) c.run(1), d.tick();
+  c.local -= 0.02;
+  for (let i = 0; i < 54; i++) c.run(1), d.tick();
+  assert.ok(Math.abs(c.offset() - 0.02) < 1e-3, `${c.offset()}`);
+  assert.is(d.measure(c.offset(), 0.002), "slew");
+  for (let i = 0; i < 45; i++) c.run(1), d.tick();
+  assert.ok(Math.abs(c.offset()) < 1e-3, `45 s after the sync the clock is ${(c.offset() * 1000).toFixed(2)} ms off`);
+  assert.ok(Math.abs(d.freq() - known) < 1e-9, `the frequency kept: ${d.freq() * 1e6} ppm, was ${known * 1e6}`);
+  // and the syncs after it are held again once four have refitted the line
+  const after = discipline(c, d, 6, 64);
+  assert.is(after[after.length - 1], "held", after.join(" "));
+  assert.ok(Math.abs(c.offset()) < 1e-3);
+});
+
 test("an absurd frequency is bounded at 500 ppm", () => {
   const c = new Crystal(2000, 0);
   const d = createDiscipline(c, { slew: 0.01, stepThreshold: 0.128 });
