@@ -58,7 +58,7 @@ export const APPS = ["clock", "gps-server", "module"];
  * which runs during rounds too, and a warm start steered from the boot: 0.17 KB. Every call
  * into a round's per-use code with its arguments worked out first (a call inside another's
  * arguments, cut short by a moment without memory, keeps the callee's scope: lib/client.ts
- * send): 72 bytes. A sync that proves the clock moved unseen (a setTime preempted) starts
+ * send): 75 bytes. A sync that proves the clock moved unseen (a setTime preempted) starts
  * the discipline's history again (lib/discipline.ts measure): 81 bytes.
  */
 export const BUDGET = { esp8266: 16900, core: 3891 };

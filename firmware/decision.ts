@@ -67,7 +67,9 @@ DECISION = (r, cause) => {
     }
     // a record Storage would not take, written again
     if (r.unsaved) save(r);
-    const now = r.dev.clock();
-    if (q.resolved) r.settle = settling(x, q.sets, now, q.resolved, q.rejected!);
+    if (q.resolved) {
+      const now = r.dev.clock();
+      r.settle = settling(x, q.sets, now, q.resolved, q.rejected!);
+    }
   });
 };

@@ -29,9 +29,10 @@ export function recover(r: Resident, cause: number) {
     r.api.last = x;
     r.dev.log(lineOf(x));
     if (q.sets) r.api.emit("error", x);
-    const now = r.dev.clock();
-    if (q.resolved) r.settle = settling(x, q.sets, now, q.resolved, q.rejected!);
-    else {
+    if (q.resolved) {
+      const now = r.dev.clock();
+      r.settle = settling(x, q.sets, now, q.resolved, q.rejected!);
+    } else {
       // Scheduled rounds ended for want of memory, in a row: what holds it is not the clock's
       // to give back (an app's, or the interpreter's own after an interrupted event). The last
       // resort is a board's: the image started again from flash (load(): the clock keeps its

@@ -181,10 +181,10 @@ export function measure(s: DisciplineState, clk: Steered, lim: Pick<DisciplineLi
     applied = "step";
   } else if (s[COUNT] >= FIT_MIN && miss > err + PGATE * Math.max(s[JITTER], FLOOR) + FREQ_GATE * (s[SKEW] || COLD_SKEW) * (r - s[RING + 3 * ((s[COUNT] - 1) % POINTS)])) {
     // Further from the line than the sync's error, the fit's jitter and its frequency's error
-    // since the last sync allow: the clock moved without the discipline by less than a tick
-    // can tell (a setTime whose process was preempted between reading the clock and setting
-    // it loses the time slice: 2-20 ms, 0.3% of reads with eight interpreters on two cores;
-    // an ESP32's Wi-Fi task can do the same). The line through the history would take that
+    // since the last sync (the ring's newest) allow: the clock moved without the discipline by
+    // less than a tick can tell (a setTime whose process was preempted between reading the
+    // clock and setting it loses the time slice, tools/preemption.ts; an ESP32's Wi-Fi task
+    // can do the same). The line through the history would take that
     // in an eighth at a time, over minutes; it starts again from this sync, keeping the
     // frequency, and the ticks slew the whole offset out. (Not again before FIT_MIN syncs: a
     // crystal whose rate changed misses every prediction of the old one until they refit it.)
