@@ -59,6 +59,8 @@ export interface Clock {
   answer?(mode: "pass" | "silent" | "garbage" | "empty" | `kod ${string}`): Promise<void>;
   /** seconds a step of a round may take before the supervisor calls it stalled (CONFIG.stall) */
   stall: number;
+  /** seconds the servers run ahead of this machine (ClockOptions.ahead) */
+  ahead: number;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,12 @@ export interface ClockOptions {
   relay?: { seed: number };
   /** code run before the image at every boot (Storage's .boot0): a stand-in of the test's */
   boot0?: string;
+  /**
+   * seconds the servers run ahead of this machine, 1.5 by default: a device synced to them
+   * ticks at its second's top, so devices side by side given different fractions tick at
+   * different moments (tools/soak.ts)
+   */
+  ahead?: number;
 }
 
 /** Configs a clock runs in: the default, and the fullest that fits an ESP8266. */
@@ -80,7 +88,7 @@ export const CONFIGS = {
 };
 
 /**
- * The esp8266 image of `over` (plus `more` chronyds besides the first, 1.5 s ahead) on the
+ * The esp8266 image of `over` (plus `more` chronyds besides the first, all `ahead`) on the
  * interpreter of `size`, uploaded with the espruino tool and booted from flash, syncing every
  * 15 s; resolved once it has synced. With `relay`, the device asks the servers through
  * test/helpers/fault-relay.ts, which can be made to answer badly.
@@ -95,7 +103,8 @@ export async function startClock(over: Record<string, any> = {}, opts: ClockOpti
   try {
     const { more = 0, ...config } = over;
     const keys = config.keys ? KEY : undefined;
-    for (let i = 0; i <= more; i++) servers.push(await startChronyd({ offset: 1.5, wrap: dev.ns([]), keys }));
+    const ahead = opts.ahead ?? 1.5;
+    for (let i = 0; i <= more; i++) servers.push(await startChronyd({ offset: ahead, wrap: dev.ns([]), keys }));
     let ports = servers.map((s) => s.port);
     let answer: Clock["answer"];
     if (opts.relay) {
@@ -123,7 +132,7 @@ export async function startClock(over: Record<string, any> = {}, opts: ClockOpti
     if (opts.boot0) storage[".boot0"] = (storage[".boot0"] || "") + opts.boot0;
     await dev.upload({ image, storage });
     await dev.waitFor(/^ntptime: .*offset/, 60000);
-    return { dev, servers, answer, stall: +configDefines(built, "esp8266")["CONFIG.stall"], stop };
+    return { dev, servers, answer, stall: +configDefines(built, "esp8266")["CONFIG.stall"], ahead, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -29,7 +29,7 @@ export const CONSOLE_BOUND = 0.05;
 /**
  * The fault after which the clock is rightly off until the next sync: its offset then is the
  * fault's, not the clock's. (So is the first sync after every power-on, a power cut's or an
- * exit's too: the interpreter starts on this machine's time, 1.5 s behind the servers.)
+ * exit's too: the interpreter starts on this machine's time, behind the servers: startClock's ahead.)
  */
 const MOVES_CLOCK = "setTime by the user";
 
@@ -257,6 +257,8 @@ export interface SoakOptions {
   kinds?: string[];
   /** a bound on the whole run, minutes */
   minutes: number;
+  /** seconds the device's servers run ahead of this machine (startClock's ahead) */
+  ahead?: number;
   log?: (line: string) => void;
 }
 
@@ -298,12 +300,12 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   const t0 = realtime();
   const log = o.log || (() => {});
   const rand = seeded(o.seed);
-  const c = await startClock(CONFIGS[o.config], { life: o.minutes * 60 + 600, relay: { seed: o.seed } });
+  const c = await startClock(CONFIGS[o.config], { life: o.minutes * 60 + 600, relay: { seed: o.seed }, ahead: o.ahead });
   const con = new Console(c);
   const corrections = new Set<Line>();
   const res: SoakResult = { config: o.config, seed: o.seed, soaked: [], rounds: 0, good: 0, busy: 0, worst: 0, checks: 0, offset: 0, beyond: [], offsets: [], steps: 0, restStart: 0, restEnd: 0, leastFree: Infinity, told: {}, exits: 0, seconds: 0 };
   const check = async (what: string) => {
-    const e = await clockError(c.dev).catch(() => undefined);
+    const e = await clockError(c.dev, c.ahead).catch(() => undefined);
     if (!e) return;
     const beyond = Math.abs(e.error) - e.within;
     res.checks++;
