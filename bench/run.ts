@@ -17,6 +17,9 @@ import { NTP_UNIX_OFFSET } from "../lib/wire";
 import { EXP_LEG, Leg, RelaySpec, seeded, startRelay } from "./relay";
 import { holdover } from "./holdover";
 import { FleetConfig, fleet } from "./fleet";
+import { cli } from "../tools/cli.mjs";
+
+cli("bench", "npm run bench: accuracy beside chronyd through a seeded relay, settime() latency, holdover and the fleet (docs/benchmark.md); no options", {});
 
 const SEED = 20261121;
 const CONDITIONS: { name: string; up: Leg; down: Leg }[] = [
@@ -254,7 +257,7 @@ async function main() {
     const batch = (i: number) => 0x0a1b00 + i;
     const random = () => (rand() * 16777216) >>> 0;
     for (const [name, c, ids, idName] of [
-      ["defaults.json", defaults, batch, "consecutive MACs (a batch)"],
+      ["the defaults", defaults, batch, "consecutive MACs (a batch)"],
       ["examples/fleet.json", fleetConfig, batch, "consecutive MACs (a batch)"],
       ["examples/fleet.json", fleetConfig, random, "random MACs"],
     ] as const) {

@@ -40,7 +40,7 @@ export const dgramNet: DgramNet = {
     // a function's scope for good when memory runs out inside a function called in its
     // arguments (here source(); measured at the ESP8266 size: the exchange's code and its
     // round, about 300 JsVars, each time). A callback into per-use code is called with plain
-    // names, here and in every board (test/supervise.test.ts has the interpreter's behaviour).
+    // names, here and in every board (test/device/supervise.test.ts has the interpreter's behaviour).
     sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
       const t4 = getTime();
       const from = source ? source(rinfo.address, sentTo) : rinfo.address;

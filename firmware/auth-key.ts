@@ -1,4 +1,4 @@
-// Symmetric-key authentication, built in when the config names keys (README, Trust): the
+// Symmetric-key authentication, built in when the config names keys (docs/trust.md): the
 // client signs with CONFIG.key (the build keeps only that one), the GPS server answers
 // requests signed by any of them with a reply signed by the same key.
 import { sha1 } from "@sha1";

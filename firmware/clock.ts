@@ -54,6 +54,8 @@ const moveBy = (d: number) => {
   const was = dev.clock();
   dev.setNow(was + d);
   if (Math.abs(d) > CONFIG.stepThreshold) {
+    // (the schedule's next round stays where it was in time: its timer does, and the tick checks it)
+    app.nextAt += d;
     ntptime.emit("step", was, was + d);
     // the alarms worked out again from the new clock (firmware/alarms.ts)
     if (CONFIG.alarms && app.alarms!.length) app.ringing = dev.after(app.ring!, 0);
@@ -159,7 +161,7 @@ const app: Resident = {
     const i = q.results.length;
     // (a host checked by begin: "name" or "name:port"; port 0, a failure without I/O, for "")
     const h = i < q.to.length ? q.to[i].split(":") : null;
-    // (a step's bound, build.mjs configDefines; a round's end may wait for a modem's own NTP command, an AT command of up to 60 s)
+    // (a step's bound, build/config.mjs configDefines; a round's end may wait for a modem's own NTP command, an AT command of up to 60 s)
     app.watch = CONFIG.stall! + (h ? 0 : 60);
     q.stepping = 1;
     // (an answer from an exchange the supervisor gave up on, once its round has ended, is dropped)
@@ -276,11 +278,19 @@ const second = () => {
   // An alarm due within the second: a timer to the moment, never one aimed further ahead
   // (a step shifts it: firmware/alarms.ts). Not before the clock is set (the build date).
   const now = dev.clock();
+  // The schedule's round, its time come a second ago and its timer not fired: every setTime
+  // (a tick's correction) holds Espruino's timers back by the time since its idle loop began
+  // (it takes the time set for the loop's start, jsiLastIdleTime), and a timer armed a poll
+  // ahead falls behind the clock; the supervisor took that for a lost schedule.
+  if (app.timer && !app.rounds.length && now > app.nextAt + 1) {
+    dev.disarm(app.timer, app.due);
+    app.due();
+  }
   if (CONFIG.alarms) {
     const next = app.alarms![0];
     if (next && !app.ringing && now > CONFIG.pivot && now + 1 > next.next) app.ringing = dev.after(app.ring!, Math.max(0, (next.next - now) * 1000));
   }
-  // (the panel's type, not CONFIG.display, which would keep the wiring in memory: build.mjs configDefines)
+  // (the panel's type, not CONFIG.display, which would keep the wiring in memory: build/config.mjs configDefines)
   if (CONFIG.console || CONFIG.display!.type) {
     const t = dev.local(now);
     const m = t[7];

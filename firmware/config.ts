@@ -2,7 +2,7 @@ import { SyncOptions } from "../lib/client";
 import { PollLimits } from "../lib/poll";
 import { DisciplineLimits } from "../lib/discipline";
 
-/** The build config (firmware/defaults.json merged with --config FILE.json, and the build date as pivot). */
+/** The build config (firmware/config.schema.json's defaults merged with --config FILE.json, and the build date as pivot). */
 export interface Config extends Omit<SyncOptions, "auth">, PollLimits, DisciplineLimits {
   /** the server asked first; ntptime.sethost() changes it */
   host: string;
@@ -41,7 +41,7 @@ export interface Config extends Omit<SyncOptions, "auth">, PollLimits, Disciplin
    * build writes the parsed keys into the image: the client's one, or all for the GPS server.
    */
   keys?: import("../lib/keys").KeyEntry[];
-  /** derived by the build (build.mjs configDefines): seconds a step of a round may take before the supervisor calls it stalled */
+  /** derived by the build (build/config.mjs configDefines): seconds a step of a round may take before the supervisor calls it stalled */
   stall?: number;
 }
 
@@ -71,7 +71,7 @@ export interface DisplayConfig {
   power?: string;
 }
 
-/** The gps-server app's receiver wiring and server settings (build.mjs GPS_WIRING, GPS_DEFAULTS). */
+/** The gps-server app's receiver wiring and server settings (boards/boards.mjs GPS_WIRING; the settings: firmware/config.schema.json). */
 export interface GpsConfig {
   /** the Serial port the receiver's TX is wired to, its pins, and its baud rate */
   serial: string;
@@ -92,7 +92,7 @@ export interface GpsConfig {
   clients: number;
 }
 
-/** The battery-backed RTC and its I2C wiring, ports and pins as Espruino names them (build.mjs RTC_WIRING). */
+/** The battery-backed RTC and its I2C wiring, ports and pins as Espruino names them (boards/boards.mjs RTC_WIRING). */
 export interface RtcConfig {
   type: import("../lib/rtc").RtcType;
   i2c: string;

@@ -1,4 +1,4 @@
-// The end of a round, a per-use part of its own (build.mjs PER_USE): the choice among the
+// The end of a round, a per-use part of its own (build/bundle.mjs PER_USE): the choice among the
 // servers' answers, the discipline applying it, the leap watch, the events and the next
 // round's time. The resident code loads it once every server of the round has been asked
 // (firmware/clock.ts proceed), when the exchange's code is already garbage: a round's peak is

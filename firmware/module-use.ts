@@ -1,6 +1,6 @@
 // The module's per-use code (require("ntptime"), firmware/module.ts): the REPL's methods
 // over one exchange with ntptime.host, with the clock app's checks and burst
-// (lib/client.ts). build.mjs wraps it in a function of the module's, made for each call.
+// (lib/client.ts). build/bundle.mjs wraps it in a function of the module's, made for each call.
 // The board is whatever the user's code brought up: names are resolved with
 // Wifi.getHostByName where Espruino has a Wifi module (ESP8266, ESP32), and by the socket
 // itself elsewhere (the Linux build, WIZnet Ethernet), as the clock images do.

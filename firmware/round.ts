@@ -5,24 +5,8 @@ import { Applied, DisciplineState, Steered, fitted, free, freq, measure } from "
 import { nextPoll } from "../lib/poll";
 import { Board, Store } from "../boards/board";
 import { Zone } from "../lib/tz";
-import { RECORD } from "./settings";
+import { RECORD, Saved } from "./settings";
 import { fixed } from "../lib/calendar";
-
-/** The record kept in the board's store (firmware/settings.ts reads it back). */
-export interface Saved {
-  /** the image that wrote host and tz (CONFIG.image): another image's are not taken */
-  image?: string;
-  /** from ntptime.sethost() */
-  host?: string;
-  /** hours, from ntptime.settime(hours) */
-  tz?: number;
-  /** servers that answered Kiss-o'-Death DENY or RSTR: never asked again (RFC 4330 s8) */
-  denied?: Record<string, string>;
-  /** the interval after a Kiss-o'-Death RATE, 0 once a round passes without one */
-  rate?: number;
-  /** the crystal's frequency error (ppm), this image's: the discipline's warm start at boot (saveFreq below) */
-  freq?: number;
-}
 
 /**
  * What a round works on: its part of the app's state (Resident), and the clock the discipline
@@ -204,8 +188,8 @@ export const enum Part {
 }
 
 /**
- * What can go wrong on a clock that runs for months, as status().faults counts it (README,
- * Faults). Its name: made where it is told, so that no part keeps a list while loaded.
+ * What can go wrong on a clock that runs for months, as status().faults counts it
+ * (docs/faults.md). Its name: made where it is told, so that no part keeps a list while loaded.
  */
 export const faultName = (kind: number) => ["memory", "stalled", "storage", "network", "rtc"][kind];
 export const enum Fault {
@@ -366,8 +350,11 @@ export function reschedule(r: Resident, q: Round, x: Outcome, rate: boolean) {
     save(r);
   }
   // Rounds are `interval` apart from start to start, whatever a round took: a fleet started
-  // in even slots (lib/poll.ts startWait) stays in them.
-  const wait = Math.max(0, r.pollEvery - (free(r.disc, r) - q.began));
+  // in even slots (lib/poll.ts startWait) stays in them. Never more than `interval` after the
+  // round's end: a round begun between a setTime() by the owner's code and the tick that sees
+  // it (lib/discipline.ts tick) has the move in its start, and an hour's move put the next
+  // round off by an hour.
+  const wait = Math.min(r.pollEvery, Math.max(0, r.pollEvery - (free(r.disc, r) - q.began)));
   later(r, wait);
   return wait;
 }

@@ -1,4 +1,4 @@
-// The battery-backed RTC's per-use part (build.mjs PER_USE, only in an image whose config has
+// The battery-backed RTC's per-use part (build/bundle.mjs PER_USE, only in an image whose config has
 // rtc): its read at power-on and its writes (firmware/rtc.ts), made for each and garbage after.
 // A part of its own, not in the boot's and the schedule's (firmware/transient.ts), which a
 // round's start loads: the chip's code there made every round's start 60-odd JsVars larger,

@@ -24,7 +24,7 @@ const LATE = 0.004;
  */
 const DRIFT_AFTER = 60;
 
-/** The chip's I2C port, set up at each use: a panel may share it (build.mjs rtcConfig gives both one wiring). */
+/** The chip's I2C port, set up at each use: a panel may share it (build/config.mjs rtcConfig gives both one wiring). */
 function bus(): any {
   const i2c = global[CONFIG.rtc!.i2c!];
   i2c.setup({ scl: global[CONFIG.rtc!.scl!], sda: global[CONFIG.rtc!.sda!], bitrate: CONFIG.rtc!.bitrate });

@@ -149,7 +149,7 @@ export interface Status {
   ppm: number;
   /** ntptime.at()'s alarms, the next due first */
   alarms?: import("./round").Alarm[];
-  /** faults survived since boot, by kind, and the last with its device clock (README, Faults); none yet: absent */
+  /** faults survived since boot, by kind, and the last with its device clock (docs/faults.md); none yet: absent */
   faults?: Faults;
   /** what the face says: "synced", "stale", "rtc" or "not synced" (firmware/round.ts syncState) */
   state: string;

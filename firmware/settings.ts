@@ -1,6 +1,21 @@
 import { NTP_PORT } from "../lib/wire";
 import { parseHost } from "../lib/host";
-import { Saved } from "./round";
+
+/** The record kept in the board's store: written by the rounds (firmware/round.ts), read back at boot (checkSaved below). */
+export interface Saved {
+  /** the image that wrote host and tz (CONFIG.image): another image's are not taken */
+  image?: string;
+  /** from ntptime.sethost() */
+  host?: string;
+  /** hours, from ntptime.settime(hours) */
+  tz?: number;
+  /** servers that answered Kiss-o'-Death DENY or RSTR: never asked again (RFC 4330 s8) */
+  denied?: Record<string, string>;
+  /** the interval after a Kiss-o'-Death RATE, 0 once a round passes without one */
+  rate?: number;
+  /** the crystal's frequency error (ppm), this image's: the discipline's warm start at boot (firmware/round.ts saveFreq) */
+  freq?: number;
+}
 
 /** The record's file in the board's store, and where a damaged one is kept for its owner to look at. */
 export const RECORD = "ntptime.json";
@@ -13,7 +28,7 @@ export const ASIDE = "ntptime.bad";
  * - written by another image (a new config flashed): its REPL settings (host, tz) and its
  *   frequency error are not taken, the image's own config is, and the console says so; the Kiss-o'-Death memory
  *   (denied, rate) is about the servers, not the image, and is kept.
- * `image` identifies this image's config (build.mjs configImage).
+ * `image` identifies this image's config (build/config.mjs configImage).
  */
 export function checkSaved(text: string | undefined, image: string, log: (line: string) => void, setAside: (text: string) => void): Saved {
   const s: Saved = { image: image, denied: {} };

@@ -1,4 +1,4 @@
-// The image's per-use code for boot, the schedule and the REPL (build.mjs PER_USE: the exchange
+// The image's per-use code for boot, the schedule and the REPL (build/bundle.mjs PER_USE: the exchange
 // with a server, a round's end and the battery-backed RTC are parts of their own,
 // firmware/exchange.ts, firmware/decision.ts and firmware/rtc-use.ts): the saved record's checks,
 // the console's first line, the network brought up, a round begun, the leap second stepped, the

@@ -8,11 +8,11 @@ import { deflateSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { DISPLAYS } from "../build.mjs";
+import { DISPLAYS } from "../displays/wiring.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** The panels a config may name, at the size the clock draws them by default (build.mjs DISPLAYS); the e-paper shows no seconds (displays/ssd1606.ts). */
+/** The panels a config may name, at the size the clock draws them by default (displays/wiring.mjs); the e-paper shows no seconds (displays/ssd1606.ts). */
 export const FACES = Object.fromEntries(Object.entries(DISPLAYS).map(([type, w]) => [type, { width: w.width, height: w.height, seconds: type != "ssd1606" }]));
 
 /** The Espruino Linux interpreter: $ESPRUINO_BIN, or built (and cached) by ../shared/espruino/build.sh. */

@@ -7,7 +7,8 @@
 // OF MEMORY where it ran out. The reference line is Espruino's own sntp module
 // (../shared/espruino/modules/sntp.js) with a one-query app, also from flash.
 // Devices run side by side, each in its own network namespace: about 16 minutes (2026-12-05).
-//   npm run footprint [-- --rounds N] [-- --only NAME[|NAME...]]
+//   npm run footprint [-- --rounds N] [--only NAME[|NAME...]] [--entry APP.ts [--board NAME]]
+import { cli } from "./cli.mjs";
 import { buildImage, loadConfig } from "../build.mjs";
 import { Chronyd, peersMissing, startChronyd } from "../test/helpers/chrony";
 import { Device, Size, deviceMissing, realModule, sleep } from "../test/helpers/device";
@@ -19,14 +20,18 @@ import { ptyModem, ptyWriter, socatMissing } from "../test/helpers/pty";
 import { sentences } from "../test/helpers/gps-sim";
 import { realtime } from "../test/helpers/realtime";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf("--" + name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const ROUNDS = +(arg("rounds") || 20);
-const ONLY = arg("only");
+const args = cli(
+  "footprint",
+  `npm run footprint [-- --rounds N] [--only NAME[|NAME...]] [--entry APP.ts [--board NAME]]
+  --rounds  rounds before the "after N rounds" reading (20)
+  --only    the rows whose names contain one of these (| between)
+  --entry   a user's app built into the clock image, measured alone (on --board, esp8266 by default)`,
+  { rounds: { type: "string", default: "20" }, only: { type: "string" }, entry: { type: "string" }, board: { type: "string" } },
+);
+const ROUNDS = +args.rounds!;
+const ONLY = args.only;
 /** a user's app: `npm run footprint -- --entry my-app.ts [--board esp8266]` measures it alone */
-const ENTRY = arg("entry");
+const ENTRY = args.entry;
 /**
  * Every round 15 s apart, from start to start. startDelay 5: on the Linux build the MAC slot
  * is 2 s in, so "after boot" is read before the first exchange.
@@ -125,7 +130,7 @@ setTimeout(function () { ask(); setInterval(ask, 15000); }, 1000);
 print("clock: sntp.js");
 `;
 
-/** The ntptime module's three lines (README), settime() again every 15 s for the rounds. */
+/** The ntptime module's three lines (docs/module-and-apps.md), settime() again every 15 s for the rounds. */
 const moduleApp = (port: number) => `var ntptime = require("ntptime");
 ntptime.sethost("127.0.0.1:${port}");
 function ask() { ntptime.settime(); }
@@ -258,7 +263,7 @@ if (why) {
   console.error(`footprint: ${why}`);
   process.exit(1);
 }
-const board = arg("board") || "esp8266";
+const board = args.board || "esp8266";
 const rows = ENTRY
   ? [{ name: `${board}, ${ENTRY} (--entry)`, board, size: board == "linux" ? "linux" : board == "esp8266" ? "esp8266" : "pico", over: board == "esp8266" || board == "esp32" ? ESP : {}, entry: ENTRY } as Row]
   : ONLY ? ROWS.filter((r) => ONLY.split("|").some((o) => r.name.includes(o))) : ROWS;

@@ -15,20 +15,30 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildImage, loadConfig } from "../build.mjs";
 import { startNtpServer } from "./ntp-server.mjs";
+import { cli } from "./cli.mjs";
 import { FACES, blocks, canvas, font, png, renderer, viewOf } from "./face.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf("--" + name);
-  return i >= 0 ? args[i + 1] : def;
-};
-const seconds = Number(opt("seconds", 20));
-const offset = Number(opt("offset", 0));
-const tz = Number(opt("tz", 8));
-const display = opt("display");
-const pngFile = opt("png");
-const rtc = args.includes("--rtc");
+const USAGE = `npm start [-- --seconds N] [--offset S] [--tz H] [--display ${Object.keys(FACES).join("|")}] [--png FILE] [--rtc]
+  --seconds  how long it runs (20; 0: until Ctrl-C)
+  --offset   seconds the server runs ahead of this machine (0)
+  --tz       the display zone, hours east of UTC (8)
+  --display  the panel's face drawn in the terminal; --png FILE writes the frame too
+  --rtc      a DS3231 on the device's I2C, across a power cut with the network off`;
+const a = cli("simulator", USAGE, {
+  seconds: { type: "string", default: "20" },
+  offset: { type: "string", default: "0" },
+  tz: { type: "string", default: "8" },
+  display: { type: "string" },
+  png: { type: "string" },
+  rtc: { type: "boolean", default: false },
+});
+const seconds = Number(a.seconds);
+const offset = Number(a.offset);
+const tz = Number(a.tz);
+const display = a.display;
+const pngFile = a.png;
+const rtc = a.rtc;
 if (display && !FACES[display]) {
   console.error(`simulator: --display takes ${Object.keys(FACES).join(", ")}`);
   process.exit(2);

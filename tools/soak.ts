@@ -7,13 +7,16 @@
 // the device clock's worst error at a check.
 //   npm run soak [-- --config default|full|both] [--faults 200] [--rounds 1000] [--devices 3]
 //                [--seed 1] [--minutes 60] [--kinds "power cut,server silent"]
-import { parseArgs } from "node:util";
+import { cli } from "./cli.mjs";
 import { peersMissing } from "../test/helpers/chrony";
 import { deviceMissing } from "../test/helpers/device";
 import { FAULTS, SoakResult, soak, table } from "../test/helpers/soak";
 
-const { values: a } = parseArgs({
-  options: {
+const a = cli(
+  "soak",
+  `npm run soak [-- --config default|full|both] [--faults N] [--rounds N] [--devices N] [--seed N] [--minutes N] [--kinds "a,b"]
+  faults and rounds are per config, shared among its devices; kinds: ${Object.keys(FAULTS).join(", ")}`,
+  {
     config: { type: "string", default: "both" },
     faults: { type: "string", default: "200" },
     rounds: { type: "string", default: "1000" },
@@ -21,14 +24,8 @@ const { values: a } = parseArgs({
     seed: { type: "string", default: "1" },
     minutes: { type: "string", default: "60" },
     kinds: { type: "string" },
-    help: { type: "boolean", default: false },
   },
-});
-if (a.help) {
-  console.log(`npm run soak [-- --config default|full|both] [--faults N] [--rounds N] [--devices N] [--seed N] [--minutes N] [--kinds "a,b"]
-  faults and rounds are per config, shared among its devices; kinds: ${Object.keys(FAULTS).join(", ")}`);
-  process.exit(0);
-}
+);
 const why = deviceMissing(["esp8266"]) || peersMissing();
 if (why) {
   console.error("soak: cannot run: " + why);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every uvu suite under test/ (TypeScript through tools/ts-register.mjs) and closes with
-// one "N passed, N failed, N skipped" line. Extra arguments narrow the file pattern.
+// one "N passed, N failed, N skipped" line. An argument narrows the suites: a RegExp on the
+// path under test/ ("^unit/": npm run test:unit; the kinds: docs/testing.md).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";

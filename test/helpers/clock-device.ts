@@ -1,7 +1,7 @@
 // A clock image on the real interpreter at a board's memory size, booted from flash, against
 // chronyd in its network namespace, with the means to hurt it: memory squeezed to near
 // nothing and given back, the Wi-Fi stand-in made to refuse names, Storage filled. Used by
-// the supervisor's device tests (test/supervise.test.ts) and the fault soak (tools/soak.ts).
+// the supervisor's device tests (test/device/supervise.test.ts) and the fault soak (tools/soak.ts).
 import { buildImage, configDefines, loadConfig } from "../../build.mjs";
 import { Chronyd, freePort, startChronyd } from "./chrony";
 import { Device, Size, realModule, sleep } from "./device";
@@ -25,7 +25,7 @@ export const nullBus = (display: Record<string, unknown>) =>
  * (an address too) goes unresolved, as when the access point is gone; global.ONDNS(ip) may
  * change an answer (BAD_DNS), worked out before the callback is called, as the built-in's C
  * code does (called in its arguments, a moment without memory inside ONDNS would keep the
- * callback's scope: test/supervise.test.ts, the interpreter's behaviour). Small: a module's
+ * callback's scope: test/device/supervise.test.ts, the interpreter's behaviour). Small: a module's
  * code takes JsVars on the device; and no RegExp, whose class the built-in Wifi never puts in
  * the global scope (8 JsVars, for good).
  */

@@ -1,0 +1,277 @@
+// One image: esbuild with the config folded into the sources, the board's and the config's
+// alternatives as virtual modules, the per-use parts each a function of its own, property
+// names shortened as the types say, and the dialect gate on the readable and the minified code.
+import { build as esbuild } from "esbuild";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { checkDialect, formatProblems } from "../tools/dialect.mjs";
+import { BOARDS } from "../boards/boards.mjs";
+import { configDefines, configImage, configText, gpsConfig, rtcConfig } from "./config.mjs";
+import { mangled } from "./mangle.mjs";
+import { DialectError, checkApp } from "./app.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export const APPS = ["clock", "gps-server", "module"];
+/** esbuild features Espruino 2v29 lacks: esbuild then never emits them when it minifies. */
+const DEVICE_UNSUPPORTED = [
+  "arbitrary-module-namespace-names", "async-await", "async-generator", "bigint", "class-private-accessor",
+  "class-private-brand-check", "class-private-field", "class-private-method", "class-private-static-accessor",
+  "class-private-static-field", "class-private-static-method", "class-static-blocks", "decorators",
+  "default-argument", "destructuring", "dynamic-import", "exponent-operator", "for-await", "generator",
+  "import-meta", "logical-assignment", "nested-rest-binding", "new-target", "object-rest-spread",
+  "optional-chain", "rest-argument", "array-spread", "top-level-await", "using", "regexp-lookbehind-assertions",
+  "regexp-named-capture-groups", "regexp-sticky-and-unicode-flags", "regexp-unicode-property-escapes",
+  "regexp-dot-all-flag", "regexp-match-indices", "regexp-set-notation",
+];
+const ALL_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, true]));
+const NONE_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, false]));
+
+/**
+ * The build's virtual modules for one board and config. `transient`: building a per-use part
+ * itself; `perUse`: the image's per-use parts (perUseCode below), for @exchange, @decision, @transient and @rtc.
+ */
+function virtualModules(board, config, transient = false, perUse = null) {
+  return {
+    name: "ntptime-virtual",
+    setup(b) {
+      b.onResolve({ filter: /^@board$/ }, (a) =>
+        transient
+          ? { errors: [{ text: `the per-use code must not make the board: ${a.importer} imports @board` }] }
+          : { path: join(ROOT, "boards", board + ".ts") });
+      // Only a config with several servers carries selection among them.
+      b.onResolve({ filter: /^@choose$/ }, () => ({ path: join(ROOT, "firmware", config.servers && config.servers.length ? "choose-many.ts" : "choose-one.ts") }));
+      // The host image runs on Node, where there is no panel: its console is the face.
+      const panel = config.display && BOARDS[board].espruino ? config.display.type : "none";
+      b.onResolve({ filter: /^@display$/ }, () => ({ path: join(ROOT, "displays", panel + ".ts") }));
+      // Only a config with keys carries authentication (and the hash) into the image.
+      b.onResolve({ filter: /^@auth$/ }, () => ({ path: join(ROOT, "firmware", config.keys ? "auth-key.ts" : "auth-none.ts") }));
+      b.onResolve({ filter: /^@sha1$/ }, () => ({ path: join(ROOT, "boards", BOARDS[board].espruino ? "sha1-espruino.ts" : "sha1-node.ts") }));
+      // Only a zone with DST carries the rules and their evaluation into the image.
+      b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
+      // The per-use parts (@exchange, @decision, @transient, @rtc): each bundled on its own and wrapped in a
+      // function, so that its functions are made when a boot, a round or a REPL call needs
+      // them and are garbage after (PER_USE below).
+      b.onResolve({ filter: /^@(exchange|decision|transient|rtc|use)$/ }, (a) =>
+        transient
+          ? { errors: [{ text: `a per-use part must not load another: ${a.importer} imports ${a.path}` }] }
+          : { path: a.path, namespace: "ntptime-per-use" });
+      b.onLoad({ filter: /.*/, namespace: "ntptime-per-use" }, (a) => ({ contents: perUse.parts[a.path], loader: "js", resolveDir: ROOT }));
+      // An --entry app's `import { ntptime } from "ntptime"` (types/ntptime.ts): the clock app's object, made before the app runs.
+      b.onResolve({ filter: /^ntptime$/ }, () => ({ path: "ntptime", namespace: "ntptime-app" }));
+      b.onLoad({ filter: /.*/, namespace: "ntptime-app" }, () => ({ contents: "export const ntptime = global.ntptime;", loader: "js" }));
+      // The config's values written into the sources (configText below).
+      const define = configDefines(config, board);
+      b.onLoad({ filter: /\.ts$/ }, (a) => ({ contents: configText(readFileSync(a.path, "utf8"), define), loader: "ts" }));
+    },
+  };
+}
+
+/** Device modules: built in, or fetched by the espruino tool at upload (the display drivers). */
+const EXTERNAL = ["dgram", "Wifi", "Storage", "WIZnet", "crypto", "MemoryLCD", "SSD1306", "SSD1606"];
+
+/**
+ * The image's per-use parts: each a global function on Espruino that makes its code and hands back
+ * what it exports, beside the image's own wrapper, not inside it: a function's scope chain is
+ * stored with it, and each function made inside a wrapped function carries an array of two scopes
+ * (about 10 JsVars a function instead of 7, measured on the ESP8266 build). Three parts, so that a
+ * round holds one at a time: the exchange with one server (firmware/exchange.ts), the round's end
+ * (firmware/decision.ts) and the rest (firmware/transient.ts: boot, the schedule, the REPL); the
+ * supervisor's recovery rides with the round's end. With an RTC, its read and writes a fourth
+ * (firmware/rtc-use.ts), loaded at power-on and between rounds. `module` is the virtual module the
+ * image imports it as. Each global's name is four characters, which its JsVar holds (a name of
+ * fifteen took four JsVars more each, for good, measured on the ESP8266 build).
+ */
+const PER_USE = [
+  { module: "@exchange", entry: "firmware/exchange.ts", global: "ntpX", load: "loadExchange", value: "EXCHANGE" },
+  { module: "@decision", entry: "firmware/decision.ts", global: "ntpD", load: "loadDecision", value: "DECISION" },
+  { module: "@transient", entry: "firmware/transient.ts", global: "ntpT", load: "loadTransient", value: "TRANSIENT" },
+  // (only in an image whose config has rtc: another would carry its global for nothing)
+  { module: "@rtc", entry: "firmware/rtc-use.ts", global: "ntpR", load: "loadRtc", value: "RTC", when: (config) => !!config.rtc },
+];
+/**
+ * The module's (require("ntptime"), firmware/module.ts): one part, a function of the
+ * module's own scope (a Storage module runs in a scope of its own, as the image's wrapper).
+ */
+const MODULE_USE = [{ module: "@use", entry: "firmware/module-use.ts", global: "ntpU", load: "loadUse", value: "USE" }];
+/** Each app's per-use parts (the gps-server and the core probe have none). */
+const PARTS = { "firmware/clock.ts": PER_USE, "firmware/module.ts": MODULE_USE };
+
+/**
+ * One per-use part, built on its own and wrapped in a function that makes it and hands back
+ * its value. On Espruino that function is a global beside the image (`banner`), minified
+ * here with the property names the parts before it chose (`names`), which it hands on
+ * (`mangleCache`): the image's build takes them over, so all parts agree. On Node it is a
+ * module of the image (its imports above the wrapper), which the image's build minifies
+ * with the rest.
+ */
+async function perUsePart(part, { board, config, minify, supported }, names) {
+  const espruino = BOARDS[board].espruino;
+  const own = espruino && minify;
+  const r = await esbuild({
+    entryPoints: [join(ROOT, part.entry)],
+    bundle: true,
+    write: false,
+    minify: own,
+    // constants folded and dead code dropped in every pass, while the modules are still top-level
+    minifySyntax: true,
+    mangleProps: own ? mangled(config) : undefined,
+    mangleCache: own ? names : undefined,
+    define: configDefines(config, board),
+    legalComments: "none",
+    charset: "utf8",
+    format: espruino ? "cjs" : "esm",
+    platform: "node",
+    target: "es2020",
+    supported,
+    external: EXTERNAL,
+    plugins: [virtualModules(board, config, true)],
+    logLevel: "silent",
+  });
+  let code = r.outputFiles[0].text.replace('"use strict";', "").trim();
+  const made = (name) => `function ${name}() {\nvar ${part.value};\n${code}\nreturn ${part.value};\n}\n`;
+  // (the global itself, not a function that calls it: one JsVar instead of six, in memory for good)
+  if (espruino) return { banner: made(part.global), module: `export const ${part.load} = ${part.global};\n`, mangleCache: r.mangleCache };
+  const imports = (code.match(/^import .*;$/gm) || []).join("\n");
+  code = code.replace(/^import .*;$/gm, "");
+  return { banner: "", module: `${imports}\nexport ${made(part.load)}`, mangleCache: names };
+}
+
+/** An app's per-use parts, in order, each taking over the names of those before it. */
+async function perUseCode(list, opts) {
+  const parts = {};
+  let banner = "";
+  let names = {};
+  for (const part of list) {
+    // (a part the config leaves out: its loader undefined, and every use of it folded away with CONFIG)
+    if (part.when && !part.when(opts.config)) {
+      parts[part.module] = `export const ${part.load} = undefined;\n`;
+      continue;
+    }
+    const p = await perUsePart(part, opts, names);
+    parts[part.module] = p.module;
+    banner += p.banner;
+    names = p.mangleCache;
+  }
+  return { banner, parts, mangleCache: BOARDS[opts.board].espruino && opts.minify ? names : undefined };
+}
+
+async function bundle(entry, { board, config, minify, supported, espruino, app }) {
+  const perUse = PARTS[entry] ? await perUseCode(PARTS[entry], { board, config, minify, supported }) : null;
+  // A module is evaluated in a scope of its own (require), an image in its wrapper's.
+  const module = entry == "firmware/module.ts";
+  const r = await esbuild({
+    // with an --entry app: the clock app first (it makes global.ntptime), then the app
+    entryPoints: app ? undefined : [join(ROOT, entry)],
+    stdin: app ? { contents: `import ${JSON.stringify("./" + entry)};\nimport ${JSON.stringify(app)};\n`, resolveDir: ROOT, sourcefile: "entry.js" } : undefined,
+    bundle: true,
+    write: false,
+    minify,
+    mangleProps: minify ? mangled(config) : undefined,
+    // the names the per-use code was given, so that both parts agree
+    mangleCache: perUse ? perUse.mangleCache : undefined,
+    define: { ...configDefines(config, board), EXPORTS: "module.exports" },
+    legalComments: "none",
+    charset: "utf8",
+    // An iife bundle wraps require("dgram") in a helper that needs Proxy; a cjs bundle keeps
+    // the plain call, and the image is wrapped in a function of its own to keep its names local.
+    format: espruino ? "cjs" : "esm",
+    banner: espruino ? { js: (perUse ? perUse.banner : "") + (module ? "" : "(function(){") } : undefined,
+    footer: espruino && !module ? { js: "})();" } : undefined,
+    platform: "node",
+    target: "es2020",
+    supported,
+    external: EXTERNAL,
+    plugins: [virtualModules(board, config, false, perUse)],
+    logLevel: "silent",
+  });
+  return r.outputFiles[0].text;
+}
+
+/**
+ * Builds one image: first readable (esbuild marks each module) for a gate report that names
+ * the source, then minified with the device's missing features turned off, gated again.
+ */
+/** A lib module for the build itself: the TZ string and the keys are parsed here, not on the device. */
+const buildLibs = {};
+async function buildLib(name) {
+  if (!buildLibs[name]) {
+    const r = await esbuild({ entryPoints: [join(ROOT, `lib/${name}.ts`)], bundle: true, write: false, format: "esm", logLevel: "silent" });
+    buildLibs[name] = await import("data:text/javascript;base64," + Buffer.from(r.outputFiles[0].text).toString("base64"));
+  }
+  return buildLibs[name];
+}
+export async function parseTz(tz) {
+  return (await buildLib("tz")).parseTz(tz);
+}
+
+/**
+ * The keys an image carries: config.keys (chrony key-file lines, or the file's path) parsed;
+ * for the clock app only config.key, the one it signs with, and for the gps-server all.
+ */
+export async function imageKeys(app, config) {
+  if (config.keys == null) {
+    if (config.key != null) throw new Error(`config: key ${config.key} names a key but there are no keys`);
+    return undefined;
+  }
+  const text = typeof config.keys == "string" ? readFileSync(config.keys, "utf8") : Array.isArray(config.keys) ? config.keys.join("\n") : null;
+  if (text == null) throw new Error("config: keys must be chrony key-file lines (\"1 SHA1 HEX:...\") or the key file's path");
+  const keys = (await buildLib("keys")).parseKeys(text);
+  if (typeof keys == "string") throw new Error(`config: keys ${keys}`);
+  if (!keys.length) throw new Error("config: keys has no key");
+  if (app == "gps-server") return keys;
+  const mine = keys.filter((k) => k.id === config.key);
+  if (!mine.length) throw new Error(`config: key must be the id of one of the keys (${keys.map((k) => k.id).join(", ")}) for the client to sign with`);
+  return mine;
+}
+
+export async function buildImage({ board, app = "clock", config, outfile, entry }) {
+  if (!BOARDS[board]) throw new Error(`unknown board '${board}' (boards: ${Object.keys(BOARDS).join(", ")})`);
+  if (entry && app != "clock") throw new Error("--entry goes with the clock app");
+  const appFile = entry ? checkApp(entry) : undefined;
+  // an app's image has the alarms unless its config says not
+  if (entry && config.alarms == null) config = { ...config, alarms: true };
+  const zone = await parseTz(config.tz);
+  if (!zone)
+    throw new Error(`config: tz ${JSON.stringify(config.tz)} is neither hours (-12 to 14) nor a POSIX TZ string with Mm.w.d rules (e.g. "CET-1CEST,M3.5.0,M10.5.0/3")`);
+  config = { ...config, zone };
+  if (!APPS.includes(app)) throw new Error(`unknown app '${app}' (apps: ${APPS.join(", ")})`);
+  config = { ...config, gps: app == "gps-server" ? gpsConfig(board, config.gps) : undefined, keys: await imageKeys(app, config), rtc: app == "clock" ? rtcConfig(board, config) : undefined };
+  if (!config.gps) delete config.gps;
+  if (!config.rtc) delete config.rtc;
+  if (!config.keys) delete config.keys;
+  config.image = configImage(config);
+  const espruino = BOARDS[board].espruino;
+  const opts = { board, config, espruino };
+  const main = `firmware/${app}.ts`;
+  for (const [minify, supported, label] of [[false, ALL_SUPPORTED, "source"], [true, NONE_SUPPORTED, "minified"]]) {
+    let code = await bundle(main, { ...opts, minify, supported, app: appFile });
+    // a config read the build did not replace would be a ReferenceError on the device
+    const unread = /\bCONFIG\.(\w+)/.exec(code.replace(/^\s*\/\/.*$/gm, ""));
+    if (unread) throw new Error(`${board}: the image still reads CONFIG.${unread[1]}: not a key build.mjs defines`);
+    const problems = checkDialect(code, label);
+    if (problems.length) {
+      writeFileSync(join(tmpdir(), `ntptime-rejected-${board}.js`), code);
+      throw new DialectError(`${board}: Espruino 2v29 would reject this ${label} image:\n` + formatProblems(problems, `${board}.js`) +
+        `\n(the rejected image is kept in ${join(tmpdir(), `ntptime-rejected-${board}.js`)})`);
+    }
+    if (minify) {
+      // esbuild's cjs output opens with "use strict", which Espruino ignores: 13 bytes saved.
+      code = code.replace('(function(){\n"use strict";', "(function(){\n").replace(/^"use strict";/m, "");
+      if (outfile) {
+        mkdirSync(dirname(outfile), { recursive: true });
+        writeFileSync(outfile, code);
+      }
+      return code;
+    }
+  }
+}
+
+/** The core client alone (lib + the ntptime facade), minified as on the device, for the footprint figure. */
+export async function coreSize(config) {
+  const code = await bundle("tools/core-entry.ts", { board: "linux", config, minify: true, supported: NONE_SUPPORTED, espruino: true });
+  return Buffer.byteLength(code.replace('"use strict";', ""));
+}
+
