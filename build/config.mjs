@@ -98,26 +98,21 @@ export function checkConfig(config) {
 /** A description's docs/ references as the docs page's own links. */
 const linked = (text) => text.replace(/\(docs\/([\w-]+\.md)(#[\w-]+)?([^)]*)\)/g, (_, page, anchor = "", rest) => `([${page.replace(/\.md$/, "")}](${page}${anchor})${rest})`);
 
-/** docs/config.md's table of every key, from the schema. */
-export function configTable() {
+/** A docs table of the schema's `properties`, each key written `prefix` + its name. */
+function table(properties, prefix) {
   const rows = ["| key | default | meaning |", "|---|---|---|"];
-  for (const [k, p] of Object.entries(SCHEMA.properties)) {
+  for (const [k, p] of Object.entries(properties)) {
     if (k == "$schema") continue;
     const def = "default" in p ? "`" + JSON.stringify(p.default) + "`" : p["x-default"] || "none";
-    rows.push(`| \`${k}\` | ${def} | ${linked(p.description)} |`);
+    rows.push(`| \`${prefix}${k}\` | ${def} | ${linked(p.description)} |`);
   }
   return rows.join("\n");
 }
 
+/** docs/config.md's table of every key, from the schema. */
+export const configTable = () => table(SCHEMA.properties, "");
 /** The gps-server's keys, for docs/gps-server.md's table. */
-export function gpsTable() {
-  const rows = ["| key | default | meaning |", "|---|---|---|"];
-  for (const [k, p] of Object.entries(SCHEMA.properties.gps.properties)) {
-    const def = "default" in p ? "`" + JSON.stringify(p.default) + "`" : p["x-default"] || "none";
-    rows.push(`| \`gps.${k}\` | ${def} | ${linked(p.description)} |`);
-  }
-  return rows.join("\n");
-}
+export const gpsTable = () => table(SCHEMA.properties.gps.properties, "gps.");
 
 /** Where each generated table sits in the docs: between these lines. */
 export const TABLES = [
