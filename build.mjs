@@ -2,7 +2,7 @@
 // The build's entry: node build.mjs --help. One minified image per board, each through the
 // Espruino-dialect gate (tools/dialect.mjs), and the size table. The parts, in build/: the
 // config (config.mjs, from firmware/config.schema.json), the bundle with its virtual modules
-// and per-use parts (bundle.mjs), the shortened names (mangle.mjs), an --entry app's checks
+// and the parts (bundle.mjs), the shortened names (mangle.mjs), an --entry app's checks
 // (app.mjs); the boards and panels with their wiring beside them (boards/boards.mjs,
 // displays/wiring.mjs).
 import { join, resolve, dirname } from "node:path";
@@ -25,6 +25,7 @@ const ROOT = dirname(fileURLToPath(import.meta.url));
  * within the size of Espruino's own sntp module, and the esp8266 clock image (where its bytes
  * go: docs/footprint.md). A change that needs more raises the budget and says why in its
  * commit; the history is in the git log.
+ * @type {Record<string, number>}
  */
 export const BUDGET = { esp8266: 16950, core: 3891 };
 

@@ -210,7 +210,10 @@ export function atEngine(port: Port, t: Timers): At {
       if (verdict == 1) continue;
       const eol = eolIn(buf);
       if (eol < 0) {
-        if (buf.length > MAX_LINE) (buf = ""), api.dropped++;
+        if (buf.length > MAX_LINE) {
+          buf = "";
+          api.dropped++;
+        }
         return;
       }
       const l = buf.substr(0, eol);

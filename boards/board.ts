@@ -17,8 +17,8 @@ export interface Board {
   store: Store;
   /** runs fn at every boot of a saved image (E.on("init")) */
   onBoot(fn: () => void): void;
-  /** a modem's own NTP, the round's fallback when it refuses UDP (boards/modem-fallback.ts) @internal */
-  modemNtp?: import("../firmware/round").ModemNtp;
+  /** a modem's own NTP command, the round's fallback when it refuses UDP (firmware/modem-ntp.ts); only on boards.mjs's boards with modemClock @internal */
+  modemClock?: ModemClock;
   /** gives an object on() and emit(): Espruino has them on every object, Node does not */
   events?(o: object): void;
 }

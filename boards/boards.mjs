@@ -2,15 +2,19 @@
 // ports and pins: the build takes these unless the config says otherwise (every key:
 // firmware/config.schema.json).
 
-/** Boards and whether their image runs on Espruino (the host image runs on Node). */
+/**
+ * Boards, whether their image runs on Espruino (the host image runs on Node), and whether the
+ * board's modem has an NTP command of its own (Board.modemClock: the image then carries the
+ * round's fallback to it, firmware/modem-ntp.ts).
+ */
 export const BOARDS = {
   host: { espruino: false },
   linux: { espruino: true },
   esp8266: { espruino: true },
   esp32: { espruino: true },
   w5500: { espruino: true },
-  quectel: { espruino: true },
-  sim800: { espruino: true },
+  quectel: { espruino: true, modemClock: true },
+  sim800: { espruino: true, modemClock: true },
   espat: { espruino: true },
 };
 /**

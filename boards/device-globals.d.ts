@@ -1,4 +1,4 @@
-// The Espruino globals the board code uses (2v29; see ../shared/ESPRUINO.md). @types/espruino
+// The Espruino globals the board code uses (2v29: espruino.com/Reference). @types/espruino
 // is old and has no dgram, so only what is used is declared here.
 
 declare function getTime(): number;

@@ -4,8 +4,8 @@ import { modemBoard } from "./modem";
 
 /**
  * An ESP8266 (or ESP32) running Espressif's AT firmware on a UART, driven by an Espruino
- * board, as seed 003 drives it from an MCU: join Wi-Fi, UDP to the server, send 48 bytes,
- * read the +IPD frame. AT+CIPDINFO=1 makes +IPD name the sender, so the source is checked.
+ * board as Espressif's own AT examples drive it: join Wi-Fi, UDP to the server, send 48
+ * bytes, read the +IPD frame. AT+CIPDINFO=1 makes +IPD name the sender, so the source is checked.
  * The default wiring is the Espruino WiFi's own ESP8266 (Serial2, A2/A3, 115200).
  */
 export const board = modemBoard(

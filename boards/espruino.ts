@@ -39,7 +39,7 @@ export const dgramNet: DgramNet = {
     // Every argument worked out before the exchange's function is called: Espruino 2v29 keeps
     // a function's scope for good when memory runs out inside a function called in its
     // arguments (here source(); measured at the ESP8266 size: the exchange's code and its
-    // round, about 300 JsVars, each time). A callback into per-use code is called with plain
+    // round, about 300 JsVars, each time). A callback into a part is called with plain
     // names, here and in every board (test/device/supervise.test.ts has the interpreter's behaviour).
     sock.on("message", (msg: string, rinfo: { address: string; port: number }) => {
       const t4 = getTime();
@@ -144,5 +144,5 @@ export const espruinoDevice: Device = {
 /** The app's record: Espruino's Storage as it is, files in flash by name. */
 export const storage: Store = require("Storage");
 
-/** After save(), Espruino runs E.on("init") handlers at every boot (ESPRUINO.md, Memory). */
+/** After save(), Espruino runs E.on("init") handlers at every boot (the image itself is not run again). */
 export const onInit = (fn: () => void) => E.on("init", fn);

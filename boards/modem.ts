@@ -3,7 +3,6 @@ import { Link, Net, OnDatagram } from "../lib/client";
 import { At, Cmd, Port, atEngine } from "./at";
 import { Board } from "./board";
 import { disarmTimer, espruinoDevice, onInit, storage } from "./espruino";
-import { modemFallback } from "./modem-fallback";
 
 /** Where a modem is wired: an Espruino Serial port, its baud rate and pins (pin names). */
 export interface SerialConfig {
@@ -151,7 +150,11 @@ export function modemBoard(d: Dialect, wiring: SerialConfig): Board {
     up: (cb) => ensure(cb),
     store: storage,
     // A boot from save() restores `ready` as it was: the modem must be brought up again.
-    onBoot: (fn) => onInit(() => (down(""), fn())),
-    modemNtp: d.ntp ? modemFallback((host, cb) => ensure((err) => (err ? cb(null, err) : d.ntp!(at, host, cb)))) : undefined,
+    onBoot: (fn) =>
+      onInit(() => {
+        down("");
+        fn();
+      }),
+    modemClock: d.ntp ? (host, cb) => ensure((err) => (err ? cb(null, err) : d.ntp!(at, host, cb))) : undefined,
   };
 }

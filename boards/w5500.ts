@@ -59,5 +59,9 @@ export const board: Board = {
   },
   store: storage,
   // The chip lost its setup with the power: connect it again.
-  onBoot: (fn) => onInit(() => ((eth = 0), fn())),
+  onBoot: (fn) =>
+    onInit(() => {
+      eth = 0;
+      fn();
+    }),
 };

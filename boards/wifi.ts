@@ -6,7 +6,7 @@ const wifi = require("Wifi");
 /**
  * ESP8266 and ESP32 on Wi-Fi (boards/esp8266.ts, esp32.ts: the same Wifi module API). Their
  * dgram resolves a host name to 255.255.255.255, so names are resolved with
- * Wifi.getHostByName before anything is sent (ESPRUINO.md, UDP). An address is resolved
+ * Wifi.getHostByName before anything is sent. An address is resolved
  * too: both ports hand the text to lwIP's dns_gethostbyname (ESP8266 through
  * espconn_gethostbyname), which answers a dotted address at once without a query.
  */

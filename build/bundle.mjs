@@ -1,5 +1,5 @@
 // One image: esbuild with the config folded into the sources, the board's and the config's
-// alternatives as virtual modules, the per-use parts each a function of its own, property
+// alternatives as virtual modules, the parts each a function of its own, property
 // names shortened as the types say, and the dialect gate on the readable and the minified code.
 import { build as esbuild } from "esbuild";
 import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
@@ -30,16 +30,16 @@ const ALL_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, true]
 const NONE_SUPPORTED = Object.fromEntries(DEVICE_UNSUPPORTED.map((f) => [f, false]));
 
 /**
- * The build's virtual modules for one board and config. `transient`: building a per-use part
- * itself; `perUse`: the image's per-use parts (perUseCode below), for @exchange, @decision, @transient and @rtc.
+ * The build's virtual modules for one board and config. `inPart`: building a part itself;
+ * `parts`: the app's parts (appParts below), for the imports of @part/exchange and the rest.
  */
-function virtualModules(board, config, transient = false, perUse = null) {
+function virtualModules(board, config, inPart = false, parts = null) {
   return {
     name: "ntptime-virtual",
     setup(b) {
       b.onResolve({ filter: /^@board$/ }, (a) =>
-        transient
-          ? { errors: [{ text: `the per-use code must not make the board: ${a.importer} imports @board` }] }
+        inPart
+          ? { errors: [{ text: `a part must not make the board: ${a.importer} imports @board` }] }
           : { path: join(ROOT, "boards", board + ".ts") });
       // Only a config with several servers carries selection among them.
       b.onResolve({ filter: /^@choose$/ }, () => ({ path: join(ROOT, "firmware", config.servers && config.servers.length ? "choose-many.ts" : "choose-one.ts") }));
@@ -51,14 +51,14 @@ function virtualModules(board, config, transient = false, perUse = null) {
       b.onResolve({ filter: /^@sha1$/ }, () => ({ path: join(ROOT, "boards", BOARDS[board].espruino ? "sha1-espruino.ts" : "sha1-node.ts") }));
       // Only a zone with DST carries the rules and their evaluation into the image.
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
-      // The per-use parts (@exchange, @decision, @transient, @rtc): each bundled on its own and wrapped in a
-      // function, so that its functions are made when a boot, a round or a REPL call needs
-      // them and are garbage after (PER_USE below).
-      b.onResolve({ filter: /^@(exchange|decision|transient|rtc|use)$/ }, (a) =>
-        transient
-          ? { errors: [{ text: `a per-use part must not load another: ${a.importer} imports ${a.path}` }] }
-          : { path: a.path, namespace: "ntptime-per-use" });
-      b.onLoad({ filter: /.*/, namespace: "ntptime-per-use" }, (a) => ({ contents: perUse.parts[a.path], loader: "js", resolveDir: ROOT }));
+      // The parts (@part/exchange, ...): each bundled on its own and wrapped in a function, so
+      // that its functions are made when a boot, a round or a REPL call needs them and are
+      // garbage after (PARTS below).
+      b.onResolve({ filter: /^@part\// }, (a) =>
+        inPart
+          ? { errors: [{ text: `a part must not load another: ${a.importer} imports ${a.path}` }] }
+          : { path: a.path, namespace: "ntptime-part" });
+      b.onLoad({ filter: /.*/, namespace: "ntptime-part" }, (a) => ({ contents: parts.modules[a.path], loader: "js", resolveDir: ROOT }));
       // An --entry app's `import { ntptime } from "ntptime"` (types/ntptime.ts): the clock app's object, made before the app runs.
       b.onResolve({ filter: /^ntptime$/ }, () => ({ path: "ntptime", namespace: "ntptime-app" }));
       b.onLoad({ filter: /.*/, namespace: "ntptime-app" }, () => ({ contents: "export const ntptime = global.ntptime;", loader: "js" }));
@@ -73,41 +73,40 @@ function virtualModules(board, config, transient = false, perUse = null) {
 const EXTERNAL = ["dgram", "Wifi", "Storage", "WIZnet", "crypto", "MemoryLCD", "SSD1306", "SSD1606"];
 
 /**
- * The image's per-use parts: each a global function on Espruino that makes its code and hands back
- * what it exports, beside the image's own wrapper, not inside it: a function's scope chain is
- * stored with it, and each function made inside a wrapped function carries an array of two scopes
- * (about 10 JsVars a function instead of 7, measured on the ESP8266 build). Three parts, so that a
- * round holds one at a time: the exchange with one server (firmware/exchange.ts), the round's end
- * (firmware/decision.ts) and the rest (firmware/transient.ts: boot, the schedule, the REPL); the
- * supervisor's recovery rides with the round's end. With an RTC, its read and writes a fourth
- * (firmware/rtc-use.ts), loaded at power-on and between rounds. `module` is the virtual module the
- * image imports it as. Each global's name is four characters, which its JsVar holds (a name of
- * fifteen took four JsVars more each, for good, measured on the ESP8266 build).
+ * The parts: code made when it is used and garbage after, its text in flash. Each is a global
+ * function on Espruino that makes its code and hands back what its entry sets (`value`),
+ * beside the image's own wrapper, not inside it: a function's scope chain is stored with it,
+ * and each function made inside a wrapped function carries an array of two scopes (about 10
+ * JsVars a function instead of 7, measured on the ESP8266 build). The clock app's, so that a
+ * round holds one at a time: the exchange with one server, the round's end (with the
+ * supervisor's recovery) and the control part (start, boot, the schedule, the REPL); with an
+ * RTC, the chip's read and writes, loaded at power-on and between rounds. The module
+ * (require("ntptime")) has one, a function of the module's own scope (a Storage module runs in
+ * a scope of its own, as the image's wrapper). Each entry is firmware/parts/<name>.ts, its
+ * import `@part/<name>`; each global's name is four characters, which its JsVar holds (a name
+ * of fifteen took four JsVars more each, for good, measured on the ESP8266 build).
  */
-const PER_USE = [
-  { module: "@exchange", entry: "firmware/exchange.ts", global: "ntpX", load: "loadExchange", value: "EXCHANGE" },
-  { module: "@decision", entry: "firmware/decision.ts", global: "ntpD", load: "loadDecision", value: "DECISION" },
-  { module: "@transient", entry: "firmware/transient.ts", global: "ntpT", load: "loadTransient", value: "TRANSIENT" },
-  // (only in an image whose config has rtc: another would carry its global for nothing)
-  { module: "@rtc", entry: "firmware/rtc-use.ts", global: "ntpR", load: "loadRtc", value: "RTC", when: (config) => !!config.rtc },
-];
-/**
- * The module's (require("ntptime"), firmware/module.ts): one part, a function of the
- * module's own scope (a Storage module runs in a scope of its own, as the image's wrapper).
- */
-const MODULE_USE = [{ module: "@use", entry: "firmware/module-use.ts", global: "ntpU", load: "loadUse", value: "USE" }];
-/** Each app's per-use parts (the gps-server and the core probe have none). */
-const PARTS = { "firmware/clock.ts": PER_USE, "firmware/module.ts": MODULE_USE };
+const part = (name, global, load, value, when) => ({ module: "@part/" + name, entry: `firmware/parts/${name}.ts`, global, load, value, when });
+export const PARTS = {
+  "firmware/clock.ts": [
+    part("exchange", "ntpX", "loadExchange", "EXCHANGE"),
+    part("end", "ntpD", "loadEnd", "END"),
+    part("control", "ntpT", "loadControl", "CONTROL"),
+    // (only in an image whose config has rtc: another would carry its global for nothing)
+    part("rtc", "ntpR", "loadRtc", "RTC", (config) => !!config.rtc),
+  ],
+  "firmware/module.ts": [part("module", "ntpU", "loadModule", "MODULE")],
+};
 
 /**
- * One per-use part, built on its own and wrapped in a function that makes it and hands back
+ * One part, built on its own and wrapped in a function that makes it and hands back
  * its value. On Espruino that function is a global beside the image (`banner`), minified
  * here with the property names the parts before it chose (`names`), which it hands on
  * (`mangleCache`): the image's build takes them over, so all parts agree. On Node it is a
  * module of the image (its imports above the wrapper), which the image's build minifies
  * with the rest.
  */
-async function perUsePart(part, { board, config, minify, supported }, names) {
+async function buildPart(part, { board, config, minify, supported }, names) {
   const espruino = BOARDS[board].espruino;
   const own = espruino && minify;
   const r = await esbuild({
@@ -139,27 +138,27 @@ async function perUsePart(part, { board, config, minify, supported }, names) {
   return { banner: "", module: `${imports}\nexport ${made(part.load)}`, mangleCache: names };
 }
 
-/** An app's per-use parts, in order, each taking over the names of those before it. */
-async function perUseCode(list, opts) {
-  const parts = {};
+/** An app's parts, in order, each taking over the names of those before it. */
+async function appParts(list, opts) {
+  const modules = {};
   let banner = "";
   let names = {};
   for (const part of list) {
     // (a part the config leaves out: its loader undefined, and every use of it folded away with CONFIG)
     if (part.when && !part.when(opts.config)) {
-      parts[part.module] = `export const ${part.load} = undefined;\n`;
+      modules[part.module] = `export const ${part.load} = undefined;\n`;
       continue;
     }
-    const p = await perUsePart(part, opts, names);
-    parts[part.module] = p.module;
+    const p = await buildPart(part, opts, names);
+    modules[part.module] = p.module;
     banner += p.banner;
     names = p.mangleCache;
   }
-  return { banner, parts, mangleCache: BOARDS[opts.board].espruino && opts.minify ? names : undefined };
+  return { banner, modules, mangleCache: BOARDS[opts.board].espruino && opts.minify ? names : undefined };
 }
 
 async function bundle(entry, { board, config, minify, supported, espruino, app }) {
-  const perUse = PARTS[entry] ? await perUseCode(PARTS[entry], { board, config, minify, supported }) : null;
+  const parts = PARTS[entry] ? await appParts(PARTS[entry], { board, config, minify, supported }) : null;
   // A module is evaluated in a scope of its own (require), an image in its wrapper's.
   const module = entry == "firmware/module.ts";
   const r = await esbuild({
@@ -170,21 +169,21 @@ async function bundle(entry, { board, config, minify, supported, espruino, app }
     write: false,
     minify,
     mangleProps: minify ? mangled(config) : undefined,
-    // the names the per-use code was given, so that both parts agree
-    mangleCache: perUse ? perUse.mangleCache : undefined,
+    // the names the parts' code was given, so that all agree
+    mangleCache: parts ? parts.mangleCache : undefined,
     define: { ...configDefines(config, board), EXPORTS: "module.exports" },
     legalComments: "none",
     charset: "utf8",
     // An iife bundle wraps require("dgram") in a helper that needs Proxy; a cjs bundle keeps
     // the plain call, and the image is wrapped in a function of its own to keep its names local.
     format: espruino ? "cjs" : "esm",
-    banner: espruino ? { js: (perUse ? perUse.banner : "") + (module ? "" : "(function(){") } : undefined,
+    banner: espruino ? { js: (parts ? parts.banner : "") + (module ? "" : "(function(){") } : undefined,
     footer: espruino && !module ? { js: "})();" } : undefined,
     platform: "node",
     target: "es2020",
     supported,
     external: EXTERNAL,
-    plugins: [virtualModules(board, config, false, perUse)],
+    plugins: [virtualModules(board, config, false, parts)],
     logLevel: "silent",
   });
   return r.outputFiles[0].text;
@@ -203,6 +202,7 @@ async function buildLib(name) {
   }
   return buildLibs[name];
 }
+/** @param {string} tz a POSIX TZ string @returns {Promise<any>} the zone, lib/tz.ts parseTz */
 export async function parseTz(tz) {
   return (await buildLib("tz")).parseTz(tz);
 }
@@ -210,6 +210,9 @@ export async function parseTz(tz) {
 /**
  * The keys an image carries: config.keys (chrony key-file lines, or the file's path) parsed;
  * for the clock app only config.key, the one it signs with, and for the gps-server all.
+ * @param {string} app
+ * @param {Record<string, any>} config
+ * @returns {Promise<{ id: number; secret: number[] }[] | undefined>}
  */
 export async function imageKeys(app, config) {
   if (config.keys == null) {
@@ -227,6 +230,12 @@ export async function imageKeys(app, config) {
   return mine;
 }
 
+/**
+ * One image of `app` for `board` from `config` (loadConfig's), written to `outfile` when given;
+ * `entry`: an app of the user's bundled after the clock app. Resolves the image's text.
+ * @param {{ board: string; app?: string; config: Record<string, any>; outfile?: string; entry?: string }} o
+ * @returns {Promise<string>}
+ */
 export async function buildImage({ board, app = "clock", config, outfile, entry }) {
   if (!BOARDS[board]) throw new Error(`unknown board '${board}' (boards: ${Object.keys(BOARDS).join(", ")})`);
   if (entry && app != "clock") throw new Error("--entry goes with the clock app");
@@ -269,7 +278,11 @@ export async function buildImage({ board, app = "clock", config, outfile, entry 
   }
 }
 
-/** The core client alone (lib + the ntptime facade), minified as on the device, for the footprint figure. */
+/**
+ * The core client alone (lib + the ntptime facade), minified as on the device, for the footprint figure.
+ * @param {Record<string, any>} config
+ * @returns {Promise<number>}
+ */
 export async function coreSize(config) {
   const code = await bundle("tools/core-entry.ts", { board: "linux", config, minify: true, supported: NONE_SUPPORTED, espruino: true });
   return Buffer.byteLength(code.replace('"use strict";', ""));

@@ -9,13 +9,14 @@ import { fileURLToPath } from "node:url";
 import { cli } from "../tools/cli.mjs";
 import { createHash } from "node:crypto";
 import Ajv from "ajv";
-import { GPS_WIRING, RTC_BITRATE, RTC_WIRING } from "../boards/boards.mjs";
+import { BOARDS, GPS_WIRING, RTC_BITRATE, RTC_WIRING } from "../boards/boards.mjs";
 import { DISPLAYS } from "../displays/wiring.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** @type {{ properties: Record<string, any> } & Record<string, any>} */
 export const SCHEMA = JSON.parse(readFileSync(join(ROOT, "firmware/config.schema.json"), "utf8"));
 
-/** The config every build starts from: the schema's defaults of the top-level keys. */
+/** The config every build starts from: the schema's defaults of the top-level keys. @type {Record<string, unknown>} */
 export const DEFAULTS = Object.fromEntries(
   Object.entries(SCHEMA.properties)
     .filter(([, p]) => "default" in p)
@@ -23,7 +24,7 @@ export const DEFAULTS = Object.fromEntries(
 );
 /** Config keys without a default: the network and the hardware of particular boards. */
 export const BOARD_KEYS = Object.keys(SCHEMA.properties).filter((k) => k != "$schema" && !(k in DEFAULTS));
-/** The gps-server app's settings that have defaults (its wiring is per board: boards/boards.mjs GPS_WIRING). */
+/** The gps-server app's settings that have defaults (its wiring is per board: boards/boards.mjs GPS_WIRING). @type {Record<string, number>} */
 export const GPS_DEFAULTS = Object.fromEntries(
   Object.entries(SCHEMA.properties.gps.properties)
     .filter(([, p]) => "default" in p)
@@ -87,6 +88,9 @@ function sentence(e, config) {
 /**
  * The config checked against the schema; throws one error naming every problem. The
  * errors inside an anyOf (each branch's own) are left out for the anyOf's own sentence.
+ * @template {Record<string, unknown>} T
+ * @param {T} config
+ * @returns {T}
  */
 export function checkConfig(config) {
   if (validate(config)) return config;
@@ -133,6 +137,9 @@ export function withTable(text, table) {
 /**
  * The build config: the schema's defaults (build/config.mjs), overridden by a user file and
  * checked against the schema, plus the build date (`pivot`, which a test may set).
+ * @param {string} [file]
+ * @param {Record<string, unknown>} [overrides]
+ * @returns {Record<string, any>}
  */
 export function loadConfig(file, overrides = {}) {
   const user = file ? JSON.parse(readFileSync(file, "utf8")) : {};
@@ -159,6 +166,9 @@ function displayConfig(d) {
 /**
  * The rtc with the board's wiring (or the I2C panel's, whose bus it shares) and its bus's
  * bitrate; none on the host image (Node has no I2C: a build takes the keys its board uses).
+ * @param {string} board
+ * @param {Record<string, any>} config
+ * @returns {Record<string, unknown> | undefined}
  */
 export function rtcConfig(board, config) {
   const r = config.rtc;
@@ -184,10 +194,14 @@ export function gpsConfig(board, user = {}) {
  * without a panel): the clock's tick asks `CONFIG.display.type` every second, where the
  * whole wiring written in would be an object made each time, and kept as a variable of the
  * image by esbuild's own `define`.
+ * @param {Record<string, any>} config
+ * @param {string} board
+ * @returns {Record<string, string>}
  */
 export function configDefines(config, board) {
   const keys = new Set([...Object.keys(DEFAULTS), ...BOARD_KEYS, "pivot", "zone", "gps", "image", ...Object.keys(config)]);
-  const define = { BOARD: JSON.stringify(board) };
+  /** @type {Record<string, string>} */
+  const define = { BOARD: JSON.stringify(board), BOARD_MODEM_CLOCK: String(!!BOARDS[board].modemClock) };
   const value = (v) => (v === undefined ? "undefined" : JSON.stringify(v));
   for (const k of keys) define["CONFIG." + k] = value(config[k]);
   // Seconds a step of a round may take before the supervisor calls it stalled
@@ -220,6 +234,9 @@ export const nestedConfigProps = (config) => configProps(Object.values(config));
  * replaced by its value from the defines, in parentheses: done on the text, since esbuild
  * would shorten a mangled key (`CONFIG.burst` to `CONFIG.a`) before its define could match.
  * A read with no define is left for the build's check of unread keys.
+ * @param {string} text
+ * @param {Record<string, string>} define
+ * @returns {string}
  */
 export function configText(text, define) {
   return text.replace(/\bCONFIG\.(\w+)(?:!?\.(\w+))?/g, (all, key, sub) => {

@@ -48,9 +48,10 @@ export function declaredProps(files = SOURCES(), deviceNames = DEVICE_NAMES()) {
   return [...internal.keys()].sort();
 }
 
-/** The image's sources: every module the builds can take in. */
-const SOURCES = () =>
-  ["lib", "boards", "firmware", "displays"].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => `${dir}/${f}`));
+/** The image's sources: every module the builds can take in, as paths from the project's root. @type {() => string[]} */
+export const SOURCES = () =>
+  ["lib", "boards", "firmware", "displays"].flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { recursive: true }).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => `${dir}/${f.split("\\").join("/")}`));
 const DEVICE_NAMES = () => new Set(JSON.parse(readFileSync(join(ROOT, "tools/device-names.json"), "utf8")));
 /** (once per process: every image shares them) */
 let declared;

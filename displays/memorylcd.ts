@@ -1,7 +1,7 @@
 import { Panel, Screen, usePanel } from "./panel";
 
 /**
- * A Sharp Memory LCD (seed 002's Adafruit breakout) through Espruino's MemoryLCD module:
+ * A Sharp Memory LCD (Adafruit's 168x144 breakout) through Espruino's MemoryLCD module:
  * SPI sends LSB first and at most 4 MHz (espruino.com/MemoryLCD), and EXTCOMIN is toggled
  * by the module. Redrawn every second; the glass holds the picture without power to spare.
  */

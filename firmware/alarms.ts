@@ -1,4 +1,4 @@
-// ntptime.at(): alarms on local wall time, part of the per-use code (firmware/transient.ts).
+// ntptime.at(): alarms on local wall time, in the control part (firmware/parts/control.ts).
 // An alarm keeps the device-clock time it is next due (lib/alarm.ts nextAt, in the zone in
 // effect, DST included); the resident tick (firmware/clock.ts) compares the clock with the
 // first of them once a second and, within the last second, arms a timer to the moment. No
@@ -9,7 +9,8 @@
 // it fires. After a step the alarms are worked out again from the new clock; one whose time
 // the clock passed by more than GRACE (the device was off, or the clock jumped) is told as
 // "missed", not rung late.
-import { Resident, Alarm, write, zoneOf } from "./round";
+import { Alarm, Resident } from "./state";
+import { write, zoneOf } from "./settings";
 import { nextAt, parseWhen } from "../lib/alarm";
 import { offsetAt } from "@zone";
 

@@ -1,22 +1,40 @@
 // The clock app, the composition root, and all of it that stays in memory: the state (one
-// object, `app`), the timers' and the exchange's callbacks, the discipline's tick and a stub
-// per REPL method. Everything else is per-use code, made when a round, a boot or a REPL call
-// needs it and garbage after, in three parts, one at a time: the exchange with one server
-// (@exchange, firmware/exchange.ts), a round's end (@decision, firmware/decision.ts) and the
-// rest (@transient, firmware/transient.ts: boot, the schedule, the REPL). Every sync is
-//   the schedule (due) or ntptime.settime() -> begin (firmware/schedule.ts): a round queued
-//   -> proceed, here: each server asked (the exchange) -> the round's end (firmware/decision.ts,
-//   firmware/round.ts): choice -> discipline -> console line, Kiss-o'-Death saved -> leap watch, events.
+// object, `app`: firmware/state.ts), the timers' and the exchange's callbacks, the
+// discipline's tick and a stub per REPL method. Everything else is in parts (build/bundle.mjs
+// PARTS), made when a round, a boot or a REPL call needs one and garbage after, one at a time:
+// the exchange with one server (firmware/parts/exchange.ts), a round's end
+// (firmware/parts/end.ts), the control part (firmware/parts/control.ts: start, boot, the
+// schedule, the REPL) and with an RTC the chip's (firmware/parts/rtc.ts).
+//
+// The road from ntptime.settime() to the clock, hop by hop (the schedule's timer joins at 3):
+//   1. firmware/clock.ts ntptime.settime -> use: no round under way, the control part entered
+//   2. firmware/repl.ts replCall -> lib/ntptime.ts repl().settime -> firmware/repl.ts pipeline().run
+//      (the schedule: firmware/clock.ts app.due -> firmware/schedule.ts due)
+//   3. firmware/round.ts begin: a Round (data) queued on app.rounds, proceed() called
+//   4. firmware/clock.ts app.proceed: the next server asked in the exchange part
+//      (firmware/parts/exchange.ts -> lib/client.ts sync, the board's socket: boards/espruino.ts)
+//   5. firmware/clock.ts app.asked: its outcome kept; proceed() again, for the next server
+//   6. firmware/clock.ts app.proceed, every server asked: the end part
+//      (firmware/parts/end.ts -> firmware/round-end.ts end -> firmware/round.ts decide: the
+//      choice, firmware/choose-one.ts or choose-many.ts)
+//   7. lib/discipline.ts measure: a step or a slew begun -> firmware/clock.ts moveBy, the one
+//      setter of the clock (dev.setNow: Espruino's setTime)
+//   8. firmware/round-end.ts end: the console line, the leap watch (firmware/leap.ts), the
+//      record (firmware/settings.ts), the RTC's write due, the events, the next round
+//      (firmware/schedule.ts reschedule), the promise's settling kept in app.settle
+//   9. firmware/clock.ts app.proceed: the promise settled, the end part now garbage
+// Between rounds the tick below (lib/discipline.ts tick -> moveBy) slews what step 7 began.
 import { board } from "@board";
-import { loadExchange } from "@exchange";
-import { loadDecision } from "@decision";
-import { loadTransient } from "@transient";
-import { loadRtc } from "@rtc";
+import { loadExchange } from "@part/exchange";
+import { loadEnd } from "@part/end";
+import { loadControl } from "@part/control";
+import { loadRtc } from "@part/rtc";
 import { useDisplay } from "@display";
 import { Ntptime } from "../lib/ntptime";
 import { DISCIPLINE_LENGTH, tick } from "../lib/discipline";
 import { two } from "../lib/calendar";
-import { Events, Fault, Part, Resident } from "./round";
+import { Events, Part, Resident } from "./state";
+import { Fault } from "./faults";
 import { NTP_PORT } from "../lib/wire";
 import { PCF8563_PHASE } from "../lib/rtc";
 
@@ -63,7 +81,7 @@ const moveBy = (d: number) => {
 };
 
 /**
- * Every entry into the per-use code: app.part names the part until the entry returns or
+ * Every entry into a part: app.part names the part until the entry returns or
  * throws. Out of memory interrupts Espruino's whole event, finally blocks too, so a part
  * still named at the next tick was cut short, and the supervisor recovers (the tick below).
  */
@@ -78,12 +96,12 @@ const enter = (part: Part, fn: () => any) => {
 };
 
 /**
- * A REPL call (firmware/transient.ts replCall). While a round holds its part (the exchange or
- * the decision) nothing loads on top of it: the call answers at once as a failure, "busy", with
+ * A REPL call (firmware/repl.ts replCall). While a round holds its part (the exchange or
+ * its end) nothing loads on top of it: the call answers at once as a failure, "busy", with
  * a line, and is the caller's to make again.
  */
 const use = (method: string, a?: unknown, b?: unknown, c?: unknown): any => {
-  if (!app.rounds.length) return enter(Part.Transient, () => loadTransient().replCall(app, method, a, b, c));
+  if (!app.rounds.length) return enter(Part.Control, () => loadControl().replCall(app, method, a, b, c));
   dev.log("ntptime: busy, a round is under way: " + method + "() gives 1");
   // (as a failed round answers: settime() with 1, time() with the reason)
   return method == "settime" ? Promise.resolve(1) : method == "time" ? Promise.reject(Error("busy")) : 1;
@@ -97,7 +115,7 @@ const ntptime = {
   settime: (tz?: number) => use("settime", tz),
   time: () => use("time"),
   // The local time is the device's own Date (dev.local), with the day of the year as
-  // MicroPython's utime.localtime() gives it: no per-use code, so an app may ask at any
+  // MicroPython's utime.localtime() gives it: no part loaded, so an app may ask at any
   // moment, during a round too.
   localtime: (t?: number) => {
     const l = dev.local(t == null ? dev.clock() : t);
@@ -134,10 +152,10 @@ const app: Resident = {
   due: () => {
     app.timer = 0;
     if (app.rounds.length) app.held = 1;
-    else enter(Part.Transient, () => loadTransient().due(app));
+    else enter(Part.Control, () => loadControl().due(app));
   },
-  leapNow: () => enter(Part.Transient, () => loadTransient().leapNow(app)),
-  // One part of the per-use code at a time: the exchange for each server, then the round's
+  leapNow: () => enter(Part.Control, () => loadControl().leapNow(app)),
+  // One part at a time: the exchange for each server, then the round's
   // end; with no round, the schedule's round if it came due meanwhile.
   proceed: () => {
     // a REPL promise the last part settled: now that its code is garbage
@@ -166,7 +184,7 @@ const app: Resident = {
     q.stepping = 1;
     // (an answer from an exchange the supervisor gave up on, once its round has ended, is dropped)
     if (h) q.halt = enter(Part.Exchange, () => loadExchange()(dev, h[0], h[0] ? +(h[1] || NTP_PORT) : 0, (x) => app.rounds[0] == q && app.asked(x)));
-    else enter(Part.Decision, () => loadDecision()(app));
+    else enter(Part.End, () => loadEnd()(app));
   },
   // (from inside the exchange: proceed() waits until it has unwound and its code is garbage)
   asked: (x) => {
@@ -179,8 +197,6 @@ const app: Resident = {
   },
 };
 if (board.events) board.events(ntptime);
-// (a modem's own NTP command, only where the board has one: a field holding undefined still takes a JsVar)
-if (board.modemNtp) app.modemNtp = board.modemNtp;
 // Alarms only in an image that asks for them (CONFIG.alarms: an --entry app's): the default image carries none.
 if (CONFIG.rtc)
   app.rtcWrite = () => {
@@ -193,10 +209,10 @@ if (CONFIG.alarms) {
   ntptime.cancel = (which) => use("cancel", which);
   app.alarms = [];
   app.ringing = 0;
-  app.ring = () => enter(Part.Transient, () => loadTransient().ring!(app));
+  app.ring = () => enter(Part.Control, () => loadControl().ring!(app));
 }
 global.ntptime = ntptime;
-enter(Part.Transient, () => loadTransient().start(app));
+enter(Part.Control, () => loadControl().start(app));
 
 // (an image without a panel makes none: CONFIG.display.type is folded at build time, and the
 // no-op panel's object and closures would be 20 JsVars for good)
@@ -206,16 +222,16 @@ const boot = () => {
   // A power-on (the clock before the build date): the battery-backed RTC's time first. A boot
   // that keeps the clock (load() after save(), the supervisor's last resort) keeps its own.
   if (CONFIG.rtc && dev.clock() < CONFIG.pivot) enter(Part.Rtc, () => loadRtc().boot(app));
-  enter(Part.Transient, () => loadTransient().boot(app));
+  enter(Part.Control, () => loadControl().boot(app));
 };
 // Uploaded, the image boots at once; saved, it runs at every boot, where E.on("init") comes
 // first and this timer finds it booted. A boot from save() also gets a fresh schedule.
 dev.after(() => app.boots || boot(), 0);
 board.onBoot(boot);
 
-// One tick a second. First the supervisor: an entry into the per-use code cut short (out of
+// One tick a second. First the supervisor: an entry into a part cut short (out of
 // memory), a round that has not moved on for longer than a step can take, or a schedule
-// whose timer never fired. Its recovery (firmware/supervise.ts, in the round's end's part)
+// whose timer never fired. Its recovery (firmware/supervise.ts, in the end part)
 // ends the round as failed, counts the fault and arms the schedule again; if memory is still
 // short it is cut short itself and tried again at the next tick. It never sets the clock.
 // Then the discipline's correction (not during a round: a correction inside an exchange
@@ -265,7 +281,7 @@ const second = () => {
     // free, and the last resort is the board's own, the image started again from flash (as
     // firmware/supervise.ts does after three scheduled rounds short of memory).
     if (cut >= Part.Recover && (app.tries = (app.tries || 0) + 1) > Tick.RecoveryTries && typeof load != "undefined") load();
-    enter(cause, () => loadDecision()(app, cause));
+    enter(cause, () => loadEnd()(app, cause));
     delete app.tries;
   }
   // (every second, during a round too, so that it sees a clock someone else moved)

@@ -1,4 +1,4 @@
-// The GPS + PPS stratum-1 SNTP server (seed 004): NMEA from a receiver on a Serial port,
+// The GPS + PPS stratum-1 SNTP server (docs/gps-server.md): NMEA from a receiver on a Serial port,
 // its pulse-per-second on a pin, the device clock kept on GPS time, and SNTP answered on
 // UDP port 123 with per-client rate limiting.
 import { board } from "@board";

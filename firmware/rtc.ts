@@ -1,13 +1,13 @@
-// The battery-backed real-time clock (CONFIG.rtc), in the per-use part that boots and keeps
-// the schedule (firmware/transient.ts): read at power-on before the network, the device clock
+// The battery-backed real-time clock (CONFIG.rtc), in a part of its own (firmware/parts/rtc.ts): read at power-on before the network, the device clock
 // set from it to the chip's second; written at the top of a second after a sync that moved
 // the clock, its drift measured between writes. Its registers: lib/rtc.ts. Only an image
 // whose config has `rtc` carries this file.
 import { DS3231_STATUS, PCF8563_CONTROL, PCF8563_STOP, RTC_ADDRESS, RTC_PHASE, RTC_READ, RTC_SECONDS, clearOsf, readRtc, rtcTime } from "../lib/rtc";
-import { Fault, Resident, fault, recovered } from "./round";
+import { Resident } from "./state";
+import { Fault, fault, recovered } from "./faults";
 import { free, jump } from "../lib/discipline";
 
-/** What the RTC's part offers (firmware/rtc-use.ts). @internal */
+/** What the RTC's part offers (firmware/parts/rtc.ts). @internal */
 export interface RtcPart {
   boot(r: Resident): void;
   toChip(r: Resident): void;
@@ -98,7 +98,7 @@ export function rtcBoot(r: Resident) {
 }
 
 /**
- * Whether the chip is to be written after a good sync (firmware/decision.ts): the sync
+ * Whether the chip is to be written after a good sync (firmware/round-end.ts): the sync
  * stepped, the clock moved more than 0.5 s since the last write, or a day went by.
  */
 export function rtcDue(r: Resident, applied: string) {

@@ -1,21 +1,11 @@
+// The saved settings: the record the board's store keeps across reboots (the REPL's host and
+// zone, the Kiss-o'-Death memory, the crystal's frequency error), its checks at boot, its
+// writes; and the servers and zone in effect, which it decides.
 import { NTP_PORT } from "../lib/wire";
 import { parseHost } from "../lib/host";
-
-/** The record kept in the board's store: written by the rounds (firmware/round.ts), read back at boot (checkSaved below). */
-export interface Saved {
-  /** the image that wrote host and tz (CONFIG.image): another image's are not taken */
-  image?: string;
-  /** from ntptime.sethost() */
-  host?: string;
-  /** hours, from ntptime.settime(hours) */
-  tz?: number;
-  /** servers that answered Kiss-o'-Death DENY or RSTR: never asked again (RFC 4330 s8) */
-  denied?: Record<string, string>;
-  /** the interval after a Kiss-o'-Death RATE, 0 once a round passes without one */
-  rate?: number;
-  /** the crystal's frequency error (ppm), this image's: the discipline's warm start at boot (firmware/round.ts saveFreq) */
-  freq?: number;
-}
+import { fitted, freq } from "../lib/discipline";
+import { Resident, Saved } from "./state";
+import { Fault, fault, recovered } from "./faults";
 
 /** The record's file in the board's store, and where a damaged one is kept for its owner to look at. */
 export const RECORD = "ntptime.json";
@@ -57,4 +47,71 @@ export function checkSaved(text: string | undefined, image: string, log: (line: 
     if (v.freq) s.freq = v.freq;
   } else if (v.host != null || v.tz != null) log("ntptime: saved host/tz are another image's; starting from the build config");
   return s;
+}
+
+/** The servers: ntptime.host (the saved one, or the build's) first, then the config's others. */
+export const servers = (r: Resident) => [r.api.host].concat(CONFIG.servers);
+/** Those a round asks: every server but one that answered Kiss-o'-Death DENY or RSTR. */
+export const hosts = (r: Resident) => servers(r).filter((h) => !r.saved.denied![h]);
+
+/** The zone in effect: settime(hours)'s, or the build's (the parts carry it). */
+export const zoneOf = (r: Resident) => r.zone || CONFIG.zone!;
+
+/** Bytes a Storage file takes besides its text, at most: its header (a 4-byte size, a 28-byte name) and its end's alignment. */
+const FILE_OVERHEAD = 40;
+
+/**
+ * A file written to the board's store: false (a storage fault counted) when Storage is full
+ * or failing (write returns false or throws). The clock goes on either way.
+ */
+export function write(r: Resident, name: string, text: string) {
+  const s = r.store;
+  let ok = false;
+  try {
+    // Storage erases a file's old text before it looks for room for the new: a write that
+    // cannot fit would lose the record and throw (an exception puts Error's class in the
+    // global scope, for good). So room is made first, or the write not tried.
+    // (getFree reads through every file in Storage: once when there is room)
+    const need = text.length + FILE_OVERHEAD;
+    let room = !s.getFree || s.getFree() >= need;
+    if (!room) {
+      s.compact!();
+      room = s.getFree!() >= need;
+    }
+    ok = room && s.write(name, text) !== false;
+  } catch (e) {}
+  if (!ok) fault(r, Fault.Storage, "Storage would not take " + name + ", kept for the next round");
+  return ok;
+}
+
+/**
+ * The record as the store keeps it: written only when it changes (REPL, Kiss-o'-Death), to
+ * spare the flash; after a failed write, again at every round's end until it is written
+ * (firmware/round-end.ts).
+ */
+export function save(r: Resident) {
+  if (!write(r, RECORD, JSON.stringify(r.saved))) {
+    r.unsaved = 1;
+    return;
+  }
+  delete r.unsaved;
+  if (r.told == Fault.Storage + 1) recovered(r);
+}
+
+/** ppm the frequency error must have moved since it was saved, and seconds between saves, to save it again */
+const FREQ_MOVED = 1;
+const FREQ_EVERY = 3600;
+
+/**
+ * After a good sync: the discipline's frequency error kept in the record for the next boot's
+ * warm start (firmware/start.ts), once the fit knows it within FREQ_MOVED, when it has moved
+ * more than that since it was saved and at most once every FREQ_EVERY: the flash is spared.
+ */
+export function saveFreq(r: Resident) {
+  const f = Math.round(freq(r.disc) * 1e9) / 1000;
+  const now = r.dev.clock();
+  if (!fitted(r.disc, FREQ_MOVED * 1e-6) || !(Math.abs(f - (r.saved.freq || 0)) > FREQ_MOVED) || now - r.freqAt! < FREQ_EVERY) return;
+  r.saved.freq = f;
+  r.freqAt = now;
+  save(r);
 }

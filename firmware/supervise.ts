@@ -1,9 +1,11 @@
-// The supervisor's recovery, in the round's end's part (firmware/decision.ts): the resident
-// tick (firmware/clock.ts) calls it when an entry into the per-use code was cut short (out of
+// The supervisor's recovery, in the round's end's part (firmware/parts/end.ts): the resident
+// tick (firmware/clock.ts) calls it when an entry into a part was cut short (out of
 // memory interrupts Espruino's event), when the round under way has not moved on for longer
 // than a step can take, and when the schedule's timer never fired. It leaves nothing behind:
 // the exchange's socket and timer, the round, its promise. It never sets the clock.
-import { Fault, Part, Resident, fault, faultName, later, reschedule } from "./round";
+import { Part, Resident } from "./state";
+import { Fault, fault, faultName } from "./faults";
+import { later, reschedule } from "./schedule";
 import { Outcome, settling } from "../lib/ntptime";
 import { lineOf } from "./choose-one";
 
@@ -18,7 +20,7 @@ export function recover(r: Resident, cause: number) {
   // Espruino's own account of it, read (and so cleared) here: "LOW_MEMORY,MEMORY"
   const read = typeof E != "undefined" && E.getErrorFlags ? E.getErrorFlags() : [];
   const flags = read.length ? " (" + read.join(",") + ")" : "";
-  fault(r, kind, (kind == Fault.Memory ? "out of memory in " + ["", "boot/schedule/REPL", "exchange", "decision", "RTC"][part] + flags : q ? "round stalled" : "schedule not armed") + ", recovering");
+  fault(r, kind, (kind == Fault.Memory ? "out of memory in " + ["", "boot/schedule/REPL", "exchange", "round's end", "RTC"][part] + flags : q ? "round stalled" : "schedule not armed") + ", recovering");
   // (an alarm cut short: the tick arms it again)
   if (CONFIG.alarms) r.ringing = 0;
   // A round under way is ended (its exchange already halted by the tick, firmware/clock.ts):

@@ -22,25 +22,25 @@ declare module "@auth" {
 declare module "@sha1" {
   export const sha1: import("../lib/mac").Hash;
 }
-/** The exchange with one server (firmware/exchange.ts), made for each server a round asks. */
-declare module "@exchange" {
-  export const loadExchange: () => import("./round").Exchange;
+/** The exchange with one server (firmware/parts/exchange.ts), made for each server a round asks. */
+declare module "@part/exchange" {
+  export const loadExchange: () => import("./round").Ask;
 }
-/** A round's end (firmware/decision.ts), made once its servers have been asked. */
-declare module "@decision" {
-  export const loadDecision: () => (r: import("./round").Resident, cause?: number) => void;
+/** A round's end, or the supervisor's recovery (firmware/parts/end.ts), made once its servers have been asked. */
+declare module "@part/end" {
+  export const loadEnd: () => (r: import("./state").Resident, cause?: number) => void;
 }
-/** The rest of the per-use code (firmware/transient.ts), made on each call: its functions live until the call ends. */
-declare module "@transient" {
-  export const loadTransient: () => import("./schedule").Transient;
+/** Start, boot, the schedule, the REPL (firmware/parts/control.ts), made on each call: its functions live until the call ends. */
+declare module "@part/control" {
+  export const loadControl: () => import("./state").Control;
 }
-/** The battery-backed RTC's (firmware/rtc-use.ts), made at power-on and for each write; only in an image whose config has rtc. */
-declare module "@rtc" {
+/** The battery-backed RTC's (firmware/parts/rtc.ts), made at power-on and for each write; only in an image whose config has rtc. */
+declare module "@part/rtc" {
   export const loadRtc: () => import("./rtc").RtcPart;
 }
-/** The module's per-use code (firmware/module-use.ts), made on each call of the REPL's methods. */
-declare module "@use" {
-  export const loadUse: () => (api: import("../lib/ntptime").Ntptime & import("./round").Events, queue: (() => void)[]) => import("../lib/ntptime").Repl;
+/** The module's (firmware/parts/module.ts), made on each call of the REPL's methods. */
+declare module "@part/module" {
+  export const loadModule: () => typeof import("./module-repl").moduleRepl;
 }
 /**
  * The build config. Every `CONFIG.key` is replaced by its value at build time (esbuild
@@ -51,3 +51,5 @@ declare const CONFIG: import("./config").Config & { image: string };
 declare var global: any;
 /** The board the image is built for (build.mjs --board): "esp8266", "linux", ... */
 declare const BOARD: string;
+/** The board's modem has an NTP command of its own (boards/boards.mjs modemClock; Board.modemClock). */
+declare const BOARD_MODEM_CLOCK: boolean;

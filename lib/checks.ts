@@ -67,7 +67,7 @@ const has = (b: Uint8Array, i: number) => b[i] !== undefined;
  * Judges one datagram received at local time t4: a Sample, or the reason it is refused.
  * The checks run in order and the first that fails gives the reason (chrony's test1..test7
  * idea): a datagram from anywhere but the server asked costs no digest.
- * Offset and delay as RFC 4330 s5 (and seed 002): offset = ((T2 - T1) + (T3 - T4)) / 2,
+ * Offset and delay as RFC 4330 s5: offset = ((T2 - T1) + (T3 - T4)) / 2,
  * delay = (T4 - T1) - (T3 - T2); T1 and T4 are local clock readings, T2 and T3 the
  * server's. T3 - T2 is taken from the timestamps themselves, exactly.
  */

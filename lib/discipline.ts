@@ -2,7 +2,7 @@
 // discipline keeps each sync in terms of the free-running clock (the clock less every
 // correction made so far), fits a line through the last syncs: the phase and the frequency
 // error, a weighted least squares fit as chrony's regression does, and steers the clock
-// along that line. Espruino has setTime only (ESPRUINO.md): small corrections are made as
+// along that line. Espruino has setTime only (no adjtime): small corrections are made as
 // many small steps (a slew), large ones at once (a step).
 
 /** The clock being steered: injected, so tests step a fake one. @internal */

@@ -3,7 +3,6 @@
 // read once its line ends, and bytes that cannot be part of one are skipped up to the next
 // "$", so garbage or a cut line never costs more than itself.
 import { daysFromCivil } from "./calendar";
-import { unrollWeeks } from "./epoch";
 
 /** One sentence that names a time. */
 export interface Sentence {
@@ -56,6 +55,21 @@ function timeOfDay(f: string): number {
 /** A whole field of decimal digits, or NaN (also when empty). */
 const int = (f: string | undefined) => (f ? digits(f, 0, f.length) : NaN);
 const HEX = "0123456789ABCDEF";
+
+/** IS-GPS-200 s20.3.3.3.1.1: the week number broadcast has 10 bits, so it rolls over every 1024 weeks. */
+const GPS_WEEK = 604800;
+const GPS_ROLLOVER = 1024 * GPS_WEEK;
+
+/**
+ * A receiver that counts 10-bit weeks from a fixed base (the 2019-04-07 rollover bug) names
+ * dates 1024 weeks (19.6 years) too early. A time before `pivot` (the build date, which the
+ * true time cannot precede) is moved on whole rollovers until it is not.
+ */
+export function unrollWeeks(u: number, pivot: number): number {
+  // At most 8 rollovers: 157 years, from 1980 on.
+  for (let i = 0; u < pivot - GPS_WEEK && i < 8; i++) u += GPS_ROLLOVER;
+  return u;
+}
 
 /** A civil date's day number, or NaN when it is not a date. */
 function ymd(y: number, m: number, d: number): number {
@@ -125,7 +139,10 @@ export function createNmea(pivot: number, baud: number, got: (s: Sentence) => vo
           else if (line) stats.junk++;
           line = "";
         } else if (line && code > 31 && code < 127 && line.length < MAX_LINE) line += c;
-        else if (line) (stats.junk++), (line = "");
+        else if (line) {
+          stats.junk++;
+          line = "";
+        }
       }
     },
   };

@@ -74,7 +74,7 @@ export interface Ntptime extends NtptimeData, Repl {
 /**
  * The QuecPython/MicroPython style `ntptime` object's methods on the device REPL: argument
  * checks and promises over the clock app's pipeline, which does the syncing. They work on
- * `api`'s fields; the clock app makes them for each call (firmware/transient.ts), so that
+ * `api`'s fields; the clock app makes them for each call (firmware/parts/control.ts), so that
  * between calls only the object's data and a small stub per method stay in memory.
  */
 export function repl(api: NtptimeData, dev: Device, p: Pipeline): Repl {

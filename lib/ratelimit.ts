@@ -23,7 +23,11 @@ export function createLimiter(interval: number, burst: number, size: number) {
   const prune = (now: number) => {
     const kept: Record<string, number> = {};
     n = 0;
-    for (const k in due) if (due[k] > now && k != "*") (kept[k] = due[k]), n++;
+    for (const k in due)
+      if (due[k] > now && k != "*") {
+        kept[k] = due[k];
+        n++;
+      }
     if (due["*"] > now) kept["*"] = due["*"];
     due = kept;
   };

@@ -41,7 +41,10 @@ export function select(answers: Answer[], floor: number): Choice {
   let at = 0;
   for (let i = 0; i < ends.length; i++) {
     depth -= ends[i][1];
-    if (depth > most) (most = depth), (at = ends[i][0]);
+    if (depth > most) {
+      most = depth;
+      at = ends[i][0];
+    }
   }
   const agree = answers.filter((a) => lo(a) <= at && at <= hi(a));
   const reject = answers.filter((a) => agree.indexOf(a) < 0);

@@ -1,5 +1,5 @@
 // The device-dialect gate: finds in built JavaScript what Espruino 2v29 rejects or runs
-// differently from Node (../shared/ESPRUINO.md). Parsed with the TypeScript compiler API,
+// differently from Node (docs/design.md, the device dialect gate). Parsed with the TypeScript compiler API,
 // which is already a dependency; nothing here runs the code.
 import ts from "typescript";
 

@@ -3,7 +3,7 @@
 // size, saved to flash (SAVE_ON_SEND=1) and power-cycled, as a user flashes it
 // (test/helpers/device.ts); it syncs from chronyd every 15 s (the RFC 4330 floor). Printed:
 // image bytes, JsVars in use after boot, after the first sync and after twenty rounds, the
-// JsVars free then, the most in use during one more round (the per-use code loaded), or OUT
+// JsVars free then, the most in use during one more round (its parts loaded), or OUT
 // OF MEMORY where it ran out. The reference line is Espruino's own sntp module
 // (../shared/espruino/modules/sntp.js) with a one-query app, also from flash.
 // Devices run side by side, each in its own network namespace: about 16 minutes (2026-12-05).
@@ -239,7 +239,7 @@ async function measure(row: Row): Promise<Figures> {
     // (the emulated RTC: its state and code hang from I2C1, a bare object on a board)
     f.standIn = (await dev.eval<number>(STAND_IN_SHARE)) + (row.rtc ? (await dev.eval<number>("E.getSizeOf(I2C1)")) - 1 : 0);
     // One more round with the memory read every 3 ms (garbage collected first): the most in
-    // use while it runs, its per-use code included. Read last, as the reader takes a few JsVars.
+    // use while it runs, its parts included. Read last, as the reader takes a few JsVars.
     await dev.eval("(global.PEAK=0,global.PEAKER=setInterval(function(){var u=process.memory().usage;if(u>PEAK)PEAK=u},3),1)");
     await round();
     await sleep(300);

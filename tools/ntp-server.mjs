@@ -13,7 +13,13 @@ function put(b, o, unix) {
   b.writeUInt32BE(((unix - s) * TWO32) >>> 0, o + 4);
 }
 
-/** Starts a server on 127.0.0.1 (port 0: any free one). Resolves { port, close(), requests }. */
+/** @typedef {{ port: number; requests: number; close(): Promise<void> }} NtpServer */
+
+/**
+ * Starts a server on 127.0.0.1 (port 0: any free one). Resolves { port, close(), requests }.
+ * @param {{ port?: number; offset?: number; host?: string }} [o]
+ * @returns {Promise<NtpServer>}
+ */
 export function startNtpServer({ port = 0, offset = 0, host = "127.0.0.1" } = {}) {
   const sock = createSocket("udp4");
   const state = { port: 0, requests: 0, close: () => new Promise((r) => sock.close(r)) };

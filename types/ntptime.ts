@@ -2,7 +2,7 @@
 // resolves "ntptime" to the clock app's object (global.ntptime); tsc reads the types here,
 // which come from the sources themselves, so they cannot drift from what the image does.
 import type { NtptimeData, Outcome, Repl } from "../lib/ntptime";
-import type { Alarm } from "../firmware/round";
+import type { Alarm } from "../firmware/state";
 import type { Status } from "../firmware/schedule";
 
 export type { Outcome, Alarm, Status };

@@ -25,7 +25,7 @@ async function onTime(c: Clock) {
 /**
  * The interpreter's own behaviour that boards/espruino.ts (dgramNet) designs around: Espruino
  * 2v29 keeps a function's scope for good when memory runs out inside a function called in
- * that function's arguments. A callback into per-use code (the exchange, its round: about 300
+ * that function's arguments. A callback into a part (the exchange, its round: about 300
  * JsVars) is therefore called with plain names, its arguments worked out first.
  */
 deviceTest("Espruino 2v29 on the ESP8266 size keeps a callback's scope when memory runs out in a call inside its arguments, and not when the arguments are worked out first", async () => {

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import vm from "node:vm";
 import ts from "typescript";
@@ -8,6 +8,7 @@ import { dirname, join, normalize } from "node:path";
 import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, checkApp, configDefines, configText, coreSize, declaredProps, DISPLAYS, imageKeys, loadConfig, rtcConfig, RTC_BITRATE, RTC_WIRING } from "../../build.mjs";
 import { checkDialect } from "../../tools/dialect.mjs";
 import { DEFAULTS, SCHEMA, TABLES, withTable } from "../../build/config.mjs";
+import { SOURCES } from "../../build/mangle.mjs";
 
 test("every board builds, passes the dialect gate and the footprint budgets", async () => {
   const config = loadConfig();
@@ -16,12 +17,17 @@ test("every board builds, passes the dialect gate and the footprint budgets", as
     const code = await buildImage({ board, config });
     assert.equal(checkDialect(code), [], board);
     if (BUDGET[board]) assert.ok(code.length <= BUDGET[board], `${board}: ${code.length} > ${BUDGET[board]}`);
+    // the round's fallback to a modem's own NTP command (firmware/modem-ntp.ts): in the image
+    // exactly when boards.mjs says the board's modem has one, which its dialect's ntp() is
+    const modemClock = !!(BOARDS as Record<string, { modemClock?: boolean }>)[board].modemClock;
+    assert.is(/\bntp: \(at, host, cb\)/.test(readFileSync(`boards/${board}.ts`, "utf8")), modemClock, `${board}: boards.mjs modemClock`);
+    assert.is(code.includes("via modem NTP"), modemClock, `${board}: the modem NTP fallback`);
   }
   const core = await coreSize(config);
   assert.ok(core <= BUDGET.core, `core ${core} > ${BUDGET.core}`);
 });
 
-test("device images wrap their names in a function, beside one global for each part of the per-use code, and keep require() plain", async () => {
+test("device images wrap their names in a function, beside one global for each part, and keep require() plain", async () => {
   const code = await buildImage({ board: "esp8266", config: loadConfig() });
   // function ntpX() {...} function ntpD() {...} function ntpT() {...}, then (function(){ ...the image... })();
   const wrapped = code.indexOf("}\n(function(){\n");
@@ -33,7 +39,7 @@ test("device images wrap their names in a function, beside one global for each p
   // each part made (in that context): the exchange and a round's end hand back a function, the rest its methods
   assert.equal(["ntpX()", "ntpD()", "ntpT()"].map((c) => typeof vm.runInContext(c, context)), ["function", "function", "object"]);
   const gps = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig() });
-  assert.ok(gps.startsWith("(function(){\n") && gps.trimEnd().endsWith("})();"), "the gps-server app has no per-use code");
+  assert.ok(gps.startsWith("(function(){\n") && gps.trimEnd().endsWith("})();"), "the gps-server app has no parts");
   assert.match(code, /require\("Wifi"\)/);
   assert.match(code, /require\("dgram"\)/);
   assert.not.match(code, /__require|Proxy/);
@@ -204,7 +210,7 @@ test("--entry: an app is type-checked and gated with its own file and line in ev
 });
 
 test("the source's imports form no circle: a record's type or a board's interface does not import the firmware that uses it", () => {
-  const files = ["lib", "boards", "firmware", "displays"].flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".ts")).map((f) => join(d, f)));
+  const files = SOURCES();
   const deps = new Map(
     files.map((f) => [f, [...readFileSync(f, "utf8").matchAll(/^import [^;]*? from "(\.[^"]+)"/gm)].map((m) => normalize(join(dirname(f), m[1]) + ".ts")).filter((t) => existsSync(t))]),
   );
@@ -219,6 +225,21 @@ test("the source's imports form no circle: a record's type or a board's interfac
   };
   for (const f of files) visit(f, []);
   assert.equal(circles, []);
+});
+
+test("the source writes one statement per statement: no comma expressions (esbuild makes them itself when it minifies)", () => {
+  const found: string[] = [];
+  const comma = (e: ts.Node | undefined) => !!e && ts.isBinaryExpression(e) && e.operatorToken.kind == ts.SyntaxKind.CommaToken;
+  for (const f of SOURCES()) {
+    const src = ts.createSourceFile(f, readFileSync(f, "utf8"), ts.ScriptTarget.Latest, true);
+    const visit = (n: ts.Node) => {
+      const body = ts.isArrowFunction(n) && ts.isParenthesizedExpression(n.body) ? n.body.expression : undefined;
+      if ((ts.isExpressionStatement(n) && comma(n.expression)) || comma(body)) found.push(`${f}:${src.getLineAndCharacterOfPosition(n.getStart()).line + 1}`);
+      ts.forEachChild(n, visit);
+    };
+    visit(src);
+  }
+  assert.equal(found, []);
 });
 
 test.run();

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Sentence, createNmea } from "../../lib/nmea";
+import { Sentence, createNmea, unrollWeeks } from "../../lib/nmea";
 import { daysFromCivil } from "../../lib/calendar";
 import { nmeaSum } from "../helpers/gps-sim";
 
@@ -91,6 +91,14 @@ test("at 9600 baud each '$' is dated back from the chunk's arrival by the bytes 
   const { got } = read(RMC + GGA, { baud: 9600, t: 1000 });
   assert.ok(Math.abs(got[0].at - (1000 - ((RMC.length + GGA.length - 1) * 10) / 9600)) < 1e-9);
   assert.ok(Math.abs(got[1].at - (1000 - ((GGA.length - 1) * 10) / 9600)) < 1e-9);
+});
+
+test("the week-rollover bug: a date 1024 weeks early is moved on, a right one is not", () => {
+  const pivot = daysFromCivil(2026, 11, 1) * 86400;
+  const now = daysFromCivil(2026, 11, 21) * 86400;
+  assert.is(unrollWeeks(now - 1024 * 604800, pivot), now);
+  assert.is(unrollWeeks(now, pivot), now);
+  assert.ok(Number.isNaN(unrollWeeks(NaN, pivot)));
 });
 
 test.run();

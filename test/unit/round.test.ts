@@ -1,5 +1,5 @@
 // One round on a fake clock and network: each host asked in turn (lib/client.ts sync, as
-// firmware/clock.ts next and firmware/exchange.ts do), then the decision (firmware/round.ts decide), the road every
+// firmware/clock.ts proceed and firmware/parts/exchange.ts do), then the decision (firmware/round.ts decide), the road every
 // sync takes: one server (firmware/choose-one.ts), the discipline applying it, the line it prints.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -7,7 +7,8 @@ import { Device, Outcome } from "../../lib/ntptime";
 import { DISCIPLINE_LENGTH } from "../../lib/discipline";
 import { SyncOptions, sync } from "../../lib/client";
 import { parseHost } from "../../lib/host";
-import { Round, RoundState, RoundOptions, decide } from "../../firmware/round";
+import { RoundOptions, decide } from "../../firmware/round";
+import { Resident, Round } from "../../firmware/state";
 import { choose } from "../../firmware/choose-one";
 import { fakeEnv } from "../helpers/fake-env";
 import { ServerModel, fakeServer } from "../helpers/golden";
@@ -33,17 +34,18 @@ function device(server: ServerModel | null) {
     local: () => [],
     interval: () => 0,
   };
-  const ntptime = { host: "ntp.aliyun.com", last: null } as unknown as RoundState["api"];
+  const ntptime = { host: "ntp.aliyun.com", last: null } as unknown as Resident["api"];
   const saved = { denied: {} as Record<string, string> };
   let saves = 0;
-  const r: RoundState = {
-    dev, api: ntptime, saved,
+  // (what a round's decision reads of the app's state: firmware/state.ts)
+  const r = {
+    board: {}, dev, api: ntptime, saved,
     disc: new Float64Array(DISCIPLINE_LENGTH),
     clock: dev.clock,
-    moveBy: (d) => dev.setNow(dev.clock() + d),
+    moveBy: (d: number) => dev.setNow(dev.clock() + d),
     store: { read: () => undefined, write: () => saves++ },
     goodAt: 0,
-  };
+  } as unknown as Resident;
   /** one round over `hosts`, applied; resolves with its outcome once the fake world has run it (bounded) */
   const run = async (hosts = ["ntp.aliyun.com"], apply = true) => {
     let out: Outcome | null = null;
@@ -53,7 +55,7 @@ function device(server: ServerModel | null) {
       const i = q.results.length;
       const h = i < q.to.length ? q.to[i].split(":") : null;
       if (h) sync(dev, SYNC, h[0], h[0] ? +(h[1] || 123) : 0, (x) => (q.results.push({ ...x, host: hosts[i] }), next()));
-      // (and prints the line, as firmware/decision.ts does for a round that sets the clock)
+      // (and prints the line, as firmware/round-end.ts does for a round that sets the clock)
       else
         decide(r, OPTIONS, q, (o, rate, line) => {
           if (apply) dev.log(line);

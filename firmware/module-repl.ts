@@ -1,19 +1,18 @@
-// The module's per-use code (require("ntptime"), firmware/module.ts): the REPL's methods
-// over one exchange with ntptime.host, with the clock app's checks and burst
-// (lib/client.ts). build/bundle.mjs wraps it in a function of the module's, made for each call.
+// The module's REPL methods (require("ntptime"), firmware/module.ts), in its part
+// (firmware/parts/module.ts): one exchange with ntptime.host, with the clock app's checks and
+// burst (lib/client.ts), made for each call.
 // The board is whatever the user's code brought up: names are resolved with
 // Wifi.getHostByName where Espruino has a Wifi module (ESP8266, ESP32), and by the socket
 // itself elsewhere (the Linux build, WIZnet Ethernet), as the clock images do.
 import { Ntptime, Outcome, Repl, answer, repl } from "../lib/ntptime";
-import { Events, resultText } from "./round";
+import { Events } from "./state";
+import { resultText } from "./round";
 import { lineOf } from "./choose-one";
 import { sync } from "../lib/client";
 import { parseHost } from "../lib/host";
 import { NTP_PORT } from "../lib/wire";
 import { dgramNet, espruinoDevice, sentToName } from "../boards/espruino";
 import { SYNC_OPTIONS } from "./sync-options";
-
-declare let USE: (api: Ntptime & Events, queue: (() => void)[]) => Repl;
 
 /** Wifi.getHostByName where the firmware has the Wifi module; require() throws where it has not. */
 function wifi() {
@@ -25,7 +24,8 @@ function wifi() {
   }
 }
 
-USE = (api, queue) => {
+/** The REPL object's methods over `api`'s data; `queue`: calls waiting for the one under way (rounds run one at a time). */
+export function moduleRepl(api: Ntptime & Events, queue: (() => void)[]): Repl {
   const w = wifi();
   const dev = espruinoDevice;
   dev.net = dgramNet;
@@ -66,4 +66,4 @@ USE = (api, queue) => {
     fix: (hours) => dev.setZone(hours),
     accept: (host) => !!parseHost(host, NTP_PORT),
   });
-};
+}
