@@ -131,6 +131,10 @@ test("the gps-server app: refused on a board that cannot bind UDP, and for an un
   assert.throws(() => loadConfig(undefined, { gps: { ppps: "D5" } }), /unknown gps key "ppps" \(did you mean "pps"\?\)/);
   const code = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig() });
   assert.ok(Buffer.byteLength(code) <= BUDGET.esp8266, `${Buffer.byteLength(code)} bytes`);
+  // the REPL left where it is (gps.console null, as npm run footprint runs it), and no PPS (pps null)
+  const kept = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig(undefined, { gps: { console: null, pps: null } }) });
+  assert.match(kept, /console:null/);
+  assert.match(code, /console:"Telnet"/);
 });
 
 test("the shortened properties come from the types: @internal interfaces and members, less what @public interfaces show", () => {
