@@ -10,10 +10,12 @@ import { fileURLToPath } from "node:url";
 import { cli } from "./tools/cli.mjs";
 import { BOARDS, GPS_WIRING, RTC_BITRATE, RTC_WIRING } from "./boards/boards.mjs";
 import { DISPLAYS } from "./displays/wiring.mjs";
-import { BOARD_KEYS, GPS_DEFAULTS, configDefines, configText, loadConfig, rtcConfig } from "./build/config.mjs";
+import { BOARD_KEYS, GPS_DEFAULTS, configDefines, configText, loadConfig, rtcConfig, withTable } from "./build/config.mjs";
 import { declaredProps } from "./build/mangle.mjs";
 import { DialectError, checkApp } from "./build/app.mjs";
 import { APPS, buildImage, coreSize, imageKeys, parseTz } from "./build/bundle.mjs";
+import { BYTES_BEGIN, BYTES_DOC, bytesTable } from "./build/sizes.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 export { APPS, BOARDS, BOARD_KEYS, DISPLAYS, GPS_DEFAULTS, GPS_WIRING, RTC_BITRATE, RTC_WIRING };
 export { buildImage, checkApp, configDefines, configText, coreSize, declaredProps, imageKeys, loadConfig, parseTz, rtcConfig };
@@ -31,12 +33,14 @@ export const BUDGET = { esp8266: 16950, core: 3891 };
 
 const USAGE = `node build.mjs [--board NAME] [--app clock|gps-server] [--config FILE.json] [--out DIR] [--entry APP.ts]
 node build.mjs --module [--config FILE.json] [--out DIR]
+node build.mjs --docs
   --board   one board (${Object.keys(BOARDS).join(", ")}); every board by default
   --app     the clock (default) or the gps-server app
   --config  the config (docs/config.md; checked against firmware/config.schema.json)
   --out     where the images go (dist/ by default)
   --entry   a TypeScript app built into the clock image (docs/module-and-apps.md)
-  --module  require("ntptime"): the module alone, dist/ntptime.js`;
+  --module  require("ntptime"): the module alone, dist/ntptime.js
+  --docs    writes the bytes table of ${BYTES_DOC} from the builds`;
 
 async function main() {
   const args = cli("build", USAGE, {
@@ -46,7 +50,14 @@ async function main() {
     out: { type: "string" },
     entry: { type: "string" },
     module: { type: "boolean" },
+    docs: { type: "boolean" },
   });
+  if (args.docs) {
+    const file = join(ROOT, BYTES_DOC);
+    writeFileSync(file, withTable(readFileSync(file, "utf8"), await bytesTable(BUDGET), BYTES_BEGIN));
+    console.log(`wrote the bytes table of ${BYTES_DOC}`);
+    return;
+  }
   const config = loadConfig(args.config && resolve(args.config));
   const out = resolve(args.out || join(ROOT, "dist"));
   if (args.module) {

@@ -126,12 +126,19 @@ export const TABLES = [
 const BEGIN = "<!-- generated from firmware/config.schema.json by node build/config.mjs --docs: edit the schema -->";
 const END = "<!-- end of the generated table -->";
 
-/** A docs page's text with its generated table made anew (throws where the markers are missing). */
-export function withTable(text, table) {
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
+/**
+ * A docs page's text with its generated table made anew between the `begin` line and the end
+ * marker (throws where the markers are missing).
+ * @param {string} text
+ * @param {string} table
+ * @param {string} [begin]
+ * @returns {string}
+ */
+export function withTable(text, table, begin = BEGIN) {
+  const a = text.indexOf(begin);
+  const b = text.indexOf(END, a);
   if (a < 0 || b < a) throw new Error("no generated table's markers");
-  return text.slice(0, a + BEGIN.length) + "\n" + table + "\n" + text.slice(b);
+  return text.slice(0, a + begin.length) + "\n" + table + "\n" + text.slice(b);
 }
 
 /**
@@ -142,14 +149,33 @@ export function withTable(text, table) {
  * @returns {Record<string, any>}
  */
 export function loadConfig(file, overrides = {}) {
-  const user = file ? JSON.parse(readFileSync(file, "utf8")) : {};
+  const user = file ? readJson(file) : {};
   const { pivot, $schema, ...given } = { ...user, ...overrides };
-  // (a key given as undefined, an override's way of saying "not this one", is left out)
-  const config = checkConfig({ ...DEFAULTS, ...JSON.parse(JSON.stringify(given)) });
-  if (config.display) config.display = displayConfig(config.display);
+  let config;
+  try {
+    // (a key given as undefined, an override's way of saying "not this one", is left out)
+    config = checkConfig({ ...DEFAULTS, ...JSON.parse(JSON.stringify(given)) });
+    if (config.display) config.display = displayConfig(config.display);
+  } catch (e) {
+    // a user's file named in the message: "my.json: poll must be a number (got "often")"
+    throw file ? new Error(e.message.replace(/^config: /, file + ": ")) : e;
+  }
   // The NTP era pivot and the earliest time the device will believe: the build date.
   config.pivot = pivot != null ? pivot : Math.floor(Date.now() / 1000);
   return config;
+}
+
+/** A config file's JSON; not JSON: an error naming the file, the line and the column. */
+function readJson(file) {
+  const text = readFileSync(file, "utf8");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = /position (\d+)/.exec(e.message);
+    const before = at ? text.slice(0, +at[1]).split("\n") : null;
+    const where = before ? `:${before.length}:${before[before.length - 1].length + 1}` : "";
+    throw new Error(`${file}${where}: not JSON: ${e.message.replace(/ in JSON at position \d+.*$/, "")}`);
+  }
 }
 
 /** The panel's wiring with its type's defaults; the keys its type takes (the schema checked the rest). */

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import vm from "node:vm";
 import ts from "typescript";
 import { dirname, join, normalize } from "node:path";
+import { BYTES_BEGIN, BYTES_DOC, bytesTable } from "../../build/sizes.mjs";
 import { BOARDS, BOARD_KEYS, BUDGET, GPS_DEFAULTS, GPS_WIRING, buildImage, checkApp, configDefines, configText, coreSize, declaredProps, DISPLAYS, imageKeys, loadConfig, rtcConfig, RTC_BITRATE, RTC_WIRING } from "../../build.mjs";
 import { checkDialect } from "../../tools/dialect.mjs";
 import { DEFAULTS, SCHEMA, TABLES, withTable } from "../../build/config.mjs";
@@ -25,6 +26,11 @@ test("every board builds, passes the dialect gate and the footprint budgets", as
   }
   const core = await coreSize(config);
   assert.ok(core <= BUDGET.core, `core ${core} > ${BUDGET.core}`);
+});
+
+test("docs/footprint.md's bytes table is the builds' (node build.mjs --docs makes it)", async () => {
+  const text = readFileSync(BYTES_DOC, "utf8");
+  assert.ok(text == withTable(text, await bytesTable(BUDGET), BYTES_BEGIN), `${BYTES_DOC}: its bytes table is not the builds': node build.mjs --docs`);
 });
 
 test("device images wrap their names in a function, beside one global for each part, and keep require() plain", async () => {
@@ -70,6 +76,22 @@ test("the config schema: every problem named with its path and what is allowed; 
   assert.throws(() => loadConfig(undefined, { tz: 20 }), /tz must be a number from -12 to 14 or a non-empty string \(got 20\)/);
   assert.throws(() => loadConfig(undefined, { burst: 2.5, console: "yes" }), /burst must be a whole number \(got 2.5\); console must be true or false \(got "yes"\)/);
   assert.throws(() => loadConfig(undefined, { wifi: {} }), /wifi.ssid is required/);
+  // a user's file: each problem on one line naming the file (and where JSON is broken, its line and column)
+  const dir = mkdtempSync(join(tmpdir(), "config-"));
+  try {
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const broken = file("broken.json", '{\n  "poll": 64,\n}\n');
+    assert.throws(() => loadConfig(broken), (e: Error) => e.message.startsWith(broken + ":3:1: not JSON: ") && !e.message.includes("\n"));
+    const typo = file("typo.json", '{ "pol": 64 }');
+    assert.throws(() => loadConfig(typo), (e: Error) => e.message.startsWith(typo + ': unknown config key "pol" (did you mean "poll"?)'));
+    const type = file("type.json", '{ "poll": "often" }');
+    assert.throws(() => loadConfig(type), (e: Error) => e.message == type + ': poll must be a number (got "often")');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
   // an editor's "$schema" is taken and left out of the image's config
   assert.not.ok("$schema" in loadConfig(undefined, { $schema: "../firmware/config.schema.json" }));
   // the panels and chips the schema allows are those the build wires
