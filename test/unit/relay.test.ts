@@ -52,7 +52,12 @@ test("datagrams are held as drawn, each way, and the log says what was applied",
     assert.is(a.planned, a.dir == "up" ? 5 : 15);
     assert.ok(a.actual >= a.planned && a.actual < a.planned + 10, `${a.dir}: ${a.actual} ms for ${a.planned}`);
   }
-  for (const rtt of rtts) assert.ok(rtt! >= 20 && rtt! < 40, String(rtt));
+  // Each round trip holds its datagram's two legs. What it takes beyond them is the echo's and
+  // the loop's, not the relay's, and on a loaded machine it has no bound worth a test.
+  rtts.forEach((rtt, i) => {
+    const held = log[2 * i].actual + log[2 * i + 1].actual;
+    assert.ok(rtt! >= held, `round trip ${rtt} ms, legs held ${held} ms`);
+  });
 });
 
 test("loss: about the share asked, and the same datagrams lost with the same seed", async () => {
