@@ -16,6 +16,8 @@ export interface HoldoverRun {
   ppm: number;
   /** what the same hour costs a clock without the discipline, ms */
   free: number;
+  /** the error each minute of the silent hour: [minutes, ms] */
+  trace: [number, number][];
 }
 
 /**
@@ -48,8 +50,12 @@ export async function holdover(seed: number, ppm = 50, syncedHours = 6, warm?: b
   silent = dev.clock!.t;
   const before = error();
   const estimated = dev.eval("ntptime.status().ppm");
-  await advance(dev, 3600 * 1000);
+  const trace: [number, number][] = [[0, before]];
+  for (let m = 1; m <= 60; m++) {
+    await advance(dev, 60 * 1000);
+    trace.push([m, error()]);
+  }
   const after = error();
   dev.dispose();
-  return { seed, before, after, ppm: estimated, free: 3600 * ppm * 1e-3 };
+  return { seed, before, after, ppm: estimated, free: 3600 * ppm * 1e-3, trace };
 }

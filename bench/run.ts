@@ -1,25 +1,33 @@
-// npm run bench: accuracy through a seeded delay relay, side by side with chrony; the time
-// from settime() to the clock being set; holdover of a 50 ppm crystal for an hour; and a
-// fleet of 10,000 devices powered on together. The server is a real chronyd on 127.0.0.1 on
-// the machine's clock (true offset 0), run without the clock capability; so is every
-// chronyd client here. Prints mean and p95 |offset error| in ms per method and condition.
-import { spawn } from "node:child_process";
+// npm run bench: accuracy through a seeded delay relay, ours on the real interpreter side by
+// side with a continuous chronyd in the same minutes (bench/device.ts); the time from
+// settime() to the clock being set; holdover of a 50 ppm crystal for an hour; and a fleet of
+// 10,000 devices powered on together. The servers are real chronyds on 127.0.0.1 on the
+// machine's clock (true offset 0), run without the clock capability; so is every chronyd
+// client here. Prints mean and p95 |offset error| in ms per method and condition, the ratios
+// of ours to chronyd's, and with --svg draws them over time.
 import { createSocket } from "node:dgram";
-import { readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildImage, loadConfig } from "../build.mjs";
 import { EspruinoVm } from "../test/helpers/espruino-vm";
-import { CHRONYD, SAFE, chronyDir, chronyQuery, startChronyd } from "../test/helpers/chrony";
+import { chronyQuery, startChronyd } from "../test/helpers/chrony";
+import { deviceMissing } from "../test/helpers/device";
 import { request } from "../lib/request";
 import { NTP_UNIX_OFFSET } from "../lib/wire";
 import { EXP_LEG, Leg, RelaySpec, seeded, startRelay } from "./relay";
 import { holdover } from "./holdover";
 import { FleetConfig, fleet } from "./fleet";
+import { CHRONY_CONTINUOUS, LAG_LIMIT, OURS_CONTINUOUS, deviceCondition } from "./device";
+import { Panel, svg } from "./svg";
 import { cli } from "../tools/cli.mjs";
 
-cli("bench", "npm run bench: accuracy beside chronyd through a seeded relay, settime() latency, holdover and the fleet (docs/benchmark.md); no options", {});
+const args = cli(
+  "bench",
+  `npm run bench [-- --svg FILE]: accuracy beside chronyd through a seeded relay (ours on the real interpreter), settime() latency, holdover and the fleet (docs/benchmark.md)
+  --svg  writes the offset error over time of ours and chronyd, a panel per condition, and the holdover hour`,
+  { svg: { type: "string" } },
+);
 
 const SEED = 20261121;
 const CONDITIONS: { name: string; up: Leg; down: Leg }[] = [
@@ -27,57 +35,22 @@ const CONDITIONS: { name: string; up: Leg; down: Leg }[] = [
   { name: "20 ms each way + U(0, 30 ms)", up: { base: 20, jitter: { kind: "uniform", max: 30 } }, down: { base: 20, jitter: { kind: "uniform", max: 30 } } },
   { name: "10 ms up / 40 ms down", up: { base: 10, jitter: { kind: "none" } }, down: { base: 40, jitter: { kind: "none" } } },
 ];
-const OURS_CONTINUOUS = "ntptime continuous, bursts of 8 every 15 s, after 50 s";
+const BURST_8 = "ntptime, one burst of 8";
+const BURST_4 = "ntptime, one burst of 4 (default)";
+/** ours on the real interpreter: name, burst, trials */
+const DEVICE_ROWS: [string, number, number][] = [
+  [BURST_8, 8, 25],
+  [BURST_4, 4, 25],
+  ["single-sample SNTP (ntptime, burst 1)", 1, 40],
+];
+/** how long ours runs on its own schedule in each condition, s (read from 50 s on) */
+const CONTINUOUS_SECONDS = 150;
 
 /** |errors| in ms: mean and 95th percentile. */
 function stats(errors: number[]) {
   if (!errors.length) throw new Error("a method measured nothing");
   const a = errors.map(Math.abs).sort((x, y) => x - y);
   return { n: a.length, mean: a.reduce((s, x) => s + x, 0) / a.length, p95: a[Math.min(a.length - 1, Math.floor(a.length * 0.95))] };
-}
-
-/** Our built image in the device runtime (real UDP, the machine's clock): offsets of `trials` syncs of `burst` exchanges. */
-async function ours(port: number, burst: number, trials: number): Promise<number[]> {
-  const dev = new EspruinoVm({ clockStart: Date.now() / 1000 });
-  // the schedule's own first round is far off: only the bench asks
-  const config = loadConfig(undefined, { host: "127.0.0.1:" + port, console: false, burst, gap: 100, timeout: 1000, retries: 2, startDelay: 1e6 });
-  dev.load(await buildImage({ board: "linux", config }), "linux.js");
-  const errors: number[] = [];
-  try {
-    for (let i = 0; i <= trials; i++) {
-      await dev.eval("ntptime.time()").catch(() => null);
-      const last = dev.eval("ntptime.last");
-      // the true offset is the machine's clock less the device's (both run from one clock)
-      const truth = Date.now() / 1000 - dev.now();
-      // the first sync is a warm-up (a fresh process's first send is slow)
-      if (i > 0 && !last.reason) errors.push((last.offset - truth) * 1000);
-    }
-  } finally {
-    dev.dispose();
-  }
-  return errors;
-}
-
-/**
- * Our image left running (the clock app's own schedule, bursts of 8 every 15 s, the RFC 4330
- * floor): how far its clock is from the truth, read every second after `settle` s. It starts
- * half a second off, so it steps first and then slews and holds.
- */
-async function oursContinuous(port: number, seconds: number, settle: number): Promise<number[]> {
-  const dev = new EspruinoVm({ clockStart: Date.now() / 1000 + 0.5 });
-  const config = loadConfig(undefined, { host: "127.0.0.1:" + port, console: false, burst: 8, gap: 100, timeout: 1000, retries: 2, startDelay: 0, poll: 15, maxPoll: 15 });
-  dev.load(await buildImage({ board: "linux", config }), "linux.js");
-  const errors: number[] = [];
-  const began = performance.now();
-  try {
-    for (let s = 1; s <= seconds; s++) {
-      await new Promise((r) => setTimeout(r, Math.max(0, began + s * 1000 - performance.now())));
-      if (s >= settle) errors.push((dev.now() - Date.now() / 1000) * 1000);
-    }
-  } finally {
-    dev.dispose();
-  }
-  return errors;
 }
 
 /** The seeds' method: one request, the integer seconds of the transmit timestamp (bytes 40-43) taken as now. */
@@ -105,45 +78,6 @@ async function chronyOnce(port: number, trials: number): Promise<number[]> {
   for (let i = 0; i < trials; i++) {
     const offset = await chronyQuery(port);
     if (typeof offset == "number") errors.push(offset * 1000);
-  }
-  return errors;
-}
-
-/**
- * A continuous chronyd -x client at a 1 s poll: how far its corrected clock is from the
- * truth after `settle` s of `seconds`. With -x chronyd corrects its clock only in its own
- * reckoning: tracking.log gives each update's offset correction and the frequency it then
- * runs at, and their sum over time is the correction it has made, that is its estimate of
- * the true offset (0 here). Per-update values alone are residuals: they stay near 0 even on
- * an asymmetric path, where chrony's estimate must be asymmetry/2 off.
- */
-async function chronyContinuous(port: number, seconds: number, settle: number): Promise<number[]> {
-  const dir = chronyDir();
-  const conf = join(dir, "client.conf");
-  writeFileSync(conf, [`server 127.0.0.1 port ${port} iburst minpoll 0 maxpoll 0`, "port 0", "cmdport 0", `pidfile ${dir}/c.pid`,
-    `driftfile ${dir}/drift`, `logdir ${dir}`, "log tracking", ""].join("\n"));
-  const child = spawn(SAFE[0], [...SAFE.slice(1), CHRONYD, "-x", "-d", "-f", conf], { stdio: "ignore" });
-  const start = Date.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const pidFile = join(dir, "c.pid");
-  if (existsSync(pidFile)) process.kill(+readFileSync(pidFile, "utf8").trim(), "SIGTERM");
-  child.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 300));
-  const log = existsSync(join(dir, "tracking.log")) ? readFileSync(join(dir, "tracking.log"), "utf8") : "";
-  rmSync(dir, { recursive: true, force: true });
-  // tracking.log: date time ip stratum freq-ppm skew offset ...
-  const errors: number[] = [];
-  let correction = 0;
-  let last = 0;
-  let freq = 0;
-  for (const line of log.split("\n")) {
-    const f = line.trim().split(/\s+/);
-    if (!/^\d{4}-\d\d-\d\d$/.test(f[0] || "")) continue;
-    const t = Date.parse(f[0] + "T" + f[1] + "Z") / 1000;
-    if (last) correction += (freq * 1e-6) * (t - last);
-    correction += +f[6];
-    [last, freq] = [t, +f[4]];
-    if (t * 1000 - start >= settle * 1000) errors.push(correction * 1000);
   }
   return errors;
 }
@@ -177,41 +111,60 @@ async function main() {
   const began = Date.now();
   const cpu = cpus()[0];
   console.log(`ntptime bench, ${new Date().toISOString().slice(0, 19)}Z, ${cpus().length} x ${cpu ? cpu.model.trim() : "cpu"}, Node ${process.version}, seed ${SEED}`);
+  const missing = deviceMissing(["linux"]);
+  if (missing) throw new Error("the bench runs ours on the real interpreter: " + missing);
+  const panels: Panel[] = [];
   const server = await startChronyd();
   try {
     const rows: string[][] = [];
     for (const c of CONDITIONS) {
       const spec: RelaySpec = { up: c.up, down: c.down, loss: 0, seed: SEED };
-      const methods: [string, (port: number) => Promise<number[]>][] = [
-        ["ntptime, one burst of 8", (p) => ours(p, 8, 25)],
-        ["ntptime, one burst of 4 (default)", (p) => ours(p, 4, 25)],
-        ["single-sample SNTP (ntptime, burst 1)", (p) => ours(p, 1, 40)],
-        ["seeds: whole seconds of bytes 40-43", (p) => seedsMethod(p, 40)],
-        ["chronyd -Q", (p) => chronyOnce(p, 15)],
-        ["chronyd -x continuous, 1 s poll, after 15 s", (p) => chronyContinuous(p, 35, 15)],
-      ];
-      // (the one condition the continuous figure is asked for: 150 s a run)
-      if (c == CONDITIONS[0]) methods.push([OURS_CONTINUOUS, (p) => oursContinuous(p, 150, 50)]);
-      const results: Record<string, ReturnType<typeof stats>> = {};
-      for (const [name, measure] of methods) {
+      const p95: Record<string, number> = {};
+      // ours on the real interpreter, a continuous chronyd beside it the whole time
+      const device = await deviceCondition(spec, DEVICE_ROWS, CONTINUOUS_SECONDS);
+      for (const r of device) {
+        const s = stats(r.readings.map((x) => x.ms));
+        p95[r.name] = s.p95;
+        const lag = r.lag.toFixed(2) + (r.lag > LAG_LIMIT ? ` (over ${LAG_LIMIT} after ${r.runs} runs)` : r.runs > 1 ? ` (run ${r.runs})` : "");
+        rows.push([c.name, r.name, String(s.n), s.mean.toFixed(2), s.p95.toFixed(2), lag]);
+        console.log(`  ${c.name} | ${r.name}: n ${s.n}, mean ${s.mean.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, relay lag ${lag}`);
+      }
+      // the other clients, on this machine through relays of their own
+      for (const [name, measure] of [
+        ["seeds: whole seconds of bytes 40-43", (port: number) => seedsMethod(port, 40)],
+        ["chronyd -Q", (port: number) => chronyOnce(port, 15)],
+      ] as const) {
         const relay = await startRelay(server.port, spec);
+        let s: ReturnType<typeof stats>;
         try {
-          results[name] = stats(await measure(relay.port));
+          s = stats(await measure(relay.port));
         } finally {
           await relay.close();
         }
         const late = relay.log.filter((a) => a.planned >= 0).map((a) => a.actual - a.planned);
-        const s = results[name];
         rows.push([c.name, name, String(s.n), s.mean.toFixed(2), s.p95.toFixed(2), late.length ? (late.reduce((x, y) => x + y, 0) / late.length).toFixed(2) : "-"]);
         console.log(`  ${c.name} | ${name}: n ${s.n}, mean ${s.mean.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms`);
       }
-      const chrony = results["chronyd -x continuous, 1 s poll, after 15 s"];
-      const burst = results["ntptime, one burst of 8"];
-      rows.push([c.name, "ratio: burst of 8 / chronyd continuous (p95)", "", "", (burst.p95 / chrony.p95).toFixed(2), ""]);
-      const continuous = results[OURS_CONTINUOUS];
-      if (continuous) rows.push([c.name, "ratio: ntptime continuous / chronyd continuous (p95)", "", "", (continuous.p95 / chrony.p95).toFixed(2), ""]);
+      const chrony = p95[CHRONY_CONTINUOUS];
+      for (const [name, of] of [["boot burst of 4", BURST_4], ["burst of 8", BURST_8], ["ntptime continuous", OURS_CONTINUOUS]]) {
+        rows.push([c.name, `ratio: ${name} / chronyd continuous (p95)`, "", "", (p95[of] / chrony).toFixed(2), ""]);
+      }
+      // the picture: both continuous clocks over the same minutes
+      const ours = device.find((r) => r.name == OURS_CONTINUOUS)!.readings;
+      const t0 = ours[0].t;
+      const t1 = ours[ours.length - 1].t;
+      const theirs = device.find((r) => r.name == CHRONY_CONTINUOUS)!.readings.filter((r) => r.t >= t0 && r.t <= t1);
+      panels.push({
+        title: c.name + ": offset error over time, the same minutes",
+        xLabel: "s from ntptime's 50th second on its own schedule",
+        yLabel: "ms",
+        series: [
+          { name: "ntptime continuous (real interpreter)", color: "#c0392b", points: ours.map((r) => [r.t - t0, r.ms]) },
+          { name: "chronyd continuous, 1 s poll", color: "#2471a3", points: theirs.map((r) => [r.t - t0, r.ms]) },
+        ],
+      });
     }
-    console.log("\n|offset error| in ms through the relay (true offset 0); relay lag = mean ms the relay held a datagram beyond its draw\n");
+    console.log("\n|offset error| in ms through the relay (true offset 0); ntptime's rows on the real interpreter, its clock read over UDP; relay lag = mean ms the relay held a datagram beyond its draw\n");
     const head = ["condition", "method", "n", "mean", "p95", "relay lag"];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => "| " + r.map((x, i) => x.padEnd(w[i])).join(" | ") + " |";
@@ -222,7 +175,7 @@ async function main() {
     const lat = await settimeLatency(server.port, 20);
     const worst = lat.reduce((m, r) => (r.ms - r.rtt > m.ms - m.rtt ? r : m));
     const med = lat.map((r) => r.ms).sort((a, b) => a - b)[lat.length >> 1];
-    console.log(`\nsettime() to setTime(), one exchange on loopback to chronyd, the device 1 s off: median ${med.toFixed(2)} ms; worst beyond its round trip ${(worst.ms - worst.rtt).toFixed(2)} ms (${worst.ms.toFixed(2)} ms, round trip ${worst.rtt.toFixed(2)} ms)`);
+    console.log(`\nsettime() to setTime() (in the Node imitation of the device, which sees the call), one exchange on loopback to chronyd, the device 1 s off: median ${med.toFixed(2)} ms; worst beyond its round trip ${(worst.ms - worst.rtt).toFixed(2)} ms (${worst.ms.toFixed(2)} ms, round trip ${worst.rtt.toFixed(2)} ms)`);
 
     console.log("\nholdover: the linux image on a virtual clock 50 ppm fast, default config, synced 6 h through 20 ms + Exp(10 ms) each way, then 1 h with the server silent\n");
     console.log("| seed | error when the server went silent, ms | after 1 h, ms | estimated ppm | without the discipline, ms |");
@@ -234,6 +187,12 @@ async function main() {
       console.log(`| ${h.seed} | ${h.before.toFixed(2)} | ${h.after.toFixed(2)} | ${h.ppm.toFixed(2)} | ${h.free.toFixed(0)} |`);
     }
     const worstAfter = Math.max(...runs.map((h) => Math.abs(h.after)));
+    panels.push({
+      title: "holdover: 50 ppm crystal synced 6 h, then the server silent for an hour (10 seeds)",
+      xLabel: "minutes without a server",
+      yLabel: "ms",
+      series: runs.map((h, i) => ({ name: i ? "" : "ntptime, one line a seed", color: "#c0392b", points: h.trace })),
+    });
     console.log(`holdover after 1 h at 50 ppm: mean |error| ${(runs.reduce((a, h) => a + Math.abs(h.after), 0) / runs.length).toFixed(2)} ms, worst ${worstAfter.toFixed(2)} ms`);
 
     console.log("\nwarm start: the same 6 h, then a power cut: the image started again on its Storage, one sync, then 1 h with the server silent; with the frequency error the record kept (warm) and without it (cold)\n");
@@ -266,6 +225,10 @@ async function main() {
     }
   } finally {
     await server.stop();
+  }
+  if (args.svg) {
+    writeFileSync(args.svg, svg(panels));
+    console.log("wrote " + args.svg);
   }
   console.log(`\nbench took ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }

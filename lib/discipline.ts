@@ -2,8 +2,11 @@
 // discipline keeps each sync in terms of the free-running clock (the clock less every
 // correction made so far), fits a line through the last syncs: the phase and the frequency
 // error, a weighted least squares fit as chrony's regression does, and steers the clock
-// along that line. Espruino has setTime only (no adjtime): small corrections are made as
-// many small steps (a slew), large ones at once (a step).
+// along that line. The fit keeps no list of syncs: each sync is folded into weighted sums
+// whose older terms fade by DECAY at every new one, so the line rests on all the history
+// since it last started again (the slope on hours of it at the longest poll). Espruino has
+// setTime only (no adjtime): small corrections are made as many small steps (a slew), large
+// ones at once (a step).
 
 /** The clock being steered: injected, so tests step a fake one. @internal */
 export interface Steered {
@@ -26,8 +29,14 @@ export interface DisciplineLimits {
 /** What a sync led to: stepped; within the estimate's error (so the poll may grow); or a slew outside it. */
 export type Applied = "step" | "held" | "slew";
 
-/** syncs kept for the fit: eight polls, about 2.3 h at a 1024 s poll */
-const POINTS = 8;
+/**
+ * What each sync leaves of the weight of the syncs before it. The fading weights sum to
+ * 1 / (1 - DECAY), 14 syncs' worth, for the phase, and for the frequency their spread in
+ * time (DECAY / (1 - DECAY)^2 syncs squared, times that sum) is a plain window of the last
+ * 32 syncs'. The hour without a server of npm run bench (holdover) ended 2.84 ms off with the
+ * last 8 syncs fitted; the table in docs/benchmark.md is this fit's.
+ */
+const DECAY = 0.93;
 /** the frequency is fitted from this many syncs; fewer keep the last estimate (0 at first) */
 const FIT_MIN = 4;
 /** RFC 5905 s11.3 (MAXFREQ 500 PPM): a frequency error beyond this is a fault, not a crystal */
@@ -65,33 +74,44 @@ const SKEW_APART = 3;
 
 /**
  * The discipline's state, one Float64Array made at boot and never grown: a typed array
- * keeps its numbers packed in one buffer (these 32 in about 20 of Espruino's JsVars), where
- * an object per sync took a JsVar per field, and the closures around them more. Layout: the
- * scalars below, then POINTS syncs of three numbers each, a ring.
+ * keeps its numbers packed in one buffer, where an object per sync took a JsVar per field,
+ * and the closures around them more. Layout: the scalars below.
  */
 export type DisciplineState = Float64Array;
 /** every correction made so far: the free-running clock reads clock() - MADE */
 const MADE = 0;
-/** the fit: the free-running clock is X0 + FREQ (r - R0) behind true time */
+/**
+ * the fit: the free-running clock is X0 + FREQ (r - R0) behind true time; once a sync is
+ * folded in, R0 and X0 are the syncs' weighted means of r and x (both sides of the line's
+ * point of least error)
+ */
 const FREQ = 1;
 const R0 = 2;
 const X0 = 3;
 /** the fit's weighted rms residual */
 const JITTER = 4;
-/** syncs kept since the history last started again (only the last POINTS are in the ring) */
+/** syncs folded in since the history last started again */
 const COUNT = 5;
 /** the frequency error's standard error (chrony's skew), 0 before a fit or a warm start: COLD_SKEW */
 const SKEW = 6;
 /** the free-running clock at the last tick, 0 before the first */
 const TICKED = 7;
 /**
- * The ring of syncs, each: the free-running clock at the sync; its error then (corrections
- * made plus the offset measured); its weight, 1 / error^2.
+ * The syncs folded in, each a point (r, x): r the free-running clock at the sync, x its
+ * error then (corrections made plus the offset measured), weighed 1 / error^2. WEIGHT: the
+ * weights' sum; RR, RX, XX: the weighted sums of the products of the points' distances from
+ * the means (R0, X0), kept as Welford's updates keep them, so that no sum of squares of
+ * clock readings near 2e9 loses the precision.
  */
-const RING = 8;
+const WEIGHT = 8;
+const RR = 9;
+const RX = 10;
+const XX = 11;
+/** the free-running clock at the newest sync */
+const NEWEST = 12;
 
 /** new Float64Array(DISCIPLINE_LENGTH): a discipline with no history, its frequency error 0 */
-export const DISCIPLINE_LENGTH = RING + 3 * POINTS;
+export const DISCIPLINE_LENGTH = 13;
 
 /** the clock less every change made to it (by the discipline, a leap, or someone else): it runs on without jumps */
 export function free(s: DisciplineState, clk: Steered): number {
@@ -119,28 +139,25 @@ function correct(s: DisciplineState, clk: Steered, d: number) {
   s[MADE] += d;
 }
 
-// One pass of weighted sums over the ring, about its first slot so the squares keep their precision.
-function fit(s: DisciplineState) {
-  const n = Math.min(s[COUNT], POINTS);
-  const ar = s[RING];
-  const ax = s[RING + 1];
-  let w = 0, r = 0, x = 0, rr = 0, rx = 0, xx = 0;
-  for (let i = RING; i < RING + 3 * n; i += 3) {
-    const dr = s[i] - ar;
-    const dx = s[i + 1] - ax;
-    const pw = s[i + 2];
-    w += pw;
-    r += pw * dr;
-    x += pw * dx;
-    rr += pw * dr * dr;
-    rx += pw * dr * dx;
-    xx += pw * dx * dx;
-  }
-  r /= w;
-  x /= w;
-  rr -= w * r * r;
-  rx -= w * r * x;
-  xx -= w * x * x;
+// A sync (r, x) of weight pw folded into the sums, those before it faded by DECAY (the first
+// after a restart starts them), then the line fitted to them.
+function fit(s: DisciplineState, r: number, x: number, pw: number) {
+  const first = s[COUNT]++ == 0;
+  const w = (first ? 0 : DECAY * s[WEIGHT]) + pw;
+  const dr = first ? 0 : r - s[R0];
+  const dx = first ? 0 : x - s[X0];
+  // (Welford: the means move towards the point by its share of the weight; each product
+  // sum gains the point's distance from the old mean times its distance from the new)
+  const mr = first ? r : s[R0] + (pw / w) * dr;
+  const mx = first ? x : s[X0] + (pw / w) * dx;
+  const rr = (first ? 0 : DECAY * s[RR]) + pw * dr * (r - mr);
+  const rx = (first ? 0 : DECAY * s[RX]) + pw * dr * (x - mx);
+  const xx = (first ? 0 : DECAY * s[XX]) + pw * dx * (x - mx);
+  s[WEIGHT] = w;
+  s[RR] = rr;
+  s[RX] = rx;
+  s[XX] = xx;
+  s[NEWEST] = r;
   // The fit's slope rx / rr has the standard error 1 / sqrt(rr) (the weights are 1 /
   // variance): syncs close together in time (a burst of settime() calls, a step's fresh
   // history at short polls) give a slope that says little, and the estimate in use stays
@@ -152,13 +169,13 @@ function fit(s: DisciplineState) {
   const slope = rx / rr;
   const skew = 1 / Math.sqrt(rr);
   const was = s[SKEW] || COLD_SKEW;
-  if (n >= FIT_MIN && (skew <= SKEW_TAKEN * was || Math.abs(slope - f) > SKEW_APART * Math.sqrt(skew * skew + was * was))) {
+  if (s[COUNT] >= FIT_MIN && (skew <= SKEW_TAKEN * was || Math.abs(slope - f) > SKEW_APART * Math.sqrt(skew * skew + was * was))) {
     f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, slope));
     s[SKEW] = skew;
   }
   s[FREQ] = f;
-  s[R0] = ar + r;
-  s[X0] = ax + x;
+  s[R0] = mr;
+  s[X0] = mx;
   // the weighted residual sum of squares of the line, over the weights
   s[JITTER] = Math.sqrt(Math.max(0, xx - 2 * f * rx + f * f * rr) / w);
 }
@@ -179,7 +196,7 @@ export function measure(s: DisciplineState, clk: Steered, lim: Pick<DisciplineLi
     restart(s, clk);
     correct(s, clk, offset);
     applied = "step";
-  } else if (s[COUNT] >= FIT_MIN && miss > err + PGATE * Math.max(s[JITTER], FLOOR) + FREQ_GATE * (s[SKEW] || COLD_SKEW) * (r - s[RING + 3 * ((s[COUNT] - 1) % POINTS)])) {
+  } else if (s[COUNT] >= FIT_MIN && miss > err + PGATE * Math.max(s[JITTER], FLOOR) + FREQ_GATE * (s[SKEW] || COLD_SKEW) * (r - s[NEWEST])) {
     // Further from the line than the sync's error, the fit's jitter and its frequency's error
     // since the last sync (the ring's newest) allow: the clock moved without the discipline by
     // less than a tick can tell (a setTime whose process was preempted between reading the
@@ -190,11 +207,7 @@ export function measure(s: DisciplineState, clk: Steered, lim: Pick<DisciplineLi
     // crystal whose rate changed misses every prediction of the old one until they refit it.)
     restart(s, clk);
   }
-  const i = RING + 3 * (s[COUNT]++ % POINTS);
-  s[i] = r;
-  s[i + 1] = x;
-  s[i + 2] = 1 / (err * err + FLOOR * FLOOR);
-  fit(s);
+  fit(s, r, x, 1 / (err * err + FLOOR * FLOOR));
   return applied;
 }
 
@@ -242,7 +255,7 @@ export function jump(s: DisciplineState, clk: Steered, d: number) {
 
 /** A leap second: the clock and the timescale itself move by `d` (-1 inserts one). */
 export function leap(s: DisciplineState, clk: Steered, d: number) {
-  for (let i = RING + 1; i < RING + 3 * Math.min(s[COUNT], POINTS); i += 3) s[i] += d;
+  // (every sync's x, and so their mean, moves by d: the sums of distances from it do not)
   s[X0] += d;
   correct(s, clk, d);
 }
