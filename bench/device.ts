@@ -21,12 +21,18 @@ export interface Reading {
   within: number;
 }
 
+/** A bench process (bench/*-main.ts) inside the device's namespace, once it has printed `ready`. */
+async function startIn(dev: Device, argv: string[]) {
+  const p = dev.start([process.execPath, "--import", "./tools/ts-register.mjs", ...argv]);
+  for (let i = 0; i < 100 && !/^ready/m.test(p.out); i++) await sleep(50);
+  if (!/^ready/m.test(p.out)) throw new Error(argv[0] + " did not start: " + p.out);
+  return p;
+}
+
 /** A relay (bench/relay-main.ts) inside the device's namespace. */
 async function relayIn(dev: Device, target: number, spec: RelaySpec) {
-  const p = dev.start([process.execPath, "--import", "./tools/ts-register.mjs", "bench/relay-main.ts", String(target), JSON.stringify(spec)]);
-  for (let i = 0; i < 100 && !/ready \d+/.test(p.out); i++) await sleep(50);
-  const m = /ready (\d+)/.exec(p.out);
-  if (!m) throw new Error("the relay did not start: " + p.out);
+  const p = await startIn(dev, ["bench/relay-main.ts", String(target), JSON.stringify(spec)]);
+  const m = /ready (\d+)/.exec(p.out)!;
   return {
     port: +m[1],
     /** closes it: the mean ms it held a datagram beyond its draw */
@@ -186,8 +192,7 @@ export async function deviceCondition(spec: RelaySpec, rows: [string, number, nu
   const server = await startChronyd({ wrap: dev.ns([]) });
   try {
     const out: DeviceRow[] = [];
-    const probe = dev.start([process.execPath, "--import", "./tools/ts-register.mjs", "bench/probe-main.ts", String(PROBED)]);
-    for (let i = 0; i < 100 && !/ready/.test(probe.out); i++) await sleep(50);
+    const probe = await startIn(dev, ["bench/probe-main.ts", String(PROBED)]);
     const chronyRelay = await relayIn(dev, server.port, spec);
     const chrony = chronyContinuous(dev, chronyRelay.port);
     const started = machineTime();
