@@ -1,7 +1,5 @@
-import { Device } from "../lib/ntptime";
-import { Net, OnDatagram } from "../lib/client";
+import { Env, Net, OnDatagram } from "../lib/client";
 import { isIpLiteral } from "../lib/host";
-import { Store } from "./board";
 
 /**
  * The dgram socket open now, held here from its first moment: an open cut short by a moment
@@ -111,38 +109,14 @@ export const disarmTimer = (id: unknown, fn: () => void) => {
 };
 
 /**
- * The Device every Espruino board shares; only the network differs between boards, and each
- * board's file sets its own (`espruinoDevice.net = ...`) as it makes its board. An object, not
- * a function that makes one: a function of the image stays in memory for good, and the
- * closures it makes carry its scope as well (11 JsVars more, measured on the ESP8266 build).
- * The interpreter's own functions where they fit as they are: a stored built-in takes a
- * JsVar, a function of ours several.
+ * What the client needs of an Espruino board (lib/client.ts Env), the first half of the
+ * device below: the module's exchange (firmware/module-ask.ts) makes this much and no more.
  */
-export const espruinoDevice: Device = {
+export const espruinoEnv: Env = {
   net: undefined as unknown as Net,
   clock: getTime,
-  setNow: setTime,
   after: setTimeout,
-  interval: setInterval,
   disarm: disarmTimer,
   // the chip's noise, not Math.random's sequence (E.hwRand)
   rand: E.hwRand,
-  log: print,
-  setZone: E.setTimeZone,
-  setDst: E.setDST,
-  // Date's local fields follow E.setTimeZone and E.setDST (device-features.test.ts checks every
-  // hour of a year against lib/tz.ts): the zone's rules and the calendar stay out of memory.
-  local: (t) => {
-    const d = new Date(t * 1000);
-    return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), (d.getDay() + 6) % 7, -d.getTimezoneOffset()];
-  },
-  // getSerial(): the MAC on ESP8266/ESP32 ("5ccf7f0a-1b2c"), the chip id on STM32: its last
-  // three bytes, the part of a MAC that counts up across a production batch.
-  id: parseInt(getSerial().split("-").join("").slice(-6), 16) || 0,
 };
-
-/** The app's record: Espruino's Storage as it is, files in flash by name. */
-export const storage: Store = require("Storage");
-
-/** After save(), Espruino runs E.on("init") handlers at every boot (the image itself is not run again). */
-export const onInit = (fn: () => void) => E.on("init", fn);

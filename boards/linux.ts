@@ -1,5 +1,6 @@
 import { Board } from "./board";
-import { dgramNet, espruinoDevice, sentToName, onInit, storage } from "./espruino";
+import { dgramNet, sentToName } from "./espruino";
+import { espruinoDevice, onInit, storage } from "./espruino-device";
 
 /**
  * The Espruino Linux build: the host's network is already up, and there is no resolver API:

@@ -2,7 +2,8 @@ import { isIpLiteral } from "../lib/host";
 import { Link, Net, OnDatagram } from "../lib/client";
 import { At, Cmd, Port, atEngine } from "./at";
 import { Board } from "./board";
-import { disarmTimer, espruinoDevice, onInit, storage } from "./espruino";
+import { disarmTimer } from "./espruino";
+import { espruinoDevice, onInit, storage } from "./espruino-device";
 
 /** Where a modem is wired: an Espruino Serial port, its baud rate and pins (pin names). */
 export interface SerialConfig {

@@ -1,5 +1,6 @@
 import { Board } from "./board";
-import { dgramNet, espruinoDevice, sentToName, onInit, storage } from "./espruino";
+import { dgramNet, sentToName } from "./espruino";
+import { espruinoDevice, onInit, storage } from "./espruino-device";
 
 /** A WIZnet W5500 on SPI: which port, pins and chip select, and a static address if not DHCP. */
 export interface W5500Config {

@@ -1,5 +1,6 @@
 import { Board } from "./board";
-import { dgramNet, espruinoDevice, onInit, storage } from "./espruino";
+import { dgramNet } from "./espruino";
+import { espruinoDevice, onInit, storage } from "./espruino-device";
 
 const wifi = require("Wifi");
 

@@ -95,7 +95,7 @@ export const PARTS = {
     // (only in an image whose config has rtc: another would carry its global for nothing)
     part("rtc", "ntpR", "loadRtc", "RTC", (config) => !!config.rtc),
   ],
-  "firmware/module.ts": [part("module", "ntpU", "loadModule", "MODULE")],
+  "firmware/module.ts": [part("module", "ntpU", "loadModule", "MODULE"), part("module-ask", "ntpQ", "loadModuleAsk", "MODULE_ASK")],
 };
 
 /**

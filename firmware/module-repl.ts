@@ -1,69 +1,78 @@
-// The module's REPL methods (require("ntptime"), firmware/module.ts), in its part
-// (firmware/parts/module.ts): one exchange with ntptime.host, with the clock app's checks and
-// burst (lib/client.ts), made for each call.
-// The board is whatever the user's code brought up: names are resolved with
-// Wifi.getHostByName where Espruino has a Wifi module (ESP8266, ESP32), and by the socket
-// itself elsewhere (the Linux build, WIZnet Ethernet), as the clock images do.
+// The module's REPL methods and the end of its syncs (require("ntptime"), firmware/module.ts),
+// in its part (firmware/parts/module.ts), made for each call and for each answer. The
+// exchange itself is a part of its own (firmware/module-ask.ts), which the resident code
+// loads a timer away from this one: one of the two in memory at a time.
 import { Ntptime, Outcome, Repl, answer, repl } from "../lib/ntptime";
+import { SyncResult } from "../lib/client";
 import { Events } from "./state";
 import { resultText } from "./round";
 import { lineOf } from "./choose-one";
-import { sync } from "../lib/client";
 import { parseHost } from "../lib/host";
 import { NTP_PORT } from "../lib/wire";
-import { dgramNet, espruinoDevice, sentToName } from "../boards/espruino";
-import { SYNC_OPTIONS } from "./sync-options";
+import { espruinoDevice } from "../boards/espruino-device";
 
-/** Wifi.getHostByName where the firmware has the Wifi module; require() throws where it has not. */
-function wifi() {
-  try {
-    const w = require("Wifi");
-    return w && w.getHostByName ? w : null;
-  } catch (e) {
-    return null;
-  }
+/**
+ * A call waiting for its sync: whether it sets the clock, its promise's settling, the host,
+ * its name and port (0 if it did not parse), and once its sync has started, when (device clock).
+ */
+export type Waiting = [boolean, (v: number) => void, (e: Error) => void, string, string, number, number?];
+
+/** The sync for the first waiting call, started a timer away: the exchange's part is made once this one is garbage. */
+function start(queue: Waiting[], now: number, ask: () => void) {
+  queue[0][6] = now;
+  espruinoDevice.after(ask, 0);
 }
 
-/** The REPL object's methods over `api`'s data; `queue`: calls waiting for the one under way (rounds run one at a time). */
-export function moduleRepl(api: Ntptime & Events, queue: (() => void)[]): Repl {
-  const w = wifi();
+/** Call `w` ended with `x`: with `apply` the clock is set to its answer, printed and told; its promise settled. */
+function end(api: Ntptime & Events, w: Waiting, x: SyncResult) {
   const dev = espruinoDevice;
-  dev.net = dgramNet;
-  if (w) dgramNet.lookup = (name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null));
-  else {
-    dgramNet.lookup = (name, cb) => cb(name);
-    dgramNet.source = sentToName;
+  const apply = w[0];
+  const o: Outcome = (api.last = Object.assign(x, { host: w[3] }));
+  if (apply) {
+    // (the clock app's console line: one server's, then what was done)
+    let line = lineOf(o);
+    if (!o.reason) {
+      const was = dev.clock();
+      dev.setNow(was + o.offset!);
+      o.applied = "step";
+      line += " " + resultText(o, "step", dev.clock());
+      // (above NTP's step threshold, RFC 5905 s11.3 STEPT, as the clock app tells it)
+      if (Math.abs(o.offset!) > CONFIG.stepThreshold) api.emit("step", was, was + o.offset!);
+    }
+    if (CONFIG.console) dev.log(line);
+    api.emit(o.reason ? "error" : "sync", o);
   }
+  answer(o, apply, dev.clock(), w[1], w[2]);
+}
+
+/**
+ * The REPL object's methods over `api`'s data. `queue`: the calls waiting, the first one's
+ * sync under way (one at a time); `ask` starts the sync for the first (the resident code's,
+ * which loads the exchange's part).
+ */
+export function moduleRepl(api: Ntptime & Events, queue: Waiting[], ask: () => void): Repl {
+  const dev = espruinoDevice;
   return repl(api, dev, {
-    // One exchange with api.host; with `apply` the clock is set to its answer, printed and told.
     run: (apply, resolve, reject) => {
-      const go = () => {
-        const h = parseHost(api.host, NTP_PORT);
-        sync(dev, SYNC_OPTIONS, h ? h.name : "", h ? h.port : 0, (x) => {
-          const o: Outcome = (api.last = Object.assign(x, { host: api.host }));
-          if (apply) {
-            // (the clock app's console line: one server's, then what was done)
-            let line = lineOf(o);
-            if (!o.reason) {
-              const was = dev.clock();
-              dev.setNow(was + o.offset!);
-              o.applied = "step";
-              line += " " + resultText(o, "step", dev.clock());
-              // (above NTP's step threshold, RFC 5905 s11.3 STEPT, as the clock app tells it)
-              if (Math.abs(o.offset!) > CONFIG.stepThreshold) api.emit("step", was, was + o.offset!);
-            }
-            if (CONFIG.console) dev.log(line);
-            api.emit(o.reason ? "error" : "sync", o);
-          }
-          queue.shift();
-          if (queue.length) dev.after(queue[0], 0);
-          answer(o, apply, dev.clock(), resolve, reject);
-        });
-      };
-      if (queue.push(go) == 1) go();
+      const h = parseHost(api.host, NTP_PORT);
+      const now = dev.clock();
+      // A sync under way for longer than its slowest (CONFIG.stall: every request and retry
+      // timing out) died with a moment without memory, its exchange's part cut short as it
+      // loaded: its call fails "stalled" and the calls behind it go on.
+      const head = queue[0];
+      const stalled = !!head && now - head[6]! > CONFIG.stall!;
+      if (stalled) end(api, queue.shift()!, { reason: "stalled", server: head[3], sent: 0, good: 0 });
+      const first = queue.push([apply, resolve, reject, api.host, h ? h.name : "", h ? h.port : 0]) == 1;
+      if (first || stalled) start(queue, now, ask);
     },
     offset: () => api.tz * 60,
     fix: (hours) => dev.setZone(hours),
     accept: (host) => !!parseHost(host, NTP_PORT),
   });
+}
+
+/** The first waiting call's sync ended with `x`: the call ended, the next call's sync started. */
+export function moduleEnd(api: Ntptime & Events, queue: Waiting[], ask: () => void, x: SyncResult) {
+  end(api, queue.shift()!, x);
+  if (queue.length) start(queue, espruinoDevice.clock(), ask);
 }

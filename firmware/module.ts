@@ -1,27 +1,38 @@
 // require("ntptime"): the Espruino module (node build.mjs --module). It is the REPL object
 // and nothing else: a user's code brings the network up (Wi-Fi, Ethernet, the Linux build's
 // own) and calls settime() when it wants the time. What stays in memory between calls is the
-// object's data and a one-line stub per method; the rest is the module's part
-// (firmware/parts/module.ts: the client, its checks, the REPL's methods), made for each call
-// and garbage after it, its code in flash when the module is a Storage file.
+// object's data, a one-line stub per method and the two callbacks below; the rest is in two
+// parts, made when used and garbage after, their code in flash when the module is a Storage
+// file: the REPL's methods with a sync's end (firmware/parts/module.ts) and the exchange
+// (firmware/parts/module-ask.ts), never both at once.
 import { loadModule } from "@part/module";
+import { loadModuleAsk } from "@part/module-ask";
+import { SyncResult } from "../lib/client";
 import { Ntptime } from "../lib/ntptime";
 import { Events } from "./state";
+import { Waiting } from "./module-repl";
 
 /** module.exports (build.mjs defines it so: esbuild would wrap a file that names `module` itself) */
 declare let EXPORTS: unknown;
 
-/** Calls waiting for the one under way: rounds run one at a time (firmware/module-repl.ts). */
-const queue: (() => void)[] = [];
+/** Calls waiting, the first one's sync under way: one at a time (firmware/module-repl.ts). */
+const queue: Waiting[] = [];
+
+/**
+ * The syncs' driver, one function (each resident function is 6 JsVars for good): with no
+ * result, the sync for the first waiting call; with its result, the call's end, a timer
+ * away, when the exchange's part is garbage.
+ */
+const drive = (x?: SyncResult) => (x ? setTimeout(() => loadModule().end(ntptime, queue, drive, x), 0) : loadModuleAsk()(queue[0][4], queue[0][5], drive));
 
 const ntptime = {
   host: CONFIG.host,
   tz: 0,
   last: null,
-  sethost: (host: unknown) => loadModule()(ntptime, queue).sethost(host),
-  settime: (tz?: number) => loadModule()(ntptime, queue).settime(tz),
-  time: () => loadModule()(ntptime, queue).time(),
-  localtime: (t?: number) => loadModule()(ntptime, queue).localtime(t),
+  sethost: (host: unknown) => loadModule().repl(ntptime, queue, drive).sethost(host),
+  settime: (tz?: number) => loadModule().repl(ntptime, queue, drive).settime(tz),
+  time: () => loadModule().repl(ntptime, queue, drive).time(),
+  localtime: (t?: number) => loadModule().repl(ntptime, queue, drive).localtime(t),
 } as Ntptime & Events;
 
 EXPORTS = ntptime;

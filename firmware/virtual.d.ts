@@ -38,9 +38,13 @@ declare module "@part/control" {
 declare module "@part/rtc" {
   export const loadRtc: () => import("./rtc").RtcPart;
 }
-/** The module's (firmware/parts/module.ts), made on each call of the REPL's methods. */
+/** The module's (firmware/parts/module.ts), made on each call of the REPL's methods and at each sync's end. */
 declare module "@part/module" {
-  export const loadModule: () => typeof import("./module-repl").moduleRepl;
+  export const loadModule: () => { repl: typeof import("./module-repl").moduleRepl; end: typeof import("./module-repl").moduleEnd };
+}
+/** The module's exchange (firmware/parts/module-ask.ts), made for each sync. */
+declare module "@part/module-ask" {
+  export const loadModuleAsk: () => typeof import("./module-ask").askHost;
 }
 /**
  * The build config. Every `CONFIG.key` is replaced by its value at build time (esbuild

@@ -1,7 +1,7 @@
-// The module's part (require("ntptime"), firmware/module.ts): the REPL's methods over one
-// exchange (firmware/module-repl.ts), made for each call.
-import { moduleRepl } from "../module-repl";
+// The module's part (require("ntptime"), firmware/module.ts): the REPL's methods and the end
+// of a sync (firmware/module-repl.ts), made for each call and for each answer.
+import { moduleEnd, moduleRepl } from "../module-repl";
 
-declare let MODULE: typeof moduleRepl;
+declare let MODULE: { repl: typeof moduleRepl; end: typeof moduleEnd };
 
-MODULE = moduleRepl;
+MODULE = { repl: moduleRepl, end: moduleEnd };

@@ -49,6 +49,12 @@ deviceTest("from a Storage file on the ESP8266-sized interpreter: three lines se
     dev.type("ntptime.time().then(function (t) { print('TIME ' + (t - getTime()).toFixed(4)); })");
     const diff = +(await dev.waitFor(/^TIME (-?[\d.]+)/, 10000))[1];
     assert.ok(Math.abs(diff) < 0.005, `time() after settime(): ${diff} s from the device clock`);
+    // Calls made while a sync is under way wait for it, one sync at a time, each answered in
+    // turn (the REPL's part and the exchange's are loaded a timer apart: firmware/module.ts).
+    dev.type("ntptime.time().then(function (t) { print('Q1 ' + (t > 0)); }); ntptime.settime().then(function (r) { print('Q2 ' + r); }); ntptime.time().then(function (t) { print('Q3 ' + (t > 0)); })");
+    assert.is((await dev.waitFor(/^Q\d .*/, 15000))[0], "Q1 true");
+    assert.is((await dev.waitFor(/^Q\d .*/, 15000))[0], "Q2 0");
+    assert.is((await dev.waitFor(/^Q\d .*/, 15000))[0], "Q3 true");
     dev.type("ntptime.settime(8).then(function (r) { print('TZ ' + r); })");
     assert.is((await dev.waitFor(/^TZ (\d)/, 10000))[1], "0");
     const local = await dev.eval<number[]>("ntptime.localtime()");
@@ -59,6 +65,37 @@ deviceTest("from a Storage file on the ESP8266-sized interpreter: three lines se
     assert.is(last.reason, "");
     assert.is(last.applied, "step");
     assert.is(last.server, "127.0.0.1:" + server.port);
+  } finally {
+    if (server) await server.stop();
+    await dev.stop();
+  }
+});
+
+deviceTest("a sync whose exchange could not load for want of memory: the next call ends it as stalled and syncs (ESP8266 size)", async () => {
+  const dev = await Device.create("esp8266");
+  let server: Chronyd | null = null;
+  try {
+    server = await startChronyd({ offset: SHIFT, wrap: dev.ns([]) });
+    // (replies wait 0.5 s at most: CONFIG.stall, the slowest a sync can take, is 17 s)
+    const code = await buildImage({ board: "linux", app: "module", config: loadConfig(undefined, { gap: 100, timeout: 500 }) });
+    const image = `var ntptime = require("ntptime");\nntptime.sethost("127.0.0.1:${server.port}");\nvar hog = [];\nprint("clock: ready");\n`;
+    await dev.upload({ image, storage: { ntptime: code } });
+    await dev.waitFor(/^clock: ready/, 10000);
+    // The call is queued and its REPL part is garbage; then the user's code takes the memory
+    // before the exchange's part loads, a timer later, and gives it back 2 s after.
+    dev.type(`ntptime.settime().then(function (r) { print("S1 " + r); }); while (process.memory().free > 150) hog.push(hog.length); print("HOG")`);
+    await dev.waitFor(/^HOG/, 20000);
+    await dev.waitFor(/^Execution Interrupted during event processing/, 5000);
+    await new Promise((r) => setTimeout(r, 2000));
+    dev.type("hog = []");
+    // Before the stall bound a call waits behind it; after it, the stalled call fails and the clock syncs.
+    await new Promise((r) => setTimeout(r, 16000));
+    assert.not.match(dev.out, /^S1 /m);
+    dev.type(`ntptime.settime().then(function (r) { print("S2 " + r); })`);
+    assert.match((await dev.waitFor(/^ntptime: .*/, 5000))[0], /failed: stalled$/);
+    assert.is((await dev.waitFor(/^S1 .*/, 2000))[0], "S1 1");
+    assert.match((await dev.waitFor(/^ntptime: .*/, 10000))[0], /offset 3\.\d+ s .*step/);
+    assert.is((await dev.waitFor(/^S2 .*/, 2000))[0], "S2 0");
   } finally {
     if (server) await server.stop();
     await dev.stop();

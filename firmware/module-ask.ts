@@ -1,0 +1,33 @@
+// The module's exchange (require("ntptime"), firmware/module.ts), in a part of its own
+// (firmware/parts/module-ask.ts): one sync with a host, over whatever network the user's code
+// brought up, with the clock app's checks and burst (lib/client.ts). While a server is asked
+// only this part is in memory, not the REPL's methods (firmware/module-repl.ts).
+// Names are resolved with Wifi.getHostByName where Espruino has a Wifi module (ESP8266,
+// ESP32), and by the socket itself elsewhere (the Linux build, WIZnet Ethernet), as the clock
+// images do.
+import { SyncResult, sync } from "../lib/client";
+import { dgramNet, espruinoEnv, sentToName } from "../boards/espruino";
+import { SYNC_OPTIONS } from "./sync-options";
+
+/** Wifi.getHostByName where the firmware has the Wifi module; require() throws where it has not. */
+function wifi() {
+  try {
+    const w = require("Wifi");
+    return w && w.getHostByName ? w : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** One sync with `name` at `port` (0: a host that did not parse, which fails "host"); `done` is the module's resident callback. */
+export function askHost(name: string, port: number, done: (x: SyncResult) => void) {
+  const w = wifi();
+  const env = espruinoEnv;
+  env.net = dgramNet;
+  if (w) dgramNet.lookup = (name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null));
+  else {
+    dgramNet.lookup = (name, cb) => cb(name);
+    dgramNet.source = sentToName;
+  }
+  sync(env, SYNC_OPTIONS, name, port, done);
+}
