@@ -19,8 +19,8 @@ function wifi() {
   }
 }
 
-/** One sync with `name` at `port` (0: a host that did not parse, which fails "host"); `done` is the module's resident callback. */
-export function askHost(name: string, port: number, done: (x: SyncResult) => void) {
+/** One sync with `name` at `port` (0: a host that did not parse, which fails "host"); `done` is the module's resident callback. Returns its abort (lib/client.ts sync). */
+export function askHost(name: string, port: number, done: (x: SyncResult) => void): () => void {
   const w = wifi();
   const env = espruinoEnv;
   env.net = dgramNet;
@@ -29,5 +29,5 @@ export function askHost(name: string, port: number, done: (x: SyncResult) => voi
     dgramNet.lookup = (name, cb) => cb(name);
     dgramNet.source = sentToName;
   }
-  sync(env, SYNC_OPTIONS, name, port, done);
+  return sync(env, SYNC_OPTIONS, name, port, done);
 }

@@ -13,9 +13,10 @@ import { espruinoDevice } from "../boards/espruino-device";
 
 /**
  * A call waiting for its sync: whether it sets the clock, its promise's settling, the host,
- * its name and port (0 if it did not parse), and once its sync has started, when (device clock).
+ * its name and port (0 if it did not parse), and once its sync has started, when (device
+ * clock) and its abort.
  */
-export type Waiting = [boolean, (v: number) => void, (e: Error) => void, string, string, number, number?];
+export type Waiting = [boolean, (v: number) => void, (e: Error) => void, string, string, number, number?, (() => void)?];
 
 /** The sync for the first waiting call, started a timer away: the exchange's part is made once this one is garbage. */
 function start(queue: Waiting[], now: number, ask: () => void) {
@@ -58,10 +59,14 @@ export function moduleRepl(api: Ntptime & Events, queue: Waiting[], ask: () => v
       const now = dev.clock();
       // A sync under way for longer than its slowest (CONFIG.stall: every request and retry
       // timing out) died with a moment without memory, its exchange's part cut short as it
-      // loaded: its call fails "stalled" and the calls behind it go on.
+      // loaded or in a callback: its call fails "stalled" (its socket closed and its timer
+      // disarmed, if it had them, so that nothing holds that part) and the calls behind it go on.
       const head = queue[0];
       const stalled = !!head && now - head[6]! > CONFIG.stall!;
-      if (stalled) end(api, queue.shift()!, { reason: "stalled", server: head[3], sent: 0, good: 0 });
+      if (stalled) {
+        if (head[7]) head[7]();
+        end(api, queue.shift()!, { reason: "stalled", server: head[3], sent: 0, good: 0 });
+      }
       const first = queue.push([apply, resolve, reject, api.host, h ? h.name : "", h ? h.port : 0]) == 1;
       if (first || stalled) start(queue, now, ask);
     },

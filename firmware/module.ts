@@ -20,10 +20,10 @@ const queue: Waiting[] = [];
 
 /**
  * The syncs' driver, one function (each resident function is 6 JsVars for good): with no
- * result, the sync for the first waiting call; with its result, the call's end, a timer
- * away, when the exchange's part is garbage.
+ * result, the sync for the first waiting call, its abort kept with the call; with its
+ * result, the call's end, a timer away, when the exchange's part is garbage.
  */
-const drive = (x?: SyncResult) => (x ? setTimeout(() => loadModule().end(ntptime, queue, drive, x), 0) : loadModuleAsk()(queue[0][4], queue[0][5], drive));
+const drive = (x?: SyncResult) => (x ? setTimeout(() => loadModule().end(ntptime, queue, drive, x), 0) : (queue[0][7] = loadModuleAsk()(queue[0][4], queue[0][5], drive)));
 
 const ntptime = {
   host: CONFIG.host,
