@@ -33,7 +33,7 @@ export const espruinoDevice: Device = Object.assign(espruinoEnv, {
 });
 
 /** The app's record: Espruino's Storage as it is, files in flash by name. */
-export const storage: Store = /* @__PURE__ */ require("Storage");
+export const storage: Store = require("Storage");
 
 /** After save(), Espruino runs E.on("init") handlers at every boot (the image itself is not run again). */
 export const onInit = (fn: () => void) => E.on("init", fn);

@@ -109,8 +109,9 @@ export const disarmTimer = (id: unknown, fn: () => void) => {
 };
 
 /**
- * What the client needs of an Espruino board (lib/client.ts Env), the first half of the
- * device below: the module's exchange (firmware/module-ask.ts) makes this much and no more.
+ * What the client needs of an Espruino board (lib/client.ts Env), the first half of
+ * boards/espruino-device.ts's device: the module's exchange (firmware/module-ask.ts) makes
+ * this much and no more.
  */
 export const espruinoEnv: Env = {
   net: undefined as unknown as Net,

@@ -1,7 +1,7 @@
 // require("ntptime"): the Espruino module (node build.mjs --module). It is the REPL object
 // and nothing else: a user's code brings the network up (Wi-Fi, Ethernet, the Linux build's
 // own) and calls settime() when it wants the time. What stays in memory between calls is the
-// object's data, a one-line stub per method and the two callbacks below; the rest is in two
+// object's data, a one-line stub per method and the driver below; the rest is in two
 // parts, made when used and garbage after, their code in flash when the module is a Storage
 // file: the REPL's methods with a sync's end (firmware/parts/module.ts) and the exchange
 // (firmware/parts/module-ask.ts), never both at once.
