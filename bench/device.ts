@@ -12,7 +12,7 @@ import { buildImage, loadConfig } from "../build.mjs";
 import { Device, sleep } from "../test/helpers/device";
 import { PROBE_RESPONDER, machineTime } from "./probe-main";
 import { CHRONYD, SAFE, chronyDir, startChronyd } from "../test/helpers/chrony";
-import { Applied, RelaySpec } from "./relay";
+import { Applied, RelaySpec, lag } from "./relay";
 
 /** One error reading: when (this machine's time, s) and how far off (ms), with the reading's own bound (ms). */
 export interface Reading {
@@ -21,17 +21,9 @@ export interface Reading {
   within: number;
 }
 
-/** A bench process (bench/*-main.ts) inside the device's namespace, once it has printed `ready`. */
-async function startIn(dev: Device, argv: string[]) {
-  const p = dev.start([process.execPath, "--import", "./tools/ts-register.mjs", ...argv]);
-  for (let i = 0; i < 100 && !/^ready/m.test(p.out); i++) await sleep(50);
-  if (!/^ready/m.test(p.out)) throw new Error(argv[0] + " did not start: " + p.out);
-  return p;
-}
-
 /** A relay (bench/relay-main.ts) inside the device's namespace. */
 async function relayIn(dev: Device, target: number, spec: RelaySpec) {
-  const p = await startIn(dev, ["bench/relay-main.ts", String(target), JSON.stringify(spec)]);
+  const p = await dev.startScript(["bench/relay-main.ts", String(target), JSON.stringify(spec)]);
   const m = /ready (\d+)/.exec(p.out)!;
   return {
     port: +m[1],
@@ -41,8 +33,7 @@ async function relayIn(dev: Device, target: number, spec: RelaySpec) {
       for (let i = 0; i < 100 && !/^log /m.test(p.out); i++) await sleep(50);
       const log = /^log (.*)$/m.exec(p.out);
       if (!log) throw new Error("the relay gave no log: " + p.out.slice(-500));
-      const late = (JSON.parse(log[1]) as Applied[]).filter((a) => a.planned >= 0).map((a) => a.actual - a.planned);
-      return late.length ? late.reduce((a, b) => a + b, 0) / late.length : 0;
+      return lag(JSON.parse(log[1]) as Applied[]) ?? 0;
     },
   };
 }
@@ -192,7 +183,7 @@ export async function deviceCondition(spec: RelaySpec, rows: [string, number, nu
   const server = await startChronyd({ wrap: dev.ns([]) });
   try {
     const out: DeviceRow[] = [];
-    const probe = await startIn(dev, ["bench/probe-main.ts", String(PROBED)]);
+    const probe = await dev.startScript(["bench/probe-main.ts", String(PROBED)]);
     const chronyRelay = await relayIn(dev, server.port, spec);
     const chrony = chronyContinuous(dev, chronyRelay.port);
     const started = machineTime();

@@ -30,6 +30,12 @@ export interface Applied {
   actual: number;
 }
 
+/** The relay's own lag: the mean ms it held a datagram beyond its draw (null when it relayed none). */
+export function lag(log: Applied[]): number | null {
+  const late = log.filter((a) => a.planned >= 0).map((a) => a.actual - a.planned);
+  return late.length ? late.reduce((a, b) => a + b, 0) / late.length : null;
+}
+
 /** The bench's main condition, each way: 20 ms plus exponential jitter of mean 10 ms. */
 export const EXP_LEG: Leg = { base: 20, jitter: { kind: "exp", mean: 10 } };
 

@@ -15,7 +15,7 @@ import { chronyQuery, startChronyd } from "../test/helpers/chrony";
 import { deviceMissing } from "../test/helpers/device";
 import { request } from "../lib/request";
 import { NTP_UNIX_OFFSET } from "../lib/wire";
-import { EXP_LEG, Leg, RelaySpec, seeded, startRelay } from "./relay";
+import { EXP_LEG, Leg, RelaySpec, lag, seeded, startRelay } from "./relay";
 import { holdover } from "./holdover";
 import { FleetConfig, fleet } from "./fleet";
 import { CHRONY_CONTINUOUS, LAG_LIMIT, OURS_CONTINUOUS, deviceCondition } from "./device";
@@ -141,8 +141,8 @@ async function main() {
         } finally {
           await relay.close();
         }
-        const late = relay.log.filter((a) => a.planned >= 0).map((a) => a.actual - a.planned);
-        rows.push([c.name, name, String(s.n), s.mean.toFixed(2), s.p95.toFixed(2), late.length ? (late.reduce((x, y) => x + y, 0) / late.length).toFixed(2) : "-"]);
+        const late = lag(relay.log);
+        rows.push([c.name, name, String(s.n), s.mean.toFixed(2), s.p95.toFixed(2), late == null ? "-" : late.toFixed(2)]);
         console.log(`  ${c.name} | ${name}: n ${s.n}, mean ${s.mean.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms`);
       }
       const chrony = p95[CHRONY_CONTINUOUS];

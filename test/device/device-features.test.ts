@@ -185,8 +185,7 @@ deviceTest("Storage: sethost and settime(hours) survive a power cycle; a server 
     // (right after the upload the image runs once from RAM, as on a board; the kiss server
     // starts after the power cycle, so the first round it can answer is the flash boot's)
     await dev.upload({ image: await buildImage({ board: "linux", config: loadConfig(undefined, { console: false, startDelay: 4, gap: 100, host: good, servers: [deny] }) }) });
-    const kiss = dev.start([process.execPath, "--import", "./tools/ts-register.mjs", "test/helpers/kiss-server.ts", String(kissPort), "DENY", "90"]);
-    for (let i = 0; i < 100 && !/LISTENING/.test(kiss.out); i++) await sleep(50);
+    const kiss = await dev.startScript(["test/helpers/kiss-server.ts", String(kissPort), "DENY", "90"], /LISTENING/);
     // the first round from flash: the kiss fails that server and puts it on the denied list
     const first = (await dev.waitFor(/^ntptime: \d of \d servers.*/, 20000))[0];
     assert.match(first, /1 of 2 servers answered/, `${first}\n${kiss.out}\n${dev.tail()}`);

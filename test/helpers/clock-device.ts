@@ -109,9 +109,7 @@ export async function startClock(over: Record<string, any> = {}, opts: ClockOpti
     let answer: Clock["answer"];
     if (opts.relay) {
       const fronts = await Promise.all(servers.map(() => freePort()));
-      const relay = dev.start([process.execPath, "--import", "./tools/ts-register.mjs", "test/helpers/fault-relay.ts", String(opts.relay.seed), ...fronts.map((f, i) => f + ":" + ports[i])]);
-      for (let i = 0; i < 100 && !/ready/.test(relay.out); i++) await sleep(50);
-      if (!/ready/.test(relay.out)) throw new Error("the fault relay did not start: " + relay.out);
+      const relay = await dev.startScript(["test/helpers/fault-relay.ts", String(opts.relay.seed), ...fronts.map((f, i) => f + ":" + ports[i])]);
       ports = fronts;
       answer = async (mode) => {
         const was = relay.out.length;

@@ -132,6 +132,18 @@ export class Device {
     return c;
   }
 
+  /**
+   * A TypeScript helper process of the project (a relay, a server, a probe) started inside the
+   * namespace with start(), once it has printed a line matching `ready` (within 5 s; else it
+   * throws with what it printed).
+   */
+  async startScript(argv: string[], ready = /^ready/m): Promise<ChildProcess & { out: string }> {
+    const p = this.start([process.execPath, "--import", "./tools/ts-register.mjs", ...argv]);
+    for (let i = 0; i < 100 && !ready.test(p.out); i++) await sleep(50);
+    if (!ready.test(p.out)) throw new Error(`${argv[0]} did not start: ${p.out}`);
+    return p;
+  }
+
   /** A command inside the namespace, bounded to `ms`: what it printed. */
   run(argv: string[], ms: number): Promise<string> {
     const a = this.ns(argv);
