@@ -1,4 +1,5 @@
-import { decode, refidText } from "./packet";
+import { refidText, u32 } from "./packet";
+import { REFID_AT, STRATUM_KOD } from "./wire";
 import { request } from "./request";
 import { Exchange, Limits, Sample, judge, stray } from "./checks";
 
@@ -81,13 +82,6 @@ export interface SyncResult {
   leap?: number;
 }
 
-/** The same bytes (kept as they came: as text, "35,1,0,...", they would take about three times the memory). */
-function same(a: Uint8Array, b: Uint8Array) {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
-  return true;
-}
-
 /**
  * One sync: resolve, then exchanges until `burst` good samples or `retries` failures.
  * A datagram that does not answer the request in flight (wrong source, mode, version or
@@ -95,14 +89,17 @@ function same(a: Uint8Array, b: Uint8Array) {
  * A Kiss-o'-Death ends the sync at once, with no retry (RFC 4330 s8). Two different answers
  * to one request end it with reason "conflict" and no result. Returns its abort: the timer
  * disarmed and the socket closed, `done` never called (a supervisor ending a stalled round).
+ *
+ * Its state is this function's scope, and its functions are the fewest that can hold a
+ * sync: the end, the one timer's callback, the next wait, the socket's datagrams and the
+ * resolver's answer. On an ESP8266 each function made here is about 7 JsVars for as long
+ * as a server is asked.
  */
 export function sync(env: Env, o: SyncOptions, name: string, port: number, done: (r: SyncResult) => void): () => void {
   const res: SyncResult = { reason: "", server: name, sent: 0, good: 0 };
   let link: Link | undefined;
   // 0 until armed: clearTimeout(0) does nothing, where Espruino throws on clearTimeout(undefined)
   let timer: unknown = 0;
-  // (the callback it was armed with, which its disarm names: Env.disarm)
-  let onTimer: () => void;
   let x: Exchange | null = null;
   let fails = 0;
   let heard = "";
@@ -117,33 +114,32 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   let lo = -1e9;
   let hi = 1e9;
 
-  // (an open that threw or was cut short never handed back its link: the network closes what it left open)
-  const shut = () => (link ? link.close() : env.net.close && env.net.close());
-
-  // (called with no reason after a full burst: best is set, so the reason is "")
+  // The end, and the abort the sync returns: with a reason, `done` is told ("" after a full
+  // burst); with none (the abort), it is not.
   const finish = (reason?: string) => {
     // (a transport's error after the end, such as the close event of the socket it closed,
     // changes nothing: its timer id may be another's by then)
     if (over) return;
-    env.disarm(timer, onTimer);
+    env.disarm(timer, wake);
     x = null;
     over = true;
-    shut();
-    res.reason = best ? "" : reason!;
+    // (an open that threw or was cut short never handed back its link: the network closes what it left open)
+    if (link) link.close();
+    else if (env.net.close) env.net.close();
+    if (reason === undefined) return;
+    res.reason = best ? "" : reason;
     // An empty intersection (a server or clock that stepped mid-burst) falls back to the least delay.
     Object.assign(res, best, best ? (lo <= hi ? { offset: (lo + hi) / 2, err: (hi - lo) / 2 } : { err: best.delay / 2 }) : {});
     done(res);
   };
 
-  // Called once per exchange, never after finish (which clears x and the timer). An answered
-  // request stays in flight until the next one leaves, `gap` later (after the last one too):
-  // a second, different answer to it means replies are being forged.
-  const next = (failure: string) => {
-    if (failure && ((x = null), ++fails > o.retries)) return finish(failure);
-    timer = env.after((onTimer = failure || res.good < o.burst ? send : finish), failure ? o.backoff * (1 << (fails - 1)) : o.gap);
-  };
-
-  const send = () => {
+  // The one timer's callback, whatever it waited for: the name (no address yet), a reply (a
+  // request in flight, unanswered), the gap after an answer (the next request, or the end
+  // of a full burst), a backoff after a failure (no request in flight).
+  const wake = () => {
+    if (!ip) return finish("dns");
+    if (x && !x.got) return next(heard || "timeout");
+    if (x && res.good >= o.burst) return finish("");
     heard = "";
     x = { nonce: { sec: env.rand() >>> 0, frac: env.rand() >>> 0 }, t1: 0, addr: ip, port: port };
     // The request made before it is signed: Espruino 2v29 keeps a function's scope for good
@@ -153,7 +149,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     const q = request(x.nonce);
     const b = o.auth ? o.auth.signRequest(q) : q;
     res.sent++;
-    timer = env.after((onTimer = () => next(heard || "timeout")), o.timeout);
+    timer = env.after(wake, o.timeout);
     x.t1 = env.clock();
     try {
       link!.send(b, ip, port, x);
@@ -162,21 +158,42 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     }
   };
 
+  // Called once per exchange, never after finish (which clears x and the timer). An answered
+  // request stays in flight until the next one leaves, `gap` later (after the last one too):
+  // a second, different answer to it means replies are being forged.
+  const next = (failure: string) => {
+    if (failure) {
+      x = null;
+      if (++fails > o.retries) return finish(failure);
+    }
+    timer = env.after(wake, failure ? o.backoff * (1 << (fails - 1)) : o.gap);
+  };
+
   const onDatagram: OnDatagram = (b, address, from, t4) => {
     if (!x) return;
     const v = judge(b, address, from, t4, x, o);
-    if (typeof v == "string" && stray(v)) return void (heard = v);
+    if (typeof v == "string" && stray(v)) {
+      heard = v;
+      return;
+    }
     // A second answer to one request: a copy is harmless (a duplicated datagram), another is
-    // not, and nothing of this sync can be trusted: which of the two was the server?
-    if (x.got) return void (!same(x.got, b) && ((best = undefined), finish("conflict")));
+    // not, and nothing of this sync can be trusted: which of the two was the server? (The
+    // answer is kept as its bytes: as text, "35,1,0,...", it would take about three times the memory.)
+    const got = x.got;
+    if (got) {
+      let differ = got.length != b.length;
+      for (let i = 0; !differ && i < b.length; i++) differ = got[i] != b[i];
+      if (!differ) return;
+      best = undefined;
+      return finish("conflict");
+    }
+    env.disarm(timer, wake);
     if (typeof v == "string") {
-      env.disarm(timer, onTimer);
       if (v != "kod") return next(v);
-      const kod = decode(b);
-      res.kiss = refidText(kod);
+      const refid = u32(b, REFID_AT);
+      res.kiss = refidText(refid, STRATUM_KOD);
       return finish(v);
     }
-    env.disarm(timer, onTimer);
     x.got = b;
     res.good++;
     if (!best || v.delay < best.delay) best = v;
@@ -185,22 +202,15 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     next("");
   };
 
-  const abort = () => {
-    env.disarm(timer, onTimer);
-    x = null;
-    if (over) return;
-    over = true;
-    shut();
-  };
   if (!port) {
     finish("host");
-    return abort;
+    return finish;
   }
   // A resolver that never answers must not hang the sync.
-  timer = env.after((onTimer = () => finish("dns")), o.timeout);
+  timer = env.after(wake, o.timeout);
   env.net.lookup(name, (addr) => {
     if (over || link) return;
-    env.disarm(timer, onTimer);
+    env.disarm(timer, wake);
     if (!addr) return finish("dns");
     ip = addr;
     res.server = ip + ":" + port;
@@ -209,7 +219,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     } catch (e) {
       return finish("socket");
     }
-    send();
+    wake();
   });
-  return abort;
+  return finish;
 }

@@ -1,4 +1,4 @@
-import { HEADER_LEN, SHORT_UNIT } from "./wire";
+import { HEADER_LEN, ORIG_AT, RECV_AT, REFID_AT, REF_AT, ROOT_DELAY_AT, ROOT_DISP_AT, SHORT_UNIT, STRATUM_AT, XMIT_AT } from "./wire";
 import { Timestamp } from "./timestamp";
 
 /**
@@ -39,21 +39,22 @@ export function ts(b: Uint8Array, o: number): Timestamp {
 }
 
 /**
- * Decodes the 48-byte header, but for poll, precision and the reference timestamp, which
- * no check reads (bytes 2, 3 and 16-23): the device carries no code for them.
+ * Decodes the 48-byte header, but for poll, precision and the reference timestamp (bytes 2,
+ * 3 and 16-23). The server reads a request with it; a client's checks read the reply's
+ * bytes themselves (lib/checks.ts judge), making no object per datagram.
  */
 export function decode(b: Uint8Array): Header {
   return {
     leap: b[0] >> 6,
     vn: (b[0] >> 3) & 7,
     assoc: b[0] & 7,
-    stratum: b[1],
-    rootDelay: u32(b, 4) / SHORT_UNIT,
-    rootDisp: u32(b, 8) / SHORT_UNIT,
-    refid: u32(b, 12),
-    orig: ts(b, 24),
-    recv: ts(b, 32),
-    xmit: ts(b, 40),
+    stratum: b[STRATUM_AT],
+    rootDelay: u32(b, ROOT_DELAY_AT) / SHORT_UNIT,
+    rootDisp: u32(b, ROOT_DISP_AT) / SHORT_UNIT,
+    refid: u32(b, REFID_AT),
+    orig: ts(b, ORIG_AT),
+    recv: ts(b, RECV_AT),
+    xmit: ts(b, XMIT_AT),
   };
 }
 
@@ -73,26 +74,25 @@ export function putTs(b: Uint8Array, o: number, t: Timestamp) {
 export function encode(p: Packet): Uint8Array {
   const b = new Uint8Array(HEADER_LEN);
   b[0] = (p.leap << 6) | (p.vn << 3) | p.assoc;
-  b[1] = p.stratum;
+  b[STRATUM_AT] = p.stratum;
   b[2] = p.poll;
   b[3] = p.precision;
-  put(b, 4, Math.round(p.rootDelay * SHORT_UNIT));
-  put(b, 8, Math.round(p.rootDisp * SHORT_UNIT));
-  put(b, 12, p.refid);
-  putTs(b, 16, p.refTime);
-  putTs(b, 24, p.orig);
-  putTs(b, 32, p.recv);
-  putTs(b, 40, p.xmit);
+  put(b, ROOT_DELAY_AT, Math.round(p.rootDelay * SHORT_UNIT));
+  put(b, ROOT_DISP_AT, Math.round(p.rootDisp * SHORT_UNIT));
+  put(b, REFID_AT, p.refid);
+  putTs(b, REF_AT, p.refTime);
+  putTs(b, ORIG_AT, p.orig);
+  putTs(b, RECV_AT, p.recv);
+  putTs(b, XMIT_AT, p.xmit);
   return b;
 }
 
 /** RFC 5905 s7.3: the reference id is four ASCII characters at stratum 0 and 1 (kiss codes, sources), an IPv4 address above. */
-export function refidText(p: Header): string {
-  const r = p.refid;
+export function refidText(refid: number, stratum: number): string {
   let s = "";
   for (let i = 24; i >= 0; i -= 8) {
-    const c = (r >>> i) & 255;
-    if (p.stratum > 1) s += (i < 24 ? "." : "") + c;
+    const c = (refid >>> i) & 255;
+    if (stratum > 1) s += (i < 24 ? "." : "") + c;
     else if (c > 31 && c < 127) s += String.fromCharCode(c);
   }
   return s;

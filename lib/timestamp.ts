@@ -6,16 +6,19 @@ export interface Timestamp {
   frac: number;
 }
 
+// The arithmetic takes a timestamp's two uint32 fields as they are, so that a reply's
+// timestamps go from its bytes into the sums with no object made for them (lib/checks.ts judge).
+
 /**
- * NTP timestamp to Unix seconds (float).
+ * NTP timestamp (seconds field, fraction field) to Unix seconds (float).
  *
  * The seconds field wraps every 2^32 s (era 0 ends 2036-02-07, RFC 5905 s6). The era is
  * taken as the one that puts the time within 2^31 s (68 years) of `pivot`, a Unix time known
  * to be near the truth (the firmware build date): `(a - b) | 0` is the signed 32-bit
  * distance between two seconds fields whatever their eras.
  */
-export function ntpToUnix(t: Timestamp, pivot: number): number {
-  return pivot + ((t.sec - (pivot + NTP_UNIX_OFFSET) % TWO32) | 0) + t.frac / TWO32;
+export function ntpToUnix(sec: number, frac: number, pivot: number): number {
+  return pivot + ((sec - (pivot + NTP_UNIX_OFFSET) % TWO32) | 0) + frac / TWO32;
 }
 
 /** Unix seconds (float, at or after 1900) to an NTP timestamp; `>>> 0` reduces to the era (RFC 5905 s6). */
@@ -25,10 +28,6 @@ export function unixToNtp(u: number): Timestamp {
 }
 
 /** a - b in seconds, exact and era-safe for two timestamps within 68 years of each other. */
-export function ntpDiff(a: Timestamp, b: Timestamp): number {
-  return ((a.sec - b.sec) | 0) + (a.frac - b.frac) / TWO32;
-}
-
-export function ntpEqual(a: Timestamp, b: Timestamp): boolean {
-  return a.sec == b.sec && a.frac == b.frac;
+export function ntpDiff(aSec: number, aFrac: number, bSec: number, bFrac: number): number {
+  return ((aSec - bSec) | 0) + (aFrac - bFrac) / TWO32;
 }

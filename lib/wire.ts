@@ -15,6 +15,20 @@ export const SHORT_UNIT = 65536;
 /** RFC 4330 s4: the header without extension fields or MAC is 48 bytes. */
 export const HEADER_LEN = 48;
 
+/**
+ * RFC 4330 s4: where the header's fields start. Byte 0 holds LI (2 bits), VN (3), mode (3);
+ * byte 1 the stratum; root delay and root dispersion are NTP short format, the reference id
+ * 32 bits, the originate, receive and transmit timestamps 64 bits each (RFC 5905 s6).
+ */
+export const STRATUM_AT = 1;
+export const ROOT_DELAY_AT = 4;
+export const ROOT_DISP_AT = 8;
+export const REFID_AT = 12;
+export const REF_AT = 16;
+export const ORIG_AT = 24;
+export const RECV_AT = 32;
+export const XMIT_AT = 40;
+
 /** RFC 4330 s4: the UDP port of an NTP server. */
 export const NTP_PORT = 123;
 

@@ -34,9 +34,9 @@ test("answer: mode 4, the request's version and poll, origin its transmit, strat
   assert.ok(Math.abs(p.rootDisp - 0.000123) < 1 / 65536);
   assert.is(p.rootDelay, 0);
   assert.equal(p.orig, NONCE);
-  assert.is(ntpToUnix(p.refTime, 1800000000), 1800000000);
-  assert.ok(Math.abs(ntpToUnix(p.recv, 1800000000) - T) < 1e-6);
-  assert.ok(Math.abs(ntpToUnix(p.xmit, 1800000000) - T - 0.001) < 1e-6);
+  assert.is(ntpToUnix(p.refTime.sec, p.refTime.frac, 1800000000), 1800000000);
+  assert.ok(Math.abs(ntpToUnix(p.recv.sec, p.recv.frac, 1800000000) - T) < 1e-6);
+  assert.ok(Math.abs(ntpToUnix(p.xmit.sec, p.xmit.frac, 1800000000) - T - 0.001) < 1e-6);
 });
 
 test("unsynchronized: LI 3, stratum 0, INIT; a kiss: LI 3, stratum 0 and its code, still answering the request", () => {
