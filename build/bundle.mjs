@@ -90,6 +90,7 @@ const part = (name, global, load, value, when) => ({ module: "@part/" + name, en
 export const PARTS = {
   "firmware/clock.ts": [
     part("exchange", "ntpX", "loadExchange", "EXCHANGE"),
+    part("decide", "ntpC", "loadDecide", "DECIDE"),
     part("end", "ntpD", "loadEnd", "END"),
     part("control", "ntpT", "loadControl", "CONTROL"),
     // (only in an image whose config has rtc: another would carry its global for nothing)

@@ -2,8 +2,8 @@
 // object, `app`: firmware/state.ts), the timers' and the exchange's callbacks, the
 // discipline's tick and a stub per REPL method. Everything else is in parts (build/bundle.mjs
 // PARTS), made when a round, a boot or a REPL call needs one and garbage after, one at a time:
-// the exchange with one server (firmware/parts/exchange.ts), a round's end
-// (firmware/parts/end.ts), the control part (firmware/parts/control.ts: start, boot, the
+// the exchange with one server (firmware/parts/exchange.ts), a round's choice
+// (firmware/parts/decide.ts), a round's end (firmware/parts/end.ts), the control part (firmware/parts/control.ts: start, boot, the
 // schedule, the REPL) and with an RTC the chip's (firmware/parts/rtc.ts).
 //
 // The road from ntptime.settime() to the clock, hop by hop (the schedule's timer joins at 3):
@@ -14,18 +14,21 @@
 //   4. firmware/clock.ts app.proceed: the next server asked in the exchange part
 //      (firmware/parts/exchange.ts -> lib/client.ts sync, the board's socket: boards/espruino.ts)
 //   5. firmware/clock.ts app.asked: its outcome kept; proceed() again, for the next server
-//   6. firmware/clock.ts app.proceed, every server asked: the end part
-//      (firmware/parts/end.ts -> firmware/round-end.ts end -> firmware/round.ts decide: the
+//   6. firmware/clock.ts app.proceed, every server asked: the decide part
+//      (firmware/parts/decide.ts -> firmware/round-decide.ts -> firmware/round.ts decide: the
 //      choice, firmware/choose-one.ts or choose-many.ts)
 //   7. lib/discipline.ts measure: a step or a slew begun -> firmware/clock.ts moveBy, the one
-//      setter of the clock (dev.setNow: Espruino's setTime)
-//   8. firmware/round-end.ts end: the console line, the leap watch (firmware/leap.ts), the
+//      setter of the clock (dev.setNow: Espruino's setTime); the outcome and its line kept on
+//      the round, proceed() again
+//   8. firmware/clock.ts app.proceed, the round decided: the end part (firmware/parts/end.ts
+//      -> firmware/round-end.ts end): the console line, the leap watch (firmware/leap.ts), the
 //      record (firmware/settings.ts), the RTC's write due, the events, the next round
 //      (firmware/schedule.ts reschedule), the promise's settling kept in app.settle
 //   9. firmware/clock.ts app.proceed: the promise settled, the end part now garbage
 // Between rounds the tick below (lib/discipline.ts tick -> moveBy) slews what step 7 began.
 import { board } from "@board";
 import { loadExchange } from "@part/exchange";
+import { loadDecide } from "@part/decide";
 import { loadEnd } from "@part/end";
 import { loadControl } from "@part/control";
 import { loadRtc } from "@part/rtc";
@@ -156,7 +159,7 @@ const app: Resident = {
   },
   leapNow: () => enter(Part.Control, () => loadControl().leapNow(app)),
   // One part at a time: the exchange for each server, then the round's
-  // end; with no round, the schedule's round if it came due meanwhile.
+  // choice, then its end; with no round, the schedule's round if it came due meanwhile.
   proceed: () => {
     // a REPL promise the last part settled: now that its code is garbage
     const s = app.settle;
@@ -179,11 +182,12 @@ const app: Resident = {
     const i = q.results.length;
     // (a host checked by begin: "name" or "name:port"; port 0, a failure without I/O, for "")
     const h = i < q.to.length ? q.to[i].split(":") : null;
-    // (a step's bound, build/config.mjs configDefines; a round's end may wait for a modem's own NTP command, an AT command of up to 60 s)
+    // (a step's bound, build/config.mjs configDefines; a round's choice may wait for a modem's own NTP command, an AT command of up to 60 s)
     app.watch = CONFIG.stall! + (h ? 0 : 60);
     q.stepping = 1;
     // (an answer from an exchange the supervisor gave up on, once its round has ended, is dropped)
     if (h) q.halt = enter(Part.Exchange, () => loadExchange()(dev, h[0], h[0] ? +(h[1] || NTP_PORT) : 0, (x) => app.rounds[0] == q && app.asked(x)));
+    else if (!q.out) enter(Part.Decide, () => loadDecide()(app));
     else enter(Part.End, () => loadEnd()(app));
   },
   // (from inside the exchange: proceed() waits until it has unwound and its code is garbage)

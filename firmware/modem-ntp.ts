@@ -1,6 +1,6 @@
 // A modem's own NTP command (Quectel AT+QNTP, SIMCom AT+CNTP: the board's ModemClock) as a
 // round's fallback when the modem will not open UDP (firmware/round.ts decide), in the round's
-// end's part: only an image for a board that has one carries it (boards/boards.mjs modemClock).
+// choice's part (firmware/parts/decide.ts): only an image for a board that has one carries it (boards/boards.mjs modemClock).
 import { Outcome } from "../lib/ntptime";
 import { NTP_PORT } from "../lib/wire";
 import { parseHost } from "../lib/host";

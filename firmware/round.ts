@@ -1,7 +1,8 @@
 // A round: every server not denied asked in turn, then its answers decided on. begin() queues
 // one (the schedule's and the REPL's road alike); the resident code asks its servers
 // (firmware/clock.ts proceed, firmware/parts/exchange.ts); decide() takes the answers to one
-// outcome, applied through the discipline; the round's end (firmware/round-end.ts) tells it.
+// outcome, applied through the discipline (firmware/parts/decide.ts); the round's end
+// (firmware/round-end.ts) tells it, each in a part of its own.
 import { Outcome, settling } from "../lib/ntptime";
 import { Env, SyncResult } from "../lib/client";
 import { choose } from "./choose-one";
@@ -11,7 +12,7 @@ import { NTP_PORT } from "../lib/wire";
 import { fixed } from "../lib/calendar";
 import { ModemClock } from "../boards/board";
 import { Resident, Round } from "./state";
-import { hosts, save } from "./settings";
+import { hosts } from "./settings";
 import { modemNtp } from "./modem-ntp";
 
 /** One server asked (firmware/parts/exchange.ts: lib/client.ts sync with the build's options); a port of 0 fails as "host". Returns its abort. @internal */
@@ -80,25 +81,18 @@ export function resultText(x: Outcome, how: string, now: number) {
 /**
  * The answers of a round, every host asked (firmware/clock.ts proceed): with none answering
  * and a modem that refused UDP, the modem's own NTP; with several servers, the choice among
- * them; then (when the round sets the clock) the discipline applies it, and a Kiss-o'-Death
- * DENY or RSTR is saved. `done` gets the outcome, whether a server asked to slow down (RATE),
- * and the round's console line, which it prints when the round sets the clock.
+ * them; then (when the round sets the clock) the discipline applies it. `done` gets the
+ * outcome and the round's console line, which the round's end prints when the round sets
+ * the clock (firmware/round-end.ts).
  */
-export function decide(r: Resident, o: RoundOptions, q: Round, done: (o: Outcome, rate: boolean, line: string) => void) {
+export function decide(r: Resident, o: RoundOptions, q: Round, done: (o: Outcome, line: string) => void) {
   const dev = r.dev;
   const results = q.results;
   const apply = q.sets;
 
   const finish = (out: Outcome, line: string) => {
-    let changed = false;
-    let rate = false;
-    results.forEach((x) => {
-      // (the line already says "failed: kod DENY"; status().denied lists them)
-      if ((x.kiss == "DENY" || x.kiss == "RSTR") && !r.saved.denied![x.host]) changed = !!(r.saved.denied![x.host] = x.kiss);
-      rate = rate || x.kiss == "RATE";
-    });
-    if (changed) save(r);
-    done((r.api.last = out), rate, line);
+    r.api.last = out;
+    done(out, line);
   };
 
   /** A good outcome, applied (or only measured), as the line's end. */

@@ -34,7 +34,10 @@ export interface Round {
   /** the boot it began in (a boot from save() restarts the schedule), and the free-running clock then */
   boot: number;
   began: number;
-  /** 1 while a step of it (a server asked, its end) is under way (firmware/clock.ts proceed); the exchange's end, for the supervisor (lib/client.ts sync) */
+  /** once every host is asked: its outcome and console line, decided (firmware/round-decide.ts) for its end to tell (firmware/round-end.ts) */
+  out?: Outcome;
+  line?: string;
+  /** 1 while a step of it (a server asked, its choice, its end) is under way (firmware/clock.ts proceed); the exchange's end, for the supervisor (lib/client.ts sync) */
   stepping?: number;
   halt?: () => void;
 }
@@ -237,6 +240,8 @@ export const enum Part {
   End = 3,
   /** firmware/parts/rtc.ts: the battery-backed RTC read at power-on, written after a sync */
   Rtc = 4,
+  /** firmware/parts/decide.ts: a round's choice among its answers, applied through the discipline */
+  Decide = 5,
   /**
    * The supervisor's recovery, with its cause: Recover + the fault's kind * 8 + the part that
    * was cut short (firmware/supervise.ts recover). Cut short itself, it is tried again.

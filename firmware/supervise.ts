@@ -20,7 +20,7 @@ export function recover(r: Resident, cause: number) {
   // Espruino's own account of it, read (and so cleared) here: "LOW_MEMORY,MEMORY"
   const read = typeof E != "undefined" && E.getErrorFlags ? E.getErrorFlags() : [];
   const flags = read.length ? " (" + read.join(",") + ")" : "";
-  fault(r, kind, (kind == Fault.Memory ? "out of memory in " + ["", "boot/schedule/REPL", "exchange", "round's end", "RTC"][part] + flags : q ? "round stalled" : "schedule not armed") + ", recovering");
+  fault(r, kind, (kind == Fault.Memory ? "out of memory in " + ["", "boot/schedule/REPL", "exchange", "round's end", "RTC", "round's choice"][part] + flags : q ? "round stalled" : "schedule not armed") + ", recovering");
   // (an alarm cut short: the tick arms it again)
   if (CONFIG.alarms) r.ringing = 0;
   // A round under way is ended (its exchange already halted by the tick, firmware/clock.ts):

@@ -26,7 +26,11 @@ declare module "@sha1" {
 declare module "@part/exchange" {
   export const loadExchange: () => import("./round").Ask;
 }
-/** A round's end, or the supervisor's recovery (firmware/parts/end.ts), made once its servers have been asked. */
+/** A round's choice among its answers, applied (firmware/parts/decide.ts), made once its servers have been asked. */
+declare module "@part/decide" {
+  export const loadDecide: () => (r: import("./state").Resident) => void;
+}
+/** A round's end, or the supervisor's recovery (firmware/parts/end.ts), made once its answers have been decided on. */
 declare module "@part/end" {
   export const loadEnd: () => (r: import("./state").Resident, cause?: number) => void;
 }

@@ -2,7 +2,8 @@
 // Espruino's crypto.SHA1 keeps its result in a flat string, 3 JsVars in a row; in a heap with
 // hundreds of JsVars free but none of them in a run of three (as in the fault soak, where
 // the console's history fills the rest), crypto.SHA1 alone gives nothing, and the board's
-// hash still gives the right digest.
+// hash still gives the right digest: from crypto.SHA1 once the heap is put together
+// (E.defrag), or on a firmware without it from the hash in JavaScript.
 // Without the interpreter the test is skipped with the reason (in CI it fails).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -26,7 +27,8 @@ async function bundle() {
  */
 const FRAGMENT = `global.H=[];while(process.memory(false).free>80)H.push(1.5);for(var i=0;i<H.length;i++)H[i]=0;global.R=[];var r;while(R.length<100&&(r=require("crypto").SHA1("x")))R.push(r);`;
 
-deviceTest("a heap in pieces: crypto.SHA1 alone runs out of memory for its result, the board's hash gives the digest", async () => {
+for (const defrag of [true, false])
+deviceTest(`a heap in pieces: crypto.SHA1 alone runs out of memory for its result, the board's hash gives the digest (${defrag ? "the heap put together" : "a firmware without E.defrag: in JavaScript"})`, async () => {
   const dev = await Device.create("esp8266", 120);
   try {
     await dev.upload({ image: await bundle(), save: false });
@@ -35,12 +37,15 @@ deviceTest("a heap in pieces: crypto.SHA1 alone runs out of memory for its resul
     const want = Array.from(createHash("sha1").update(Uint8Array.from(msg)).digest());
     dev.type(`global.M=new Uint8Array(${JSON.stringify(msg)});global.BYTES=function(a){var o=[];for(var i=0;i<a.length;i++)o.push(a[i]);return o;}`);
     assert.equal(await dev.eval<number[]>("BYTES(SHA(M))"), want, "the digest at rest");
+    if (!defrag) dev.type("E.defrag=undefined;");
     dev.type(FRAGMENT);
     await sleep(1000);
     const free = await dev.eval<number>("process.memory().free");
     assert.ok(free > 300, `${free} JsVars free after fragmenting`);
     assert.is(await dev.eval("require('crypto').SHA1(M)===undefined"), true, "crypto.SHA1 alone finds no run of three JsVars");
     assert.equal(await dev.eval<number[]>("BYTES(SHA(M))"), want, "the digest in a heap in pieces");
+    // (put together, the heap has its run of three for crypto.SHA1 again; left in pieces, not)
+    assert.is(await dev.eval("require('crypto').SHA1(M)!==undefined"), defrag, defrag ? "the heap put together" : "the heap still in pieces");
     assert.not.match(dev.out, /OUT OF MEMORY|Uncaught/, dev.tail());
   } finally {
     await dev.stop();

@@ -91,6 +91,29 @@ deviceTest("Memory LCD, DST, three servers, a key on an ESP8266: memory squeezed
   }
 });
 
+deviceTest("memory runs out in a round's choice (its own part, between the exchange's and the end's): the supervisor names the part, ends the round as memory, and the schedule syncs again", async () => {
+  const c = await startClock();
+  try {
+    const { dev } = c;
+    await dev.waitFor(GOOD, 30000);
+    // The choice sets ntptime.last as it decides: a setter that takes every JsVar there is, once.
+    dev.type(`(function(){var once=1;Object.defineProperty(ntptime,"last",{configurable:true,get:function(){return null},set:function(v){if(once){once=0;var h=[];for(;;)h.push(0);}}});})()`);
+    await dev.waitFor(/^ntptime: fault: memory, out of memory in round's choice/, 30000);
+    await dev.waitFor(/failed: memory/, 5000);
+    dev.type(`delete ntptime.last;ntptime.last=null;`);
+    const good = await dev.waitFor(GOOD, 40000);
+    assert.ok(Math.abs(+good[1]) < 0.05, good[0]);
+    const s = await dev.eval("ntptime.status()");
+    assert.is(s.faults.memory, 1, JSON.stringify(s.faults));
+    assert.ok(s.next > (await dev.eval<number>("getTime()")), "the schedule is armed: " + JSON.stringify(s));
+    assert.match(dev.out, /ntptime: recovered from the memory fault/);
+    await onTime(c);
+    assert.not.match(dev.out, /ReferenceError|TypeError/);
+  } finally {
+    await c.stop();
+  }
+});
+
 deviceTest("memory held for good from a round's start (an app that never gives it back): the image starts again from flash by itself, keeps its time and syncs", async () => {
   const c = await startClock();
   try {

@@ -35,15 +35,15 @@ test("docs/footprint.md's bytes table is the builds' (node build.mjs --docs make
 
 test("device images wrap their names in a function, beside one global for each part, and keep require() plain", async () => {
   const code = await buildImage({ board: "esp8266", config: loadConfig() });
-  // function ntpX() {...} function ntpD() {...} function ntpT() {...}, then (function(){ ...the image... })();
+  // function ntpX() {...} function ntpC() {...} function ntpD() {...} function ntpT() {...}, then (function(){ ...the image... })();
   const wrapped = code.indexOf("}\n(function(){\n");
   assert.ok(code.startsWith("function ntpX() {\n") && wrapped > 0 && code.trimEnd().endsWith("})();"));
   // declared in a fresh context (not run), the part before the wrapper makes the parts' globals and nothing else
   const context = vm.createContext({});
   vm.runInContext(code.slice(0, wrapped + 2), context);
-  assert.equal(Object.keys(context), ["ntpX", "ntpD", "ntpT"]);
-  // each part made (in that context): the exchange and a round's end hand back a function, the rest its methods
-  assert.equal(["ntpX()", "ntpD()", "ntpT()"].map((c) => typeof vm.runInContext(c, context)), ["function", "function", "object"]);
+  assert.equal(Object.keys(context), ["ntpX", "ntpC", "ntpD", "ntpT"]);
+  // each part made (in that context): the exchange, a round's choice and its end hand back a function, the rest its methods
+  assert.equal(["ntpX()", "ntpC()", "ntpD()", "ntpT()"].map((c) => typeof vm.runInContext(c, context)), ["function", "function", "function", "object"]);
   const gps = await buildImage({ board: "esp8266", app: "gps-server", config: loadConfig() });
   assert.ok(gps.startsWith("(function(){\n") && gps.trimEnd().endsWith("})();"), "the gps-server app has no parts");
   assert.match(code, /require\("Wifi"\)/);

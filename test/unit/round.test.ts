@@ -8,6 +8,7 @@ import { DISCIPLINE_LENGTH } from "../../lib/discipline";
 import { SyncOptions, sync } from "../../lib/client";
 import { parseHost } from "../../lib/host";
 import { RoundOptions, decide } from "../../firmware/round";
+import { kisses } from "../../firmware/round-end";
 import { Resident, Round } from "../../firmware/state";
 import { choose } from "../../firmware/choose-one";
 import { fakeEnv } from "../helpers/fake-env";
@@ -55,9 +56,10 @@ function device(server: ServerModel | null) {
       const i = q.results.length;
       const h = i < q.to.length ? q.to[i].split(":") : null;
       if (h) sync(dev, SYNC, h[0], h[0] ? +(h[1] || 123) : 0, (x) => (q.results.push({ ...x, host: hosts[i] }), next()));
-      // (and prints the line, as firmware/round-end.ts does for a round that sets the clock)
+      // (then keeps its kisses and prints the line, as firmware/round-end.ts does for a round that sets the clock)
       else
-        decide(r, OPTIONS, q, (o, rate, line) => {
+        decide(r, OPTIONS, q, (o, line) => {
+          kisses(r, q.results);
           if (apply) dev.log(line);
           out = o;
         });
