@@ -315,8 +315,17 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     }
   };
   try {
-    // memory at rest to come back to: after the first sync and a settime() at the REPL, whose
-    // first use puts Espruino's Promise class in the global scope (8 JsVars, for good)
+    // The REPL calls the soak makes as a user (between faults, and the Storage fault's
+    // sethost), made before memory at rest is read at the start and at the end, so that both
+    // hold what they keep for good: settime() puts Espruino's Promise class in the global scope
+    // (8 JsVars, until a power-on), sethost() the host in the record (3, read back at boot).
+    const asUser = async () => {
+      const at = con.lines.length;
+      c.dev.type(`ntptime.sethost(ntptime.host);ntptime.settime().then(function(v){print("SOAK settime "+v);})`);
+      await con.find(/^SOAK settime/, at, realtime() + 3 * c.stall);
+      return at;
+    };
+    // memory at rest to come back to: after the first sync and those calls
     // (an interpreter that exits meanwhile, at the Linux build's assertions after a moment
     // without memory, is started again from flash, as in the soak itself: at most twice)
     let first: Rest | undefined;
@@ -327,9 +336,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
         await c.dev.powerCycle();
         await con.find(GOOD, con.lines.length, realtime() + 60);
       }
-      const at = con.lines.length;
-      c.dev.type(`ntptime.settime().then(function(v){print("SOAK settime "+v);})`);
-      await con.find(/^SOAK settime/, at, realtime() + 3 * c.stall);
+      const at = await asUser();
       first = c.dev.running() && !con.lines.slice(at).some((l) => ASSERTION.test(l.line)) ? await rest(c) : undefined;
     }
     if (!first) throw new Error("no rest after the first sync:\n" + c.dev.tail());
@@ -422,6 +429,8 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
         if (!(await con.find(/^SOAK settime/, at, realtime() + 3 * c.stall))) break;
       }
     }
+    await exitedBetween();
+    await asUser();
     const end = await rest(c);
     res.restEnd = end ? end.use : NaN;
   } finally {
@@ -493,7 +502,7 @@ export function table(results: SoakResult[]): string {
   for (const r of results) for (const k in r.told) told[k] = (told[k] || 0) + r.told[k];
   rows.push("");
   rows.push(`rounds ${sum((r) => r.rounds)} (${sum((r) => r.good)} good), faults ${all.length}, survived ${all.filter((s) => s.survived).length}, lost schedules ${all.filter((s) => !s.survived).length}, REPL calls answered busy ${sum((r) => r.busy)}, interpreter exits ${sum((r) => r.exits)}`);
-  rows.push(`memory at rest (JsVars in use): ${results.map((r) => `${r.restStart} -> ${r.restEnd}`).join(", ")} (start, after the first sync -> end, per device); least free at rest ${Math.min(...results.map((r) => r.leastFree))}`);
+  rows.push(`memory at rest (JsVars in use): ${results.map((r) => `${r.restStart} -> ${r.restEnd}`).join(", ")} (per device: after the first sync -> at the end, each read after a settime() and a sethost() at the REPL); least free at rest ${Math.min(...results.map((r) => r.leastFree))}`);
   const offsets = results.flatMap((r) => r.offsets).sort((p, q) => p - q);
   const beyond = results.flatMap((r) => r.beyond);
   const ms = (x: number) => (x * 1000).toFixed(2);
