@@ -117,19 +117,28 @@ async function bursts(dev: Device, probe: ReturnType<Device["start"]>, port: num
   await load(dev, { host: "127.0.0.1:" + port, burst, gap: 100, timeout: 1000, retries: 2, startDelay: 1e6 });
   const out: Reading[] = [];
   let exits = 0;
+  let garbled = 0;
   for (let i = 0; i <= trials; i++) {
     const tag = "S" + i;
     // (one line: the Linux build's console thread and its loop share an event buffer without
     // a lock, and lines typed while the loop is busy have failed its assertion, ASSERT(len <=
-    // 64) in src/jsdevices.c; the interpreter exits, and is started again from flash)
+    // 64) in src/jsdevices.c; the interpreter exits, and is started again from flash; or a
+    // character of the line is lost, and the line is an error: typed again)
     dev.type(`setTime(getTime()+0.5);ntptime.settime().then(function(r){print("${tag} "+r+" "+ntptime.last.applied)})`);
     let m: RegExpExecArray;
     try {
-      m = await dev.waitFor(new RegExp("^" + tag + " (\\d) (\\w+)"), 20000);
+      m = await dev.waitFor(new RegExp("^(?:" + tag + " (\\d) (\\w+)|Uncaught .*)"), 20000);
     } catch (e) {
-      if (dev.running() || ++exits > 3) throw e;
-      await dev.powerCycle();
-      dev.type(PROBE_RESPONDER(PROBED));
+      if (dev.running() ? ++garbled > 3 : ++exits > 3) throw e;
+      if (!dev.running()) {
+        await dev.powerCycle();
+        dev.type(PROBE_RESPONDER(PROBED));
+      }
+      i--;
+      continue;
+    }
+    if (!m[1]) {
+      if (++garbled > 3) throw new Error("the console garbled the bench's line four times: " + m[0]);
       i--;
       continue;
     }

@@ -1,7 +1,8 @@
 // Holdover: the built linux image on a virtual clock whose crystal runs 50 ppm fast, synced
 // through a path of 20 ms + Exp(10 ms) each way (seeded) with the default config, then an
-// hour with the server silent, at once or from a reboot after its first sync (a warm start
-// with the record's frequency error, or a cold one). How far the clock is from the truth at the end.
+// hour with the server silent, at once or from a reboot (a warm start with the record's
+// frequency error, or a cold one), after the reboot's first sync or later on its schedule.
+// How far the clock is from the truth at the end.
 import { buildImage, loadConfig } from "../build.mjs";
 import { EspruinoVm } from "../test/helpers/espruino-vm";
 import { advance, virtualServer } from "../test/helpers/virtual-server";
@@ -22,11 +23,11 @@ export interface HoldoverRun {
 
 /**
  * `warm`: the hour starts from a reboot instead: after the synced hours the image is started
- * again on the same Storage (a power cut), syncs once, and then the server falls silent; with
- * the frequency error the record kept (a warm start, firmware/schedule.ts start), or, `warm`
- * false, with it taken out of the record (a cold start).
+ * again on the same Storage (a power cut), syncs once, runs on its schedule for `afterBoot`
+ * minutes more, and then the server falls silent; with the frequency error the record kept (a
+ * warm start, firmware/start.ts), or, `warm` false, with it taken out of the record (a cold start).
  */
-export async function holdover(seed: number, ppm = 50, syncedHours = 6, warm?: boolean): Promise<HoldoverRun> {
+export async function holdover(seed: number, ppm = 50, syncedHours = 6, warm?: boolean, afterBoot = 0): Promise<HoldoverRun> {
   const rand = seeded(seed);
   let silent = Infinity;
   const start = Math.floor(Date.now() / 1000) + 86400;
@@ -46,6 +47,7 @@ export async function holdover(seed: number, ppm = 50, syncedHours = 6, warm?: b
     dev = new EspruinoVm({ virtual: true, ppm, clockStart: truth + 10.3, modules: { dgram: server }, storage });
     dev.load(image, "linux.js");
     for (let s = 0; s < 120 && !dev.eval("ntptime.last && !ntptime.last.reason"); s++) await advance(dev, 1000);
+    await advance(dev, afterBoot * 60 * 1000);
   }
   silent = dev.clock!.t;
   const before = error();

@@ -15,7 +15,7 @@ export function start(r: Resident) {
   r.api.tz = zoneOf(r).std / 60;
   applyZone(r.dev, zoneOf(r));
   r.pollEvery = saved.rate || 0;
-  // the crystal's frequency error as the last run left it: the first hour holds as a long run does
+  // the crystal's frequency error as the last run left it: a warm start (docs/rtc.md)
   if (saved.freq) warm(r.disc, r, saved.freq * 1e-6);
   r.dev.log("clock: board " + r.board.name + ", server " + servers(r).join(" ") + ", poll " + Math.max(MIN_POLL, CONFIG.poll) + "-" + CONFIG.maxPoll + " s" + (CONFIG.key != null ? ", key " + CONFIG.key : ""));
 }
