@@ -125,20 +125,14 @@ async function bursts(dev: Device, probe: ReturnType<Device["start"]>, port: num
     // 64) in src/jsdevices.c; the interpreter exits, and is started again from flash; or a
     // character of the line is lost, and the line is an error: typed again)
     dev.type(`setTime(getTime()+0.5);ntptime.settime().then(function(r){print("${tag} "+r+" "+ntptime.last.applied)})`);
-    let m: RegExpExecArray;
-    try {
-      m = await dev.waitFor(new RegExp("^(?:" + tag + " (\\d) (\\w+)|Uncaught .*)"), 20000);
-    } catch (e) {
-      if (dev.running() ? ++garbled > 3 : ++exits > 3) throw e;
+    const m = await dev.waitFor(new RegExp("^(?:" + tag + " (\\d) (\\w+)|Uncaught .*)"), 20000).catch((e: Error) => e);
+    if (m instanceof Error || !m[1]) {
+      // (no answer, or the line's error: garbled while the interpreter runs, else it exited)
+      if (dev.running() ? ++garbled > 3 : ++exits > 3) throw m instanceof Error ? m : new Error("the console garbled the bench's line four times: " + m[0]);
       if (!dev.running()) {
         await dev.powerCycle();
         dev.type(PROBE_RESPONDER(PROBED));
       }
-      i--;
-      continue;
-    }
-    if (!m[1]) {
-      if (++garbled > 3) throw new Error("the console garbled the bench's line four times: " + m[0]);
       i--;
       continue;
     }

@@ -197,8 +197,9 @@ async function main() {
 
     // (the server falls silent after the reboot's first sync, or that many minutes later on the schedule)
     const AFTER_BOOT = [0, 15, 60, 120, 240];
+    const silentAt = (m: number) => `silent ${m ? m + " min after" : "at"} the first sync`;
     console.log("\nwarm start: the same 6 h, then a power cut: the image started again on its Storage, its first sync, then on its schedule for 0 to 240 minutes more, then 1 h with the server silent; with the frequency error the record kept (warm) and without it (cold)\n");
-    console.log(`| seed | ${AFTER_BOOT.map((m) => `warm, silent ${m ? m + " min after" : "at"} the first sync: after 1 h, ms`).join(" | ")} | its ppm then | cold, silent at the first sync: after 1 h, ms |`);
+    console.log(`| seed | ${AFTER_BOOT.map((m) => `warm, ${silentAt(m)}: after 1 h, ms`).join(" | ")} | its ppm then | cold, silent at the first sync: after 1 h, ms |`);
     console.log(`|---|${AFTER_BOOT.map(() => "---|").join("")}---|---|`);
     const warms: number[][] = AFTER_BOOT.map(() => []);
     for (let i = 1; i <= 10; i++) {
@@ -208,7 +209,7 @@ async function main() {
       w.forEach((h, k) => warms[k].push(Math.abs(h.after)));
       console.log(`| ${SEED + i} | ${w.map((h) => h.after.toFixed(2)).join(" | ")} | ${w[0].ppm.toFixed(2)} | ${c.after.toFixed(2)} |`);
     }
-    console.log(`warm start, 1 h after a reboot at 50 ppm: worst |error| ${AFTER_BOOT.map((m, k) => `${Math.max(...warms[k]).toFixed(2)} ms silent ${m ? m + " min after" : "at"} the first sync`).join(", ")}`);
+    console.log(`warm start, 1 h after a reboot at 50 ppm: worst |error| ${AFTER_BOOT.map((m, k) => `${Math.max(...warms[k]).toFixed(2)} ms ${silentAt(m)}`).join(", ")}`);
 
     console.log("\nfleet: 10,000 devices powered on together on a virtual clock, one server, 20 ms + Exp(10 ms) each way, 1 h\n");
     console.log("| config | device ids | peak requests/s (second) | all synced after | requests in 1 h |");

@@ -319,12 +319,13 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     // sethost), made before memory at rest is read at the start and at the end, so that both
     // hold what they keep for good: settime() puts Espruino's Promise class in the global scope
     // (8 JsVars, until a power-on), sethost() the host in the record (3, read back at boot).
-    const asUser = async () => {
+    // (a settime() typed at the REPL, `before` it on the same line, awaited: whether it answered)
+    const settime = async (before = "") => {
       const at = con.lines.length;
-      c.dev.type(`ntptime.sethost(ntptime.host);ntptime.settime().then(function(v){print("SOAK settime "+v);})`);
-      await con.find(/^SOAK settime/, at, realtime() + 3 * c.stall);
-      return at;
+      c.dev.type(before + `ntptime.settime().then(function(v){print("SOAK settime "+v);})`);
+      return { at, answered: !!(await con.find(/^SOAK settime/, at, realtime() + 3 * c.stall)) };
     };
+    const asUser = async () => (await settime("ntptime.sethost(ntptime.host);")).at;
     // memory at rest to come back to: after the first sync and those calls
     // (an interpreter that exits meanwhile, at the Linux build's assertions after a moment
     // without memory, is started again from flash, as in the soak itself: at most twice)
@@ -423,11 +424,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       }
       watched = con.lines.length;
       // a user at the REPL between faults: settime() once to three times, each awaited
-      for (let n = Math.floor(rand() * 4); n > 0; n--) {
-        const at = con.lines.length;
-        c.dev.type(`ntptime.settime().then(function(v){print("SOAK settime "+v);})`);
-        if (!(await con.find(/^SOAK settime/, at, realtime() + 3 * c.stall))) break;
-      }
+      for (let n = Math.floor(rand() * 4); n > 0; n--) if (!(await settime()).answered) break;
     }
     await exitedBetween();
     await asUser();
