@@ -3,7 +3,7 @@
 // writes; and the servers and zone in effect, which it decides.
 import { NTP_PORT } from "../lib/wire";
 import { parseHost } from "../lib/host";
-import { fitted, freq } from "../lib/discipline";
+import { fitted, freq, skew } from "../lib/discipline";
 import { Resident, Saved } from "./state";
 import { Fault, fault, recovered } from "./faults";
 
@@ -31,7 +31,7 @@ export function checkSaved(text: string | undefined, image: string, log: (line: 
   // absent, or of the type this app writes
   const is = (x: unknown, type: string) => x == null || typeof x == type;
   const ok = v && typeof v == "object" && !Array.isArray(v) && is(v.image, "string") && (v.host == null || parseHost(v.host, NTP_PORT)) &&
-    is(v.tz, "number") && !(v.tz < -12 || v.tz > 14) && is(v.rate, "number") && !(v.rate < 0) && is(v.freq, "number") &&
+    is(v.tz, "number") && !(v.tz < -12 || v.tz > 14) && is(v.rate, "number") && !(v.rate < 0) && is(v.freq, "number") && is(v.skew, "number") && !(v.skew <= 0) &&
     is(d, "object") && !Array.isArray(d) && (!d || Object.keys(d).every((k) => typeof d[k] == "string"));
   if (!ok) {
     setAside(text);
@@ -44,7 +44,10 @@ export function checkSaved(text: string | undefined, image: string, log: (line: 
     s.host = v.host;
     s.tz = v.tz;
     // (another image's crystal may be another board's: its frequency is not taken)
-    if (v.freq) s.freq = v.freq;
+    if (v.freq) {
+      s.freq = v.freq;
+      if (v.skew) s.skew = v.skew;
+    }
   } else if (v.host != null || v.tz != null) log("ntptime: saved host/tz are another image's; starting from the build config");
   return s;
 }
@@ -98,20 +101,30 @@ export function save(r: Resident) {
   if (r.told == Fault.Storage + 1) recovered(r);
 }
 
-/** ppm the frequency error must have moved since it was saved, and seconds between saves, to save it again */
-const FREQ_MOVED = 1;
+/**
+ * ppm the frequency error must have moved since it was saved, and seconds between saves, to
+ * save it again; a record without the skew (written before it was kept) is taken as known to
+ * FREQ_MOVED
+ */
+export const FREQ_MOVED = 1;
 const FREQ_EVERY = 3600;
 
 /**
- * After a good sync: the discipline's frequency error kept in the record for the next boot's
- * warm start (firmware/start.ts), once the fit knows it within FREQ_MOVED, when it has moved
- * more than that since it was saved and at most once every FREQ_EVERY: the flash is spared.
+ * After a good sync: the discipline's frequency error and its standard error kept in the
+ * record for the next boot's warm start (firmware/start.ts), as chrony's driftfile keeps them:
+ * once the fit knows it within FREQ_MOVED, again when it has moved more than that since it was
+ * saved or is known better than it was then, and at most once every FREQ_EVERY: the flash is spared
+ * (once the fit has settled, a skew lower than every one before it comes seldom).
  */
 export function saveFreq(r: Resident) {
   const f = Math.round(freq(r.disc) * 1e9) / 1000;
+  const k = Math.max(1, Math.round(skew(r.disc) * 1e9)) / 1000;
+  const was = r.saved;
   const now = r.dev.clock();
-  if (!fitted(r.disc, FREQ_MOVED * 1e-6) || !(Math.abs(f - (r.saved.freq || 0)) > FREQ_MOVED) || now - r.freqAt! < FREQ_EVERY) return;
-  r.saved.freq = f;
+  if (!fitted(r.disc, FREQ_MOVED * 1e-6) || now - r.freqAt! < FREQ_EVERY) return;
+  if (!(Math.abs(f - (was.freq || 0)) > FREQ_MOVED) && !(k < (was.skew || FREQ_MOVED))) return;
+  was.freq = f;
+  was.skew = k;
   r.freqAt = now;
   save(r);
 }

@@ -4,7 +4,7 @@ import { MIN_POLL } from "../lib/poll";
 import { warm } from "../lib/discipline";
 import { applyZone } from "@zone";
 import { Resident } from "./state";
-import { ASIDE, RECORD, checkSaved, servers, zoneOf } from "./settings";
+import { ASIDE, FREQ_MOVED, RECORD, checkSaved, servers, zoneOf } from "./settings";
 
 export function start(r: Resident) {
   // (each call's arguments worked out before it: lib/client.ts send)
@@ -16,6 +16,6 @@ export function start(r: Resident) {
   applyZone(r.dev, zoneOf(r));
   r.pollEvery = saved.rate || 0;
   // the crystal's frequency error as the last run left it: a warm start (docs/rtc.md)
-  if (saved.freq) warm(r.disc, r, saved.freq * 1e-6);
+  if (saved.freq) warm(r.disc, r, saved.freq * 1e-6, (saved.skew || FREQ_MOVED) * 1e-6);
   r.dev.log("clock: board " + r.board.name + ", server " + servers(r).join(" ") + ", poll " + Math.max(MIN_POLL, CONFIG.poll) + "-" + CONFIG.maxPoll + " s" + (CONFIG.key != null ? ", key " + CONFIG.key : ""));
 }

@@ -56,6 +56,8 @@ export interface Saved {
   rate?: number;
   /** the crystal's frequency error (ppm), this image's: the discipline's warm start at boot (firmware/settings.ts saveFreq) */
   freq?: number;
+  /** its standard error (ppm) when saved; absent in a record written before it was kept: FREQ_MOVED */
+  skew?: number;
 }
 
 /**

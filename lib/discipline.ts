@@ -53,8 +53,6 @@ const PGATE = 4;
  * than that and is not taken (fit below).
  */
 const COLD_SKEW = 100e-6;
-/** the same for a warm start's saved frequency: within 1 ppm when saved, the crystal's temperature since */
-const WARM_SKEW = 2e-6;
 /**
  * seconds: ticks come a second apart (a late one up to about two), so a free-running clock
  * that moved by more than this between two has been moved by someone else: setTime typed at
@@ -68,9 +66,15 @@ const MOVED = 2;
  * clock moved in between without the discipline: see measure.
  */
 const FREQ_GATE = 3;
-/** a fit is taken when its standard error is at most this many times the estimate's, or when the two differ by more than this many of their joint standard errors */
+/**
+ * a fit counts when its standard error is at most this many times the prior's (fit), and
+ * the prior is forgotten when the two differ by more than this many of their joint standard
+ * errors: five, since the syncs' errors have longer tails than a normal distribution's (with
+ * three, one of the bench's ten warm starts forgot a saved frequency 0.2 ppm off for a fit of
+ * seven syncs 6 ppm off, 3.2 of its standard errors)
+ */
 const SKEW_TAKEN = 2;
-const SKEW_APART = 3;
+const SKEW_APART = 5;
 
 /**
  * The discipline's state, one Float64Array made at boot and never grown: a typed array
@@ -109,9 +113,17 @@ const RX = 10;
 const XX = 11;
 /** the free-running clock at the newest sync */
 const NEWEST = 12;
+/**
+ * the frequency error known when the history began (a warm start's, or the estimate when it
+ * last started again) and its standard error, 0 for none (a cold start: 0 known to
+ * COLD_SKEW), taken at its first sync: the syncs
+ * since are a fit independent of it, and the two are combined (fit)
+ */
+const PRIOR = 13;
+const PRIOR_SKEW = 14;
 
 /** new Float64Array(DISCIPLINE_LENGTH): a discipline with no history, its frequency error 0 */
-export const DISCIPLINE_LENGTH = 13;
+export const DISCIPLINE_LENGTH = 15;
 
 /** the clock less every change made to it (by the discipline, a leap, or someone else): it runs on without jumps */
 export function free(s: DisciplineState, clk: Steered): number {
@@ -126,6 +138,11 @@ export function pending(s: DisciplineState, clk: Steered): number {
 /** the frequency error, s/s (positive: the crystal is slow) */
 export function freq(s: DisciplineState): number {
   return s[FREQ];
+}
+
+/** the frequency error's standard error, s/s (chrony's skew); 0 before a fit or a warm start */
+export function skew(s: DisciplineState): number {
+  return s[SKEW];
 }
 
 function restart(s: DisciplineState, clk: Steered) {
@@ -143,6 +160,11 @@ function correct(s: DisciplineState, clk: Steered, d: number) {
 // after a restart starts them), then the line fitted to them.
 function fit(s: DisciplineState, r: number, x: number, pw: number) {
   const first = s[COUNT]++ == 0;
+  if (first) {
+    // the history begins: what was known before it is the prior
+    s[PRIOR] = s[FREQ];
+    s[PRIOR_SKEW] = s[SKEW];
+  }
   const w = (first ? 0 : DECAY * s[WEIGHT]) + pw;
   const dr = first ? 0 : r - s[R0];
   const dx = first ? 0 : x - s[X0];
@@ -158,20 +180,44 @@ function fit(s: DisciplineState, r: number, x: number, pw: number) {
   s[RX] = rx;
   s[XX] = xx;
   s[NEWEST] = r;
-  // The fit's slope rx / rr has the standard error 1 / sqrt(rr) (the weights are 1 /
-  // variance): syncs close together in time (a burst of settime() calls, a step's fresh
-  // history at short polls) give a slope that says little, and the estimate in use stays
-  // unless it knows less. A fit a little less sure than the last is still taken, so that the
-  // estimate follows a crystal whose rate changes, and so is one that tells the estimate in
-  // use is wrong (a warm start's, on a crystal that changed). (A cluster of four syncs in 2 s
-  // fitted 100-230 ppm on a perfect clock in the fault soak, and the clock ran 7-78 ms off.)
+  // The fit's slope rx / rr has the standard error sqrt(s2 / rr), s2 the residuals' variance
+  // per unit of weight over the n - 2 degrees of freedom the line leaves (chrony's regress.c;
+  // the fading sums count as 1 / (1 - DECAY) syncs at most): the scatter the syncs show, not
+  // their error bounds, which are half a round trip wide, some twenty times the scatter. The
+  // residuals' rms is taken as FLOOR at least, so that syncs that agree by chance, or over
+  // loopback, claim no more than the device reads its clock to; and with few syncs it is
+  // widened as chrony's sourcestats.c widens its skew, by Student's t at 99.95% (here over the
+  // normal distribution's: 9.6 times for 2 degrees of freedom, 2.6 for 4, 1.3 for 12; the
+  // expression below is within 20% of it), so that a fit of four or five syncs that agree by
+  // chance does not pass for a known frequency (from a cold start at 15 s polls such fits
+  // were 50-130 ppm off).
+  //
+  // The estimate is the fit and the prior (the frequency known when the history began; at a
+  // cold start 0, known to COLD_SKEW) weighed by the inverse of their variances, as chrony
+  // combines a new estimate with the one before: a warm start's saved frequency holds until
+  // the syncs since the reboot know about as much, and then is refined by them, not replaced by
+  // a fit that knows less. A fit that knows less than half of what the prior does counts for
+  // nothing (syncs close together in time, a burst of settime() calls or a step's fresh
+  // history at short polls, give a slope that says little: a cluster of four syncs in 2 s
+  // fitted 100-230 ppm on a perfect clock in the fault soak, and the clock ran 7-78 ms off).
+  // One that tells the prior is wrong (a crystal that changed) makes it forgotten: the cold
+  // prior in its place.
   let f = s[FREQ];
   const slope = rx / rr;
-  const skew = 1 / Math.sqrt(rr);
-  const was = s[SKEW] || COLD_SKEW;
-  if (s[COUNT] >= FIT_MIN && (skew <= SKEW_TAKEN * was || Math.abs(slope - f) > SKEW_APART * Math.sqrt(skew * skew + was * was))) {
-    f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, slope));
-    s[SKEW] = skew;
+  const dof = Math.min(s[COUNT], 1 / (1 - DECAY)) - 2;
+  const t = 1 + 4 / dof + 80 / (dof * dof * dof * dof);
+  const skew = t * Math.sqrt(Math.max(xx - (rx * rx) / rr, FLOOR * FLOOR * w) / (dof * rr));
+  let known = s[PRIOR_SKEW] || COLD_SKEW;
+  if (s[COUNT] >= FIT_MIN && s[PRIOR_SKEW] > 0 && Math.abs(slope - s[PRIOR]) > SKEW_APART * Math.sqrt(skew * skew + known * known)) {
+    s[PRIOR] = 0;
+    s[PRIOR_SKEW] = 0;
+    known = COLD_SKEW;
+  }
+  if (s[COUNT] >= FIT_MIN && skew <= SKEW_TAKEN * known) {
+    const a = 1 / (skew * skew);
+    const b = 1 / (known * known);
+    f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, (a * slope + b * s[PRIOR]) / (a + b)));
+    s[SKEW] = 1 / Math.sqrt(a + b);
   }
   s[FREQ] = f;
   s[R0] = mr;
@@ -261,15 +307,16 @@ export function leap(s: DisciplineState, clk: Steered, d: number) {
 }
 
 /**
- * A warm start: the frequency error `f` (s/s) saved by an earlier run, as chrony's driftfile
- * gives it, known to WARM_SKEW: the fits to come are weighed against it. It steers from now,
+ * A warm start: the frequency error `f` (s/s) saved by an earlier run with its standard error
+ * `known` (s/s), as chrony's driftfile gives them: the prior of the fits to come, which refine
+ * it once they know about as much, or replace it when they tell it wrong (fit). It steers from now,
  * the boot: a clock that kept its time (load(), a reset that keeps the RTC) is not slewed for
  * the years since its zero. Beyond MAX_FREQ it is no crystal's, and is not taken.
  */
-export function warm(s: DisciplineState, clk: Steered, f: number) {
+export function warm(s: DisciplineState, clk: Steered, f: number, known: number) {
   if (Math.abs(f) > MAX_FREQ) return;
   s[FREQ] = f;
-  s[SKEW] = WARM_SKEW;
+  s[SKEW] = known;
   restart(s, clk);
 }
 

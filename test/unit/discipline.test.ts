@@ -3,7 +3,7 @@
 // time without a server, and moves with a leap second.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { DisciplineLimits, MAX_FREQ, RESOLUTION, Steered, fitted, freq, free, jump, leap, measure, DISCIPLINE_LENGTH, pending, tick, warm } from "../../lib/discipline";
+import { DisciplineLimits, MAX_FREQ, RESOLUTION, Steered, fitted, freq, free, jump, leap, measure, DISCIPLINE_LENGTH, pending, skew, tick, warm } from "../../lib/discipline";
 import { seeded } from "../../bench/relay";
 
 const LIM = { slew: 0.0005, stepThreshold: 0.128 };
@@ -41,9 +41,10 @@ function createDiscipline(c: Steered, lim: DisciplineLimits) {
     jump: (d: number) => jump(s, c, d),
     leap: (d: number) => leap(s, c, d),
     freq: () => freq(s),
+    skew: () => skew(s),
     pending: () => pending(s, c),
     free: () => free(s, c),
-    warm: (f: number) => warm(s, c, f),
+    warm: (f: number, known = 1e-6) => warm(s, c, f, known),
     fitted: () => fitted(s, MAX_FREQ),
   };
 }
@@ -54,12 +55,12 @@ function noise(seed: number) {
   return () => r() * 2 - 1;
 }
 
-/** `n` syncs `every` seconds apart with ticks each second between; returns what each sync led to. */
-function discipline(c: Crystal, d: ReturnType<typeof createDiscipline>, n: number, every: number, jitter = 0, seed = 1) {
+/** `n` syncs `every` seconds apart with ticks each second between, each with error bound `err`; returns what each sync led to. */
+function discipline(c: Crystal, d: ReturnType<typeof createDiscipline>, n: number, every: number, jitter = 0, seed = 1, err = 0.002) {
   const r = noise(seed);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(d.measure(c.offset() + jitter * r(), 0.002));
+    out.push(d.measure(c.offset() + jitter * r(), err));
     for (let s = 0; s < every; s++) c.run(1), d.tick();
   }
   return out;
@@ -213,6 +214,42 @@ test("a warm start: a saved frequency steers from the first sync, until the sync
   const wild = createDiscipline(new Crystal(0), LIM);
   wild.warm(MAX_FREQ * 1.01);
   assert.is(wild.freq(), 0);
+});
+
+/** The schedule of a default image on a 50 ppm crystal: the poll grows from 64 s to 1024 s and stays there for `long` syncs, each within +-2 ms of the truth and bounded at 20 ms (half a round trip); `after` looks at the discipline after each sync. */
+function schedule(c: Crystal, d: ReturnType<typeof createDiscipline>, seed: number, long: number, after = () => {}) {
+  for (const every of [64, 128, 256, 512, ...Array(long).fill(1024)]) {
+    discipline(c, d, 1, every, 0.002, seed * 1000 + every + c.truth, 0.02);
+    after();
+  }
+}
+
+test("the frequency's standard error is the scatter the syncs show, not their error bounds ten times wider: near the real error, over ten runs", () => {
+  const ratio: number[] = [];
+  const skews: number[] = [];
+  for (let seed = 1; seed <= 10; seed++) {
+    const c = new Crystal(50, 2);
+    const d = createDiscipline(c, LIM);
+    schedule(c, d, seed, 20);
+    skews.push(d.skew() * 1e6);
+    ratio.push(Math.abs(d.freq() + 50e-6) / d.skew());
+  }
+  // (bounds of 20 ms for a scatter of +-2 ms: a skew reckoned from the bounds is some 0.8 ppm)
+  assert.ok(Math.max(...skews) < 0.15, `skew ${skews.map((k) => k.toFixed(3))} ppm`);
+  assert.ok(Math.max(...ratio) < 3, `the frequency's error in skews: ${ratio.map((k) => k.toFixed(2))}`);
+});
+
+test("a warm start known to 0.05 ppm holds through the first hours after a reboot, while the fits since know less; then they take over", () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const c = new Crystal(50, 0.3);
+    const d = createDiscipline(c, LIM);
+    d.warm(-50.04e-6, 0.05e-6);
+    const seen: number[] = [];
+    schedule(c, d, seed, 12, () => seen.push((d.freq() + 50e-6) * 1e6));
+    assert.ok(seen.every((e) => Math.abs(e) < 0.15), `seed ${seed}: the frequency's error after each sync ${seen.map((e) => e.toFixed(2))} ppm`);
+    schedule(c, d, seed + 100, 40);
+    assert.ok(d.skew() < 0.05e-6 && Math.abs(d.freq() + 50e-6) < 0.1e-6, `seed ${seed}: after the long run ${d.freq() * 1e6} ppm, skew ${d.skew() * 1e6}`);
+  }
 });
 
 test("syncs seconds apart (settime() typed at the REPL in a row) fit no frequency: neither the first nor a known one moves", () => {
