@@ -189,8 +189,8 @@ function fit(s: DisciplineState, r: number, x: number, pw: number) {
   // widened as chrony's sourcestats.c widens its skew, by Student's t at 99.95% (here over the
   // normal distribution's: 9.6 times for 2 degrees of freedom, 2.6 for 4, 1.3 for 12; the
   // expression below is within 20% of it), so that a fit of four or five syncs that agree by
-  // chance does not pass for a known frequency (from a cold start at 15 s polls such fits
-  // were 50-130 ppm off).
+  // chance does not pass for a known frequency (from a cold start at 15 s polls, on the virtual
+  // clock, fits of four to nine syncs were 40-140 ppm off).
   //
   // The estimate is the fit and the prior (the frequency known when the history began; at a
   // cold start 0, known to COLD_SKEW) weighed by the inverse of their variances, as chrony
