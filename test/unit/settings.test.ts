@@ -65,7 +65,10 @@ test("the frequency is saved with its standard error once known within 1 ppm; ag
     const clk = { clock: () => now, moveBy: () => {} };
     r.disc = new Float64Array(DISCIPLINE_LENGTH);
     warm(r.disc, clk, ppm * 1e-6, skew * 1e-6);
-    for (let i = 0; i < 4; i++) measure(r.disc, clk, { stepThreshold: 0.128 }, 0, 0.001), (now += 1);
+    for (let i = 0; i < 4; i++) {
+      measure(r.disc, clk, { stepThreshold: 0.128 }, 0, 0.001);
+      now += 1;
+    }
   };
   const step = (ppm: number, skew: number, hours: number) => {
     now += hours * 3600;
