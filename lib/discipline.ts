@@ -207,17 +207,19 @@ function fit(s: DisciplineState, r: number, x: number, pw: number) {
   const dof = Math.min(s[COUNT], 1 / (1 - DECAY)) - 2;
   const t = 1 + 4 / dof + 80 / (dof * dof * dof * dof);
   const skew = t * Math.sqrt(Math.max(xx - (rx * rx) / rr, FLOOR * FLOOR * w) / (dof * rr));
-  let known = s[PRIOR_SKEW] || COLD_SKEW;
-  if (s[COUNT] >= FIT_MIN && s[PRIOR_SKEW] > 0 && Math.abs(slope - s[PRIOR]) > SKEW_APART * Math.sqrt(skew * skew + known * known)) {
-    s[PRIOR] = 0;
-    s[PRIOR_SKEW] = 0;
-    known = COLD_SKEW;
-  }
-  if (s[COUNT] >= FIT_MIN && skew <= SKEW_TAKEN * known) {
-    const a = 1 / (skew * skew);
-    const b = 1 / (known * known);
-    f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, (a * slope + b * s[PRIOR]) / (a + b)));
-    s[SKEW] = 1 / Math.sqrt(a + b);
+  if (s[COUNT] >= FIT_MIN) {
+    let known = s[PRIOR_SKEW] || COLD_SKEW;
+    if (s[PRIOR_SKEW] > 0 && Math.abs(slope - s[PRIOR]) > SKEW_APART * Math.sqrt(skew * skew + known * known)) {
+      s[PRIOR] = 0;
+      s[PRIOR_SKEW] = 0;
+      known = COLD_SKEW;
+    }
+    if (skew <= SKEW_TAKEN * known) {
+      const a = 1 / (skew * skew);
+      const b = 1 / (known * known);
+      f = Math.max(-MAX_FREQ, Math.min(MAX_FREQ, (a * slope + b * s[PRIOR]) / (a + b)));
+      s[SKEW] = 1 / Math.sqrt(a + b);
+    }
   }
   s[FREQ] = f;
   s[R0] = mr;

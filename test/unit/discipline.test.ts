@@ -66,6 +66,14 @@ function discipline(c: Crystal, d: ReturnType<typeof createDiscipline>, n: numbe
   return out;
 }
 
+/** The schedule of a default image: the poll grows from 64 s to 1024 s and stays there for `long` syncs, each within +-2 ms of the truth and bounded at `err` (20 ms: half a round trip); `after` looks at the discipline after each sync. */
+function schedule(c: Crystal, d: ReturnType<typeof createDiscipline>, seed: number, long: number, after = () => {}, err = 0.02) {
+  for (const every of [64, 128, 256, 512, ...Array(long).fill(1024)]) {
+    discipline(c, d, 1, every, 0.002, seed * 1000 + every + c.truth, err);
+    after();
+  }
+}
+
 test("an offset above the threshold is stepped at once, exactly", () => {
   const c = new Crystal(0, -0.5);
   const d = createDiscipline(c, LIM);
@@ -149,7 +157,7 @@ test("the frequency rests on the whole history since the last step, not on the l
   for (let seed = 1; seed <= 10; seed++) {
     const c = new Crystal(50, 2);
     const d = createDiscipline(c, LIM);
-    for (const every of [64, 128, 256, 512, ...Array(20).fill(1024)]) discipline(c, d, 1, every, 0.002, seed * 1000 + every + c.truth);
+    schedule(c, d, seed, 20, undefined, 0.002);
     errors.push(Math.abs(d.freq() + 50e-6) * 1e6);
   }
   assert.ok(Math.max(...errors) < 0.2, `worst ${Math.max(...errors).toFixed(3)} ppm: ${errors.map((e) => e.toFixed(3))}`);
@@ -215,14 +223,6 @@ test("a warm start: a saved frequency steers from the first sync, until the sync
   wild.warm(MAX_FREQ * 1.01);
   assert.is(wild.freq(), 0);
 });
-
-/** The schedule of a default image on a 50 ppm crystal: the poll grows from 64 s to 1024 s and stays there for `long` syncs, each within +-2 ms of the truth and bounded at 20 ms (half a round trip); `after` looks at the discipline after each sync. */
-function schedule(c: Crystal, d: ReturnType<typeof createDiscipline>, seed: number, long: number, after = () => {}) {
-  for (const every of [64, 128, 256, 512, ...Array(long).fill(1024)]) {
-    discipline(c, d, 1, every, 0.002, seed * 1000 + every + c.truth, 0.02);
-    after();
-  }
-}
 
 test("the frequency's standard error is the scatter the syncs show, not their error bounds ten times wider: near the real error, over ten runs", () => {
   const ratio: number[] = [];
