@@ -10,7 +10,7 @@ import { Resident } from "../../firmware/state";
 import { DISCIPLINE_LENGTH, measure, warm } from "../../lib/discipline";
 
 const IMAGE = "35d2e5b2";
-const RECORD = JSON.stringify({ image: IMAGE, denied: { "time.bad:123": "DENY" }, rate: 256, host: "time.example:123", tz: 8 });
+const RECORD = JSON.stringify({ image: IMAGE, denied: { "time.bad:123": "DENY" }, rate: 256, host: "time.example:123", tz: 8, freq: -49.875, skew: 0.052 });
 
 for (const erased of [false, true]) {
   test(`a power cut at every byte of the record's write${erased ? " (the rest erased flash, 0xFF)" : ""}: read whole, or set aside`, () => {
@@ -22,7 +22,7 @@ for (const erased of [false, true]) {
       const kept: string[] = [];
       const s = checkSaved(text, IMAGE, (l) => logs.push(l), (t) => kept.push(t));
       if (k == RECORD.length) {
-        assert.equal(s, { image: IMAGE, denied: { "time.bad:123": "DENY" }, rate: 256, host: "time.example:123", tz: 8 });
+        assert.equal(s, { image: IMAGE, denied: { "time.bad:123": "DENY" }, rate: 256, host: "time.example:123", tz: 8, freq: -49.875, skew: 0.052 });
         whole++;
         continue;
       }
