@@ -9,22 +9,16 @@ import { SyncResult, sync } from "../lib/client";
 import { dgramNet, espruinoEnv, sentToName } from "../boards/espruino";
 import { SYNC_OPTIONS } from "./sync-options";
 
-/** Wifi.getHostByName where the firmware has the Wifi module; require() throws where it has not. */
-function wifi() {
-  try {
-    const w = require("Wifi");
-    return w && w.getHostByName ? w : null;
-  } catch (e) {
-    return null;
-  }
-}
-
 /** One sync with `name` at `port` (0: a host that did not parse, which fails "host"); `done` is the module's resident callback. Returns its abort (lib/client.ts sync). */
 export function askHost(name: string, port: number, done: (x: SyncResult) => void): () => void {
-  const w = wifi();
+  // Wifi.getHostByName where the firmware has the Wifi module; require() throws where it has not
+  let w: any = null;
+  try {
+    w = require("Wifi");
+  } catch (e) {}
   const env = espruinoEnv;
   env.net = dgramNet;
-  if (w) dgramNet.lookup = (name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null));
+  if (w && w.getHostByName) dgramNet.lookup = (name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null));
   else {
     dgramNet.lookup = (name, cb) => cb(name);
     dgramNet.source = sentToName;

@@ -1,8 +1,8 @@
 import {
   HEADER_LEN, LEAP_ALARM, MODE_SERVER, ORIG_AT, RECV_AT, REFID_AT, ROOT_DELAY_AT, ROOT_DISP_AT, SHORT_UNIT, STRATUM_AT,
-  STRATUM_KOD, STRATUM_MAX, XMIT_AT, isKissOfDeath,
+  STRATUM_KOD, STRATUM_MAX, TWO32, XMIT_AT, isKissOfDeath,
 } from "./wire";
-import { Timestamp, ntpDiff, ntpToUnix } from "./timestamp";
+import { Timestamp, ntpToUnix } from "./timestamp";
 import { refidText, u32 } from "./packet";
 
 /** The request in flight, which a reply must answer. */
@@ -107,7 +107,9 @@ export function judge(b: Uint8Array, address: string, port: number, t4: number, 
   const t3frac = u32(b, XMIT_AT + 4);
   const t3 = ntpToUnix(t3sec, t3frac, l.pivot);
   if (t3 < l.pivot) return "early";
-  const held = ntpDiff(t3sec, t3frac, t2sec, t2frac);
+  // T3 - T2 from the fields themselves, exact and era-safe (RFC 5905 s6): `(a - b) | 0` is
+  // the signed 32-bit distance between two seconds fields whatever their eras.
+  const held = ((t3sec - t2sec) | 0) + (t3frac - t2frac) / TWO32;
   const delay = t4 - x.t1 - held;
   if (!(delay >= 0 && delay <= l.maxDelay)) return "delay";
   // RFC 5905 s7.3: root distance, the most the server's time can be wrong by as seen from here.

@@ -52,7 +52,7 @@ export interface SyncOptions extends Limits {
   burst: number;
   /** ms between exchanges of a burst @internal */
   gap: number;
-  /** ms to wait for each reply, and for the name to resolve */
+  /** ms to wait for each reply, and for the name to resolve @internal */
   timeout: number;
   /** failed exchanges tolerated before giving up @internal */
   retries: number;

@@ -17,10 +17,21 @@ function only(s: string, allowed: string): boolean {
   return s.length > 0;
 }
 
-/** True for an IPv4 address literal, false for a name that still needs resolving. */
+/**
+ * True for an IPv4 address literal, false for a name that still needs resolving. (On its own,
+ * with no helper: the module's exchange and a board's socket carry it, and each function
+ * there is about 7 JsVars.)
+ */
 export function isIpLiteral(s: string): boolean {
   const q = s.split(".");
-  return q.length == 4 && q.every((n) => only(n, DIGITS) && +n < 256 && (n.length < 2 || n[0] > "0"));
+  if (q.length != 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const n = q[i];
+    // one to three digits, no leading zero, at most 255
+    if (!n || n.length > 3 || (n.length > 1 && n[0] == "0") || !(+n < 256)) return false;
+    for (let j = 0; j < n.length; j++) if (n[j] < "0" || n[j] > "9") return false;
+  }
+  return true;
 }
 
 /** RFC 1123 s2.1 host names (labels of letters, digits and inner hyphens), or an IPv4 literal. */

@@ -1,6 +1,5 @@
 import { HEADER_LEN, MODE_CLIENT, VERSION, XMIT_AT } from "./wire";
 import { Timestamp } from "./timestamp";
-import { put } from "./packet";
 
 /**
  * A client request (RFC 4330 s5): mode 3, version 4, every other field zero, and a random
@@ -11,9 +10,11 @@ import { put } from "./packet";
 export function request(nonce: Timestamp): Uint8Array {
   const b = new Uint8Array(HEADER_LEN);
   b[0] = (VERSION << 3) | MODE_CLIENT;
-  // (the two fields put one by one: the device's exchange then carries no putTs, a function
-  // of three parameters, about 8 JsVars while a server is asked)
-  put(b, XMIT_AT, nonce.sec);
-  put(b, XMIT_AT + 4, nonce.frac);
+  // (big-endian, byte by byte, in one loop: the device's exchange then carries no put or
+  // putTs, functions of three parameters, each about 8 JsVars while a server is asked)
+  for (let i = 0; i < 4; i++) {
+    b[XMIT_AT + i] = nonce.sec >>> (24 - 8 * i);
+    b[XMIT_AT + 4 + i] = nonce.frac >>> (24 - 8 * i);
+  }
   return b;
 }

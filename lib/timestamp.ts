@@ -26,8 +26,3 @@ export function unixToNtp(u: number): Timestamp {
   const s = Math.floor(u);
   return { sec: (s + NTP_UNIX_OFFSET) >>> 0, frac: ((u - s) * TWO32) >>> 0 };
 }
-
-/** a - b in seconds, exact and era-safe for two timestamps within 68 years of each other. */
-export function ntpDiff(aSec: number, aFrac: number, bSec: number, bFrac: number): number {
-  return ((aSec - bSec) | 0) + (aFrac - bFrac) / TWO32;
-}

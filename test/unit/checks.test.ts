@@ -32,6 +32,15 @@ test("seed 002's derivation holds: T4 + offset = T3 + delay / 2", () => {
   assert.ok(Math.abs(T4 + s.offset - (t3 + s.delay / 2)) < 1e-6);
 });
 
+test("T3 - T2 is exact and era-safe: a server that held the request across the 2036 wrap", () => {
+  // T2 = ffffffff.40000000 (era 0's last second), T3 = 00000001.80000000 (era 1): 2.25 s held,
+  // exactly, from the fields themselves; the reply left 2.75 s after the request.
+  const b = patch(golden, { 32: 0xff, 33: 0xff, 34: 0xff, 35: 0xff, 36: 0x40, 37: 0, 38: 0, 39: 0, 40: 0, 41: 0, 42: 0, 43: 1, 44: 0x80, 45: 0, 46: 0, 47: 0 });
+  const s = ok(b, { t4: T1 + 2.75 }) as Sample;
+  assert.type(s, "object");
+  assert.ok(Math.abs(s.delay - 0.5) < 1e-6, String(s.delay));
+});
+
 // Each negative case: the golden reply patched byte by byte, and the reason it must give.
 const cases: [string, Uint8Array, Partial<Parameters<typeof ok>[1]>, string][] = [
   ["47 bytes", golden.subarray(0, 47), {}, "short"],

@@ -33,6 +33,10 @@ test("address literals need no resolving; names do", () => {
   assert.ok(isIpLiteral("127.0.0.1"));
   assert.not.ok(isIpLiteral("pool.ntp.org"));
   assert.not.ok(isIpLiteral("1and1.com"));
+  assert.ok(isIpLiteral("0.0.0.0"));
+  assert.ok(isIpLiteral("255.255.255.255"));
+  // numbers JavaScript would read that are not four decimal bytes
+  for (const s of ["1e2.1.1.1", "0x1.1.1.1", "1.2.3. 4", "1.2.3.+4", "1..2.3", "00.1.1.1", "1.2.3.256", "1.2.3.1000", "1.2.3.4.", "1.2.3.-0"]) assert.not.ok(isIpLiteral(s), s);
 });
 
 test.run();
