@@ -39,6 +39,33 @@ interface Watch {
 }
 
 /**
+ * String#indexOf and #includes as Espruino 2v29 runs them (src/jswrap_string.c,
+ * jswrap_string_indexOf, with jsvCompareString's equalAtEndOfString): a needle no longer
+ * than the string is also found where the string's end cuts it short, "abc,".indexOf(",x")
+ * == 3, so `includes` and `indexOf(x) >= 0` can be wrong for a needle of two characters or
+ * more (`indexOf(head) == 0` cannot: at 0 the whole needle is compared); and "".indexOf("")
+ * == -1. The cases, edge cases included, are measured on the interpreter against this
+ * (test/device/vm-dialect.test.ts). lastIndexOf is right on the device.
+ */
+export const STRING_SEARCH = `(function () {
+  function indexOf(sub, from) {
+    var s = String(this);
+    sub = String(sub);
+    if (sub.length > s.length) return -1;
+    var end = s.length - sub.length + 1, i = 0;
+    if (typeof from == "number") i = Math.min(Math.max(from | 0, 0), end);
+    for (; i < s.length; i++) {
+      var j = 0;
+      while (j < sub.length && i + j < s.length && s[i + j] == sub[j]) j++;
+      if (j == sub.length || i + j == s.length) return i;
+    }
+    return -1;
+  }
+  Object.defineProperty(String.prototype, "indexOf", { value: indexOf, writable: true, configurable: true });
+  Object.defineProperty(String.prototype, "includes", { value: function (sub, from) { return indexOf.call(this, sub, from) >= 0; }, writable: true, configurable: true });
+})();`;
+
+/**
  * Built-ins Espruino 2v29 does not have: the dialect gate's lists, plus Array#fill, which
  * the gate cannot tell from the typed arrays' fill (that one exists on the device).
  */
@@ -47,6 +74,7 @@ const REMOVE = [
   ...MISSING_MEMBERS.map((m) => `delete ${m};`),
   ...MISSING_DATE_METHODS.map((m) => `delete Date.prototype.${m};`),
   "delete Array.prototype.fill;",
+  STRING_SEARCH,
 ].join("\n");
 
 /**
