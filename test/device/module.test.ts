@@ -140,6 +140,9 @@ deviceTest("from the project's modules folder, as the Web IDE and the espruino t
     // the tool sent it as a cached module, not a Storage file
     assert.ok((await dev.eval<string[]>("Modules.getCached()")).includes("ntptime"));
     assert.not.ok(await dev.storageFile("ntptime"));
+    // a firmware without Wifi (this one, a WIZnet Pico's) is not asked for it with a throw:
+    // the Error class would stay in the global scope for good
+    assert.not.ok((await dev.eval<string[]>("Object.keys(global)")).includes("Error"), "Error in the global scope");
   } finally {
     if (server) await server.stop();
     await dev.stop();
