@@ -20,8 +20,6 @@ declare const E: {
   setConsole(device: string, options?: { force?: boolean }): void;
   /** what went wrong since the last call ("LOW_MEMORY", "MEMORY", ...), then cleared */
   getErrorFlags(): string[];
-  /** the heap put together: what nothing holds locked moved down (absent from a firmware built to save flash) */
-  defrag?: () => void;
 };
 declare function setWatch(fn: (e: { state: boolean; time: number; lastTime: number }) => void, pin: unknown, options: object): number;
 declare function clearWatch(id: number): void;
