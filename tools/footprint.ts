@@ -114,8 +114,11 @@ interface Figures {
  */
 const STAND_IN_SHARE = `(function(m){var n=0;["Wifi","WIZnet"].forEach(function(k){if(m[k])n+=E.getSizeOf(m[k])-E.getSizeOf(m.Storage);});return n;})(global["\\xFF"].modules)`;
 
-// (crypto.SHA1 and other natives that need a contiguous buffer say "Not enough memory for result")
-const OOM = /OUT OF MEMORY|LOW_MEMORY|Out of Memory|Not enough memory/;
+// Memory run out: code interrupted. (Not "Not enough memory for result": a native's buffer of
+// JsVars in a row refused, crypto.SHA1's, which the board's hash answers without interruption,
+// boards/sha1-espruino.ts; counted apart.)
+const OOM = /OUT OF MEMORY|Out of Memory/;
+const REFUSED = /Not enough memory for result/g;
 
 /** Espruino's sntp module asked once (and every 15 s for the rounds), its offset applied, as its documentation's example does. */
 const sntpApp = (port: number) => `var sntp = require("sntp");
@@ -249,6 +252,8 @@ async function measure(row: Row): Promise<Figures> {
   } finally {
     if (OOM.test(dev.out) && !f.note)
       f.note = "OUT OF MEMORY " + (f.boot == null ? "at boot" : f.first == null ? "before the first sync" : `in round ${f.oomAt || f.done}`);
+    const refused = (dev.out.match(REFUSED) || []).length;
+    if (refused) f.note = (f.note + `; crypto.SHA1's result refused ${refused} time${refused > 1 ? "s" : ""}`).replace(/^; /, "");
     if (f.failed) f.note = (f.note + `; ${f.failed} of ${f.done} rounds failed`).replace(/^; /, "");
     await dev.stop();
     for (const s of servers) await s.stop();
