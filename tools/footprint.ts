@@ -120,6 +120,9 @@ const STAND_IN_SHARE = `(function(m){var n=0;["Wifi","WIZnet"].forEach(function(
 const OOM = /OUT OF MEMORY|Out of Memory/;
 const REFUSED = /Not enough memory for result/g;
 
+/** `text` after a row's note, "; " between. */
+const addNote = (f: Figures, text: string) => (f.note = f.note ? f.note + "; " + text : text);
+
 /** Espruino's sntp module asked once (and every 15 s for the rounds), its offset applied, as its documentation's example does. */
 const sntpApp = (port: number) => `var sntp = require("sntp");
 function ask() {
@@ -253,8 +256,8 @@ async function measure(row: Row): Promise<Figures> {
     if (OOM.test(dev.out) && !f.note)
       f.note = "OUT OF MEMORY " + (f.boot == null ? "at boot" : f.first == null ? "before the first sync" : `in round ${f.oomAt || f.done}`);
     const refused = (dev.out.match(REFUSED) || []).length;
-    if (refused) f.note = (f.note + `; crypto.SHA1's result refused ${refused} time${refused > 1 ? "s" : ""}`).replace(/^; /, "");
-    if (f.failed) f.note = (f.note + `; ${f.failed} of ${f.done} rounds failed`).replace(/^; /, "");
+    if (refused) addNote(f, `crypto.SHA1's result refused ${refused} time${refused > 1 ? "s" : ""}`);
+    if (f.failed) addNote(f, `${f.failed} of ${f.done} rounds failed`);
     await dev.stop();
     for (const s of servers) await s.stop();
     pty?.stop();

@@ -66,10 +66,11 @@ export const STRING_SEARCH = `(function () {
 })();`;
 
 /**
- * Built-ins Espruino 2v29 does not have: the dialect gate's lists, plus Array#fill, which
- * the gate cannot tell from the typed arrays' fill (that one exists on the device).
+ * The built-ins as Espruino 2v29 has them: those it does not have deleted (the dialect gate's
+ * lists, plus Array#fill, which the gate cannot tell from the typed arrays' fill, which
+ * exists on the device), and the String search it runs differently (STRING_SEARCH).
  */
-const REMOVE = [
+const AS_ON_DEVICE = [
   ...MISSING_GLOBALS.map((g) => `delete globalThis.${g};`),
   ...MISSING_MEMBERS.map((m) => `delete ${m};`),
   ...MISSING_DATE_METHODS.map((m) => `delete Date.prototype.${m};`),
@@ -258,7 +259,7 @@ export class EspruinoVm {
     this.context.global = this.context;
     this.context["\xff"] = { timers: this.hiddenTimers };
     Object.assign(this.context, opts.globals);
-    vm.runInContext(REMOVE, this.context);
+    vm.runInContext(AS_ON_DEVICE, this.context);
     this.localDate();
     vm.runInContext(EVENTS, this.context)((fn: () => void) => this.after(fn, 0, false));
   }
