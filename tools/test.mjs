@@ -36,6 +36,15 @@ child.on("close", (code) => {
   const passed = n("Passed");
   const skipped = n("Skipped");
   const failed = Math.max(total - passed - skipped, code ? 1 : 0);
+  // Each failure's suite and name again at the end, where a log cut to its head and tail keeps them
+  let suite = "";
+  const failures = [];
+  for (const line of out.split("\n")) {
+    if (/^\S+\.test\.ts$/.test(line)) suite = line;
+    const m = /^\s+FAIL\s+(".*")$/.exec(line);
+    if (m) failures.push(`  ${suite} ${m[1]}`);
+  }
+  if (failures.length) console.log("\nfailed:\n" + failures.join("\n"));
   // In CI every tool is installed: a skip there means a test did not run, which is a failure.
   const ciSkips = process.env.CI == "true" && skipped > 0;
   if (ciSkips) console.log(`\ntest: ${skipped} skipped in CI, where nothing may skip`);

@@ -150,9 +150,8 @@ export const OOM = /OUT OF MEMORY|Not enough memory/;
  * it is good to `within` seconds (half the round trip: the interpreter under qemu is slow).
  */
 export async function clockError(dev: Device, ahead = 1.5) {
-  // (Date.now(), the time of day the interpreter and chronyd read: realtime() is calibrated to
-  // it once, and a soak outlasts that while this machine's own time service slews its clock:
-  // 1 s in 25 minutes, seen)
+  // (Date.now(), the time of day the interpreter and chronyd read: its 1 ms step is small
+  // against the console's round trip, and it follows this machine's time service as they do)
   const t0 = Date.now() / 1000;
   const d = await dev.eval<number>("getTime()");
   const t1 = Date.now() / 1000;

@@ -1,0 +1,67 @@
+// The tests' time of day (test/helpers/realtime.ts): sub-ms, and following this machine's clock
+// when its time service slews or steps it, as the interpreter and chronyd do.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { realtime } from "../helpers/realtime";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Date.now() replaced by this machine's time of day moved by `shift()` ms, floored as Date.now() is; undone by the returned function. */
+function shiftDateNow(shift: () => number): () => void {
+  const real = Date.now;
+  const origin = realtime() * 1000 - performance.now();
+  Date.now = () => Math.floor(performance.now() + origin + shift());
+  return () => {
+    Date.now = real;
+  };
+}
+
+/**
+ * realtime() against Date.now() read before and after it, over 3 ms of Date.now()'s phases:
+ * Date.now() is the time of day floored to the ms, so each reading lies in [before, after + 1).
+ * The worst miss in ms; 0 if every reading is in its bracket.
+ */
+function worstOutside(): number {
+  let worst = 0;
+  const end = performance.now() + 3;
+  while (performance.now() < end) {
+    const before = Date.now();
+    const t = realtime() * 1000;
+    const after = Date.now();
+    worst = Math.max(worst, before - t, t - (after + 1));
+  }
+  return worst;
+}
+
+test("within its 1 ms step of Date.now()", () => {
+  const worst = worstOutside();
+  assert.ok(worst < 0.02, `${worst.toFixed(3)} ms outside Date.now()'s ms`);
+});
+
+test("a step of the time of day is followed at once", () => {
+  const before = realtime();
+  const undo = shiftDateNow(() => 1500);
+  try {
+    const after = realtime();
+    assert.ok(Math.abs(after - before - 1.5) < 0.01, `moved ${(after - before).toFixed(4)} s, not 1.5`);
+  } finally {
+    undo();
+  }
+  const back = realtime() * 1000 - Date.now();
+  assert.ok(back > -0.2 && back < 1.05, `back after the step is undone: ${back} ms`);
+});
+
+test("a slew under Date.now()'s 1 ms step is followed within a second", async () => {
+  realtime();
+  // 0.7 ms ahead from now on: Date.now() alone can not always tell, the retake each second does
+  const undo = shiftDateNow(() => 0.7);
+  try {
+    await sleep(1100);
+    const worst = worstOutside();
+    assert.ok(worst < 0.02, `${worst.toFixed(3)} ms outside Date.now()'s ms`);
+  } finally {
+    undo();
+  }
+});
+
+test.run();
