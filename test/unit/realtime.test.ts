@@ -38,7 +38,7 @@ test("within its 1 ms step of Date.now()", () => {
   assert.ok(worst < 0.03, `${worst.toFixed(3)} ms outside Date.now()'s ms`);
 });
 
-test("a step of the time of day is followed at once to its 1 ms, and to a few µs within a second", async () => {
+test("a step of the time of day is followed at once to its 1 ms, and to 30 µs within a second", async () => {
   const before = realtime();
   const undo = shiftDateNow(() => 1500);
   try {
@@ -62,11 +62,12 @@ test("no call spins: each reads Date.now() once, a step and the second's retake 
     const most = async () => {
       let m = 0;
       const end = performance.now() + 1500;
-      while (performance.now() < end) {
+      // (a pause every 100 calls lets the retake's timer run in between)
+      for (let i = 1; performance.now() < end; i++) {
         reads = 0;
         realtime();
         m = Math.max(m, reads);
-        if (Math.random() < 0.01) await sleep(5);
+        if (i % 100 == 0) await sleep(5);
       }
       return m;
     };
