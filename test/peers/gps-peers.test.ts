@@ -114,7 +114,11 @@ peerTest("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1,
     for (let i = 0; i < 3; i++) {
       if (i) await new Promise((r) => setTimeout(r, 2100));
       // (a query that fails says what the server's state, counts and last lines were then)
-      three.push(await ntpdig(dev).catch(async (e) => Promise.reject(new Error(`${e.message}\nthe server then: ${JSON.stringify(await dev.status())}`))));
+      three.push(
+        await ntpdig(dev).catch(async (e) => {
+          throw new Error(`${e.message}\nthe server then: ${JSON.stringify(await dev.status())}`);
+        }),
+      );
     }
     await new Promise((r) => setTimeout(r, 2100));
     const d = three.sort((a, b) => a.delay - b.delay)[0];

@@ -3,8 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { realtime } from "../helpers/realtime";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "../helpers/device";
 
 /** Date.now() replaced by this machine's time of day moved by `shift()` ms, floored as Date.now() is; undone by the returned function. */
 function shiftDateNow(shift: () => number): () => void {
