@@ -14,9 +14,9 @@ import { espruinoDevice } from "../boards/espruino-device";
 /**
  * A call waiting for its sync: whether it sets the clock, its promise's settling, the host,
  * its name and port (0 if it did not parse), and once its sync has started, when (device
- * clock) and its abort.
+ * clock) and its abort (null once it has ended: firmware/module.ts).
  */
-export type Waiting = [boolean, (v: number) => void, (e: Error) => void, string, string, number, number?, (() => void)?];
+export type Waiting = [boolean, (v: number) => void, (e: Error) => void, string, string, number, number?, ((() => void) | null)?];
 
 /** The sync for the first waiting call, started a timer away: the exchange's part is made once this one is garbage. */
 function start(queue: Waiting[], now: number, ask: () => void) {

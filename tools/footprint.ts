@@ -244,12 +244,9 @@ async function measure(row: Row): Promise<Figures> {
     f.rounds = (await dev.memory()).usage;
     // (the emulated RTC: its state and code hang from I2C1, a bare object on a board)
     f.standIn = (await dev.eval<number>(STAND_IN_SHARE)) + (row.rtc ? (await dev.eval<number>("E.getSizeOf(I2C1)")) - 1 : 0);
-    // One more round with the memory read every 3 ms (garbage collected first): the most in
-    // use while it runs, its parts included. Read last, as the reader takes a few JsVars.
-    await dev.eval("(global.PEAK=0,global.PEAKER=setInterval(function(){var u=process.memory().usage;if(u>PEAK)PEAK=u},3),1)");
-    await round();
-    await sleep(300);
-    f.peak = await dev.eval<number>("(clearInterval(PEAKER),PEAK)");
+    // One more round: the most in use while it runs, its parts included (Device.peakDuring).
+    // Read last, as the reader takes a few JsVars.
+    f.peak = await dev.peakDuring(() => round().then(() => sleep(300)));
   } catch (e) {
     if (!OOM.test(dev.out)) f.note = "error: " + String((e as Error).message).split("\n")[0];
   } finally {

@@ -254,6 +254,21 @@ export class Device {
     return this.eval("(function(m){return {usage:m.usage,total:m.total,history:m.history};})(process.memory())");
   }
 
+  /**
+   * The most JsVars in use while `during` runs, less what the reader itself takes: read every
+   * 3 ms (garbage collected first), and at each getTime() called by name, inside a callback,
+   * where no timer can read: the reply's handler in every image (boards/espruino.ts) and every
+   * step of the module's parts, which take getTime as they are made. The reader is gone after.
+   */
+  async peakDuring(during: () => Promise<unknown>): Promise<number> {
+    const before = (await this.memory()).usage;
+    await this.eval("(global.PEAK=0,global.PEAKS=function(){var u=process.memory().usage;if(u>PEAK)PEAK=u},global.PEAKER=setInterval(PEAKS,3),global.GT=getTime,global.getTime=function(){PEAKS();return GT()},1)");
+    const reader = (await this.memory()).usage - before;
+    await during();
+    // (the reader's globals deleted, so that what is in use after is the image's alone)
+    return (await this.eval<number>("[PEAK,clearInterval(PEAKER),delete global.getTime,delete global.GT,delete global.PEAKS,delete global.PEAKER,delete global.PEAK][0]")) - reader;
+  }
+
   /** The image's own console text, for assertion messages. */
   tail(n = 3000) {
     return this.out.slice(-n);
