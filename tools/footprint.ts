@@ -245,7 +245,7 @@ async function measure(row: Row): Promise<Figures> {
     // (the emulated RTC: its state and code hang from I2C1, a bare object on a board)
     f.standIn = (await dev.eval<number>(STAND_IN_SHARE)) + (row.rtc ? (await dev.eval<number>("E.getSizeOf(I2C1)")) - 1 : 0);
     // One more round: the most in use while it runs, its parts included (Device.peakDuring).
-    // Read last, as the reader takes a few JsVars.
+    // Read last.
     f.peak = await dev.peakDuring(() => round().then(() => sleep(300)));
   } catch (e) {
     if (!OOM.test(dev.out)) f.note = "error: " + String((e as Error).message).split("\n")[0];
