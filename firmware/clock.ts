@@ -186,8 +186,13 @@ const app: Resident = {
     app.watch = CONFIG.stall! + (h ? 0 : 60);
     q.stepping = 1;
     // (an answer from an exchange the supervisor gave up on, once its round has ended, is dropped)
-    if (h) q.halt = enter(Part.Exchange, () => loadExchange()(dev, h[0], h[0] ? +(h[1] || NTP_PORT) : 0, (x) => app.rounds[0] == q && app.asked(x)));
-    else if (!q.out) enter(Part.Decide, () => loadDecide()(app));
+    if (h) {
+      const halt = enter(Part.Exchange, () => loadExchange()(dev, h[0], h[0] ? +(h[1] || NTP_PORT) : 0, (x) => app.rounds[0] == q && app.asked(x)));
+      // (its abort, a closure holding the exchange's code, is kept only while the exchange is
+      // under way: one that ended before returning, as a host that is not one does, has been
+      // asked() already, and its abort kept would hold that code while the next part loads)
+      if (q.stepping) q.halt = halt;
+    } else if (!q.out) enter(Part.Decide, () => loadDecide()(app));
     else enter(Part.End, () => loadEnd()(app));
   },
   // (from inside the exchange: proceed() waits until it has unwound and its code is garbage)
@@ -195,7 +200,7 @@ const app: Resident = {
     const q = app.rounds[0];
     // (its end forgotten: it holds the exchange's code, which must be garbage before the next part loads)
     q.stepping = 0;
-    q.halt = undefined;
+    q.halt = 0;
     q.results.push(Object.assign(x, { host: q.hosts[q.results.length] }));
     dev.after(app.proceed, 0);
   },
@@ -279,7 +284,7 @@ const second = () => {
     if (q0 && q0.halt) {
       q0.halt();
       // (the abort holds the exchange's code: garbage before the recovery's part loads)
-      q0.halt = undefined;
+      q0.halt = 0;
     }
     // The recovery cut short at every tick for 15 s: memory is held by what the clock cannot
     // free, and the last resort is the board's own, the image started again from flash (as

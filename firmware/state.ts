@@ -39,7 +39,8 @@ export interface Round {
   line?: string;
   /** 1 while a step of it (a server asked, its choice, its end) is under way (firmware/clock.ts proceed); the exchange's end, for the supervisor (lib/client.ts sync) */
   stepping?: number;
-  halt?: () => void;
+  /** the abort of the exchange under way (lib/client.ts sync), 0 once it has ended (fewer bytes than undefined) */
+  halt?: (() => void) | 0;
 }
 
 /** The record kept in the board's store: written by firmware/settings.ts, read back at boot (checkSaved there). */

@@ -89,6 +89,8 @@ export interface SyncResult {
  * A Kiss-o'-Death ends the sync at once, with no retry (RFC 4330 s8). Two different answers
  * to one request end it with reason "conflict" and no result. Returns its abort: the timer
  * disarmed and the socket closed, `done` never called (a supervisor ending a stalled round).
+ * `done` may be told before sync returns (a host that is not one, or a resolver and a
+ * socket that answer at once and fail): a caller that keeps the abort checks for that.
  *
  * Its state is this function's scope, and its functions are the fewest that can hold a
  * sync: the end, the one timer's callback, the next wait, the socket's datagrams and the
