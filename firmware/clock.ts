@@ -188,9 +188,9 @@ const app: Resident = {
     // (an answer from an exchange the supervisor gave up on, once its round has ended, is dropped)
     if (h) {
       const halt = enter(Part.Exchange, () => loadExchange()(dev, h[0], h[0] ? +(h[1] || NTP_PORT) : 0, (x) => app.rounds[0] == q && app.asked(x)));
-      // (its abort, a closure holding the exchange's code, is kept only while the exchange is
-      // under way: one that ended before returning, as a host that is not one does, has been
-      // asked() already, and its abort kept would hold that code while the next part loads)
+      // (its abort holds the exchange's code, so it is kept only while the exchange is under
+      // way: one that ended before returning, as a host that is not one does, has already
+      // been through asked(), and a kept abort would hold that code while the next part loads)
       if (q.stepping) q.halt = halt;
     } else if (!q.out) enter(Part.Decide, () => loadDecide()(app));
     else enter(Part.End, () => loadEnd()(app));

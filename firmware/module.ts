@@ -24,8 +24,7 @@ const queue: Waiting[] = [];
  * result, the call's end, a timer away, when the exchange's part is garbage. The abort is
  * a closure of the exchange, which holds the whole part: it is let go (null) when the sync
  * ends, even when it ends before its start returns (a host that did not parse), or the end's
- * part would be made beside the exchange's (at most 819 JsVars in use during a settime() on
- * the ESP8266 size, where 649 without: npm run footprint).
+ * part would be made beside the exchange's (docs/module-and-apps.md has what that cost).
  */
 const drive = (x?: SyncResult) => {
   const head = queue[0];
