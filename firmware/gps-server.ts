@@ -36,6 +36,7 @@ const keep = () => {
   if (Math.abs(off) <= Math.max(0.001, 3 * ref.jitter())) return;
   dev.setNow(c + off);
   ref.moved(off);
+  nmea.moved(off);
   if (Math.abs(off) > 1) dev.log("gps: clock set to " + new Date((c + off) * 1000).toISOString());
 };
 
@@ -73,8 +74,11 @@ const onRequest = (b: Uint8Array, ip: string, port: number, t: number) => {
   sock!.send(mac, ip, port);
 };
 
-/** The state the console reports when it changes: "PPS", "GPS" (NMEA timing), or why not synchronized. */
-const state = (h: Head) => (h.synced ? h.refid : !ref.st.fix ? "no fix" : ref.st.pins ? "lost" : "waiting");
+/**
+ * The state the console reports when it changes: "PPS", "GPS" (NMEA timing), or why not
+ * synchronized: no fix, waiting for the first seconds to agree, or lost (no fresh second).
+ */
+const state = (h: Head) => (h.synced ? h.refid : !ref.st.fix ? "no fix" : h.refTime ? "lost" : "waiting");
 let said = "";
 global.gps = {
   status: () => {

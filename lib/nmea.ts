@@ -85,6 +85,8 @@ export function createNmea(pivot: number, baud: number, got: (s: Sentence) => vo
   const stats: NmeaStats = { ok: 0, bad: 0, junk: 0, other: 0 };
   let line = "";
   let at = 0;
+  /** device clock when the chunk being read arrived */
+  let arrived = 0;
   /** the day of the last date seen (days since 1970) and the time of day then, for GGA */
   let day = NaN;
   let tod = 0;
@@ -127,13 +129,14 @@ export function createNmea(pivot: number, baud: number, got: (s: Sentence) => vo
     stats: stats,
     /** a chunk of serial data, received at device clock t */
     feed(chunk: string, t: number) {
+      arrived = t;
       for (let i = 0; i < chunk.length; i++) {
         const c = chunk[i];
         const code = chunk.charCodeAt(i);
         if (c == "$") {
           if (line) stats.junk++;
           line = c;
-          at = baud ? t - ((chunk.length - 1 - i) * 10) / baud : t;
+          at = baud ? arrived - ((chunk.length - 1 - i) * 10) / baud : arrived;
         } else if (c == "\r" || c == "\n") {
           if (line.length > 6) sentence(line);
           else if (line) stats.junk++;
@@ -144,6 +147,14 @@ export function createNmea(pivot: number, baud: number, got: (s: Sentence) => vo
           line = "";
         }
       }
+    },
+    /**
+     * The device clock was set by d, by `got` at a sentence's end: the rest of the chunk arrived
+     * at the new clock's reading. Without this, the sentence after the one that sets the clock,
+     * when begun in its chunk, would tell a fix as old as the step.
+     */
+    moved(d: number) {
+      arrived += d;
     },
   };
 }

@@ -1,6 +1,7 @@
 // The gps-server image (linux board: NMEA timing, its tty on a pty pair) on the device: uploaded
 // with the espruino tool, saved to flash and power-cycled in the real Espruino 2v29
-// interpreter (test/helpers/device.ts, a network namespace of its own): ntpdig on port 123
+// interpreter (test/helpers/device.ts, a network namespace of its own): the device clock set an
+// hour on to the GPS time and served as synchronized from that second on, ntpdig on port 123
 // sees stratum 1 at the GPS time, and two floods leave its variable count where the first
 // left it. Without the interpreter, socat or ntpdig the test is skipped with the reason (in
 // CI it fails).
@@ -16,30 +17,38 @@ import { Device, deviceMissing, sleep } from "../helpers/device";
 
 const why = deviceMissing(["linux"]) || socatMissing() || (spawnSync("sh", ["-c", "command -v ntpdig"]).status ? "no ntpdig (Debian ntpsec-ntpdig): tools/setup.sh" : "");
 
-guarded("gps-espruino.test.ts", why)("the gps-server image, booted from flash, answers ntpdig at stratum 1, and a flood leaves memory flat", async () => {
+/** The GPS time is the machine's plus this: the device clock steps by it, and ntpdig must measure it. */
+const AHEAD = 3600;
+
+guarded("gps-espruino.test.ts", why)("the gps-server image, booted from flash, steps its clock to GPS time and serves it at stratum 1 at once, and a flood leaves memory flat", async () => {
   // The receiver's end of the pty: sentences sent there reach the interpreter's Serial1.
   const pty = await ptyWriter();
   let ticker: ReturnType<typeof setTimeout> | null = null;
   const dev = await Device.create("linux");
   try {
     const image = await buildImage({ board: "linux", app: "gps-server", config: loadConfig(undefined, { console: false, gps: { path: pty.device, pps: null, nmeaDelay: 0.1 } }) });
-    // 1 Hz sentences, 0.1 s after each second of the machine's clock
+    // 1 Hz sentences, 0.1 s after each second of the machine's clock, naming the GPS time
     const tick = () => {
       const now = realtime();
       const next = Math.floor(now) + 1;
-      ticker = setTimeout(() => (pty.send(sentences(next, true, 8)), tick()), (next + 0.1 - now) * 1000);
+      ticker = setTimeout(() => (pty.send(sentences(next + AHEAD, true, 8)), tick()), (next + 0.1 - now) * 1000);
     };
     tick();
     await dev.upload({ image });
-    await dev.waitFor(/gps: GPS, serving stratum 1, 8 satellites/, 20000);
-    const d = JSON.parse((await dev.run(["ntpdig", "-j", "-t", "2", "127.0.0.1"], 10000)).replace(/^[^{]*/, ""));
-    assert.is(d.stratum, 1);
-    // NMEA timing through the Linux build's serial thread, which polls every 50 ms when idle
-    assert.ok(Math.abs(d.offset) < 0.06, `ntpdig offset ${d.offset} s`);
     const state = async () => {
       const s = await dev.eval("(function(s){return {state:s.state,counts:s.counts,vars:process.memory().usage};})(gps.status())");
       return s as { state: string; vars: number; counts: Record<string, number> };
     };
+    // Read while the rest of the second's sentences are in (the next come a second later): the
+    // sentence after the one that stepped the clock, read in its chunk, must not date the fix
+    // before the step (an hour stale: LI 3 until the next second).
+    await dev.waitFor(/gps: clock set to /, 20000);
+    assert.is((await state()).state, "GPS", "served as synchronized right after the step");
+    await dev.waitFor(/gps: GPS, serving stratum 1, 8 satellites/, 20000);
+    const d = JSON.parse((await dev.run(["ntpdig", "-j", "-t", "2", "127.0.0.1"], 10000)).replace(/^[^{]*/, ""));
+    assert.is(d.stratum, 1);
+    // NMEA timing through the Linux build's serial thread, which polls every 50 ms when idle
+    assert.ok(Math.abs(d.offset - AHEAD) < 0.06, `ntpdig offset ${d.offset} s, the GPS says ${AHEAD}`);
     // two floods from 60 addresses: the first fills the client table (32 entries), the second must find memory where the first left it
     // datagrams the kernel dropped at the socket's full receive buffer before the interpreter
     // read them (a slow or loaded machine): the namespace's own UDP counter
@@ -67,7 +76,7 @@ guarded("gps-espruino.test.ts", why)("the gps-server image, booted from flash, a
     };
     const one = await flood();
     const two = await flood();
-    console.log(`  real interpreter, from flash: ntpdig offset ${(d.offset * 1000).toFixed(1)} ms; each flood ${one.f.sent} requests, ${one.f.replies} and ${two.f.replies} replies (${one.f.kisses} RATE), ${one.dropped} and ${two.dropped} dropped by the kernel's full receive buffer; variables ${one.before.vars} -> ${one.after.vars} -> ${two.after.vars}`);
+    console.log(`  real interpreter, from flash: ntpdig offset ${((d.offset - AHEAD) * 1000).toFixed(1)} ms from the GPS time; each flood ${one.f.sent} requests, ${one.f.replies} and ${two.f.replies} replies (${one.f.kisses} RATE), ${one.dropped} and ${two.dropped} dropped by the kernel's full receive buffer; variables ${one.before.vars} -> ${one.after.vars} -> ${two.after.vars}`);
     assert.ok(Math.abs(two.after.vars - one.after.vars) < 20, `variables ${one.after.vars} -> ${two.after.vars}`);
     assert.ok(one.after.vars - one.before.vars < 33 * 6, "the first flood filled the client table and no more");
     assert.is(two.after.state, "GPS");

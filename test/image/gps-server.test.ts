@@ -87,6 +87,26 @@ test("locked to PPS: stratum 1 PPS, receive and transmit timestamps within 10 us
   vm.dispose();
 });
 
+test("served as synchronized from the second that set the device clock on: the rest of a chunk read after the step is dated by it", async () => {
+  // The device starts an hour behind. The sentence after the RMC that sets the clock (GGA) has
+  // its "$" in the same 32-byte chunk as the RMC's end, read before the step; had its arrival
+  // kept the old clock, the fix would read an hour stale and the server say LI 3 until the
+  // next second's RMC (a client's query there once failed in CI: test/peers/gps-peers).
+  const { vm } = await server();
+  const seen: string[] = [];
+  for (let ms = 0; ms < 8000; ms += 10) {
+    await advance(vm, 10);
+    const stepped = vm.lines.some((l) => /^gps: clock set to /.test(l));
+    if (stepped) seen.push(vm.eval("gps.status().state"));
+  }
+  assert.ok(seen.length > 100, vm.lines.join("\n"));
+  assert.ok(vm.lines.some((l) => /^gps: waiting, answering LI 3/.test(l)), vm.lines.join("\n"));
+  assert.not.ok(vm.lines.some((l) => /^gps: lost/.test(l)), "lost is said only of a second once pinned:\n" + vm.lines.join("\n"));
+  const after = seen.filter((s) => s != "PPS");
+  assert.is(after.length, 0, `after the step, ${after.length} of ${seen.length} readings every 10 ms said ${after[0]}`);
+  vm.dispose();
+});
+
 test("no fix: LI 3 and stratum 0; the fix comes: stratum 1", async () => {
   const { vm, gps, udp, sched } = await server({ gps: { fix: false } });
   await advance(vm, 5000);
@@ -120,7 +140,8 @@ test("PPS lost: held within the holdover at a dispersion growing 15 us/s, then L
   ({ p } = await exchange(vm, udp, sched));
   assert.is(p.leap, 3, "past the holdover");
   assert.is(p.stratum, 0);
-  assert.ok(vm.lines.some((l) => /^gps: lost, answering LI 3/.test(l)), vm.lines.join("\n"));
+  const served = vm.lines.findIndex((l) => /^gps: PPS, serving/.test(l));
+  assert.ok(vm.lines.slice(served).some((l) => /^gps: lost, answering LI 3/.test(l)), vm.lines.join("\n"));
   gps.pps = true;
   await advance(vm, 3000);
   ({ p } = await exchange(vm, udp, sched));

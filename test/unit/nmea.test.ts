@@ -93,6 +93,28 @@ test("at 9600 baud each '$' is dated back from the chunk's arrival by the bytes 
   assert.ok(Math.abs(got[1].at - (1000 - ((GGA.length - 1) * 10) / 9600)) < 1e-9);
 });
 
+test("the clock set by a sentence's reader: the rest of its chunk arrived by the new clock", () => {
+  // RMC, then a chunk holding RMC's end and half of GGA, then GGA's end with a ZDA: the reader
+  // of RMC moves the clock by an hour, as the time server's first pin does. (The clock is
+  // set at a line's end, so no line is under way then.)
+  for (const baud of [0, 9600]) {
+    const got: Sentence[] = [];
+    const r = createNmea(0, baud, (s) => {
+      got.push(s);
+      if (s.type == "RMC") r.moved(3600);
+    });
+    const text = RMC + GGA + ZDA;
+    const cut = RMC.length + 20;
+    r.feed(text.slice(0, RMC.length - 10), 100);
+    r.feed(text.slice(RMC.length - 10, cut), 101);
+    r.feed(text.slice(cut), 3702);
+    const bytesAfter = (n: number) => (baud ? (n * 10) / baud : 0);
+    assert.ok(Math.abs(got[0].at - (100 - bytesAfter(RMC.length - 11))) < 1e-9, "RMC by the clock it began at");
+    assert.ok(Math.abs(got[1].at - (3701 - bytesAfter(19))) < 1e-9, `GGA, begun in RMC's last chunk, by the new clock: ${got[1].at}`);
+    assert.is(got[2].at, 3702 - bytesAfter(ZDA.length - 1), "ZDA, in a later chunk, as it came");
+  }
+});
+
 test("the week-rollover bug: a date 1024 weeks early is moved on, a right one is not", () => {
   const pivot = daysFromCivil(2026, 11, 1) * 86400;
   const now = daysFromCivil(2026, 11, 21) * 86400;
