@@ -26,9 +26,10 @@ let signed = 0;
 let lag = 0;
 
 /**
- * Keeps the device clock (getTime, the REPL's Date, the display) on GPS time: set when it is
- * off by more than 1 ms, or by more than 3 jitters when the time comes from NMEA alone. The
- * replies read the pinned second themselves, so they do not wait for this.
+ * Keeps the device clock (getTime, the REPL's Date, the display) on GPS time, after each chunk
+ * of serial data: set when it is off by more than 1 ms, or by more than 3 jitters when the
+ * time comes from NMEA alone. The replies read the pinned second themselves, so they do not
+ * wait for this.
  */
 const keep = () => {
   const c = dev.clock();
@@ -36,15 +37,11 @@ const keep = () => {
   if (Math.abs(off) <= Math.max(0.001, 3 * ref.jitter())) return;
   dev.setNow(c + off);
   ref.moved(off);
-  nmea.moved(off);
   if (Math.abs(off) > 1) dev.log("gps: clock set to " + new Date((c + off) * 1000).toISOString());
 };
 
 const nmea = createNmea(CONFIG.pivot, g.pps ? 0 : g.baud, (s) => {
-  if (ref.sentence(s)) {
-    if (g.pps) lag += (ref.time(s.at) - s.t - lag) / (lag ? 16 : 1);
-    keep();
-  }
+  if (ref.sentence(s) && g.pps) lag += (ref.time(s.at) - s.t - lag) / (lag ? 16 : 1);
 });
 
 let sock: Reply | null = null;
@@ -104,7 +101,11 @@ global.gps = {
 
 const serial = global[g.serial];
 // Once, at load: a saved image keeps its listeners through a reboot, and a second one would feed every byte twice.
-serial.on("data", (d: string) => nmea.feed(d, getTime()));
+// The clock is kept once the chunk is read: every sentence ended in it is dated by the clock it arrived by.
+serial.on("data", (d: string) => {
+  nmea.feed(d, getTime());
+  keep();
+});
 let watch = 0;
 const start = () => {
   if (g.console) E.setConsole(g.console, { force: true });

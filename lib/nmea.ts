@@ -14,7 +14,7 @@ export interface Sentence {
   fix?: boolean;
   /** satellites in use (GGA) */
   sats?: number;
-  /** device clock when its "$" arrived */
+  /** device clock when its "$" arrived, reckoned from the chunk its line ended in */
   at: number;
   /** the time named is 23:59:60; t then repeats 23:59:59, as Unix and NTP time do */
   leap: boolean;
@@ -78,20 +78,21 @@ function ymd(y: number, m: number, d: number): number {
 
 /**
  * A reader that calls `got` with each good RMC, GGA or ZDA sentence. `pivot` (the build date)
- * unrolls the week-rollover bug; `baud` dates each "$" back from the chunk's arrival by the
- * bytes after it (10 bits a byte), for timing from NMEA alone.
+ * unrolls the week-rollover bug; `baud` dates each "$" back from the arrival of the chunk its
+ * line ends in by the bytes after it (10 bits a byte), for timing from NMEA alone. Dated from
+ * where it ends, not where it began: a device clock set between its chunks (a time server's
+ * first second, set an hour on) does not leave a sentence begun before it dated by the old clock.
  */
 export function createNmea(pivot: number, baud: number, got: (s: Sentence) => void) {
   const stats: NmeaStats = { ok: 0, bad: 0, junk: 0, other: 0 };
   let line = "";
-  let at = 0;
-  /** device clock when the chunk being read arrived */
-  let arrived = 0;
+  /** where the line's "$" is, counted from the start of the chunk being read (negative: an earlier chunk) */
+  let begun = 0;
   /** the day of the last date seen (days since 1970) and the time of day then, for GGA */
   let day = NaN;
   let tod = 0;
 
-  const sentence = (s: string) => {
+  const sentence = (s: string, at: number) => {
     const star = s.length - 3;
     let sum = 0;
     for (let i = 1; i < star; i++) sum ^= s.charCodeAt(i);
@@ -129,16 +130,15 @@ export function createNmea(pivot: number, baud: number, got: (s: Sentence) => vo
     stats: stats,
     /** a chunk of serial data, received at device clock t */
     feed(chunk: string, t: number) {
-      arrived = t;
       for (let i = 0; i < chunk.length; i++) {
         const c = chunk[i];
         const code = chunk.charCodeAt(i);
         if (c == "$") {
           if (line) stats.junk++;
           line = c;
-          at = baud ? arrived - ((chunk.length - 1 - i) * 10) / baud : arrived;
+          begun = i;
         } else if (c == "\r" || c == "\n") {
-          if (line.length > 6) sentence(line);
+          if (line.length > 6) sentence(line, baud ? t - ((chunk.length - 1 - begun) * 10) / baud : t);
           else if (line) stats.junk++;
           line = "";
         } else if (line && code > 31 && code < 127 && line.length < MAX_LINE) line += c;
@@ -147,14 +147,7 @@ export function createNmea(pivot: number, baud: number, got: (s: Sentence) => vo
           line = "";
         }
       }
-    },
-    /**
-     * The device clock was set by d, by `got` at a sentence's end: the rest of the chunk arrived
-     * at the new clock's reading. Without this, the sentence after the one that sets the clock,
-     * when begun in its chunk, would tell a fix as old as the step.
-     */
-    moved(d: number) {
-      arrived += d;
+      begun -= chunk.length;
     },
   };
 }

@@ -27,11 +27,16 @@ guarded("gps-espruino.test.ts", why)("the gps-server image, booted from flash, s
   const dev = await Device.create("linux");
   try {
     const image = await buildImage({ board: "linux", app: "gps-server", config: loadConfig(undefined, { console: false, gps: { path: pty.device, pps: null, nmeaDelay: 0.1 } }) });
-    // 1 Hz sentences, 0.1 s after each second of the machine's clock, naming the GPS time
+    // 1 Hz sentences, from 0.1 s after each second of the machine's clock, naming the GPS time,
+    // 16 bytes at a time at 9600 baud, as a receiver's UART delivers them (the image dates each
+    // "$" back from the arrival of the bytes after it)
+    const paced = (text: string) => {
+      for (let i = 0; i < text.length; i += 16) setTimeout(() => pty.send(text.slice(i, i + 16)), ((i + 16) * 10 * 1000) / 9600);
+    };
     const tick = () => {
       const now = realtime();
       const next = Math.floor(now) + 1;
-      ticker = setTimeout(() => (pty.send(sentences(next + AHEAD, true, 8)), tick()), (next + 0.1 - now) * 1000);
+      ticker = setTimeout(() => (paced(sentences(next + AHEAD, true, 8)), tick()), (next + 0.1 - now) * 1000);
     };
     tick();
     await dev.upload({ image });

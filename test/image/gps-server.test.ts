@@ -87,11 +87,11 @@ test("locked to PPS: stratum 1 PPS, receive and transmit timestamps within 10 us
   vm.dispose();
 });
 
-test("served as synchronized from the second that set the device clock on: the rest of a chunk read after the step is dated by it", async () => {
-  // The device starts an hour behind. The sentence after the RMC that sets the clock (GGA) has
-  // its "$" in the same 32-byte chunk as the RMC's end, read before the step; had its arrival
-  // kept the old clock, the fix would read an hour stale and the server say LI 3 until the
-  // next second's RMC (a client's query there once failed in CI: test/peers/gps-peers).
+test("served as synchronized from the second that set the device clock on: a sentence begun before the step and ended after it is dated by the new clock", async () => {
+  // The device starts an hour behind. The sentence after the RMC that sets the clock (GGA)
+  // begins in the 32-byte chunk the RMC ends in, read before the step, and ends two chunks
+  // later; dated by the old clock, its fix would read an hour stale and the server say LI 3
+  // until the next second's RMC (a client's query there once failed in CI: test/peers/gps-peers).
   const { vm } = await server();
   const seen: string[] = [];
   for (let ms = 0; ms < 8000; ms += 10) {

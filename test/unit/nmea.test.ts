@@ -93,25 +93,21 @@ test("at 9600 baud each '$' is dated back from the chunk's arrival by the bytes 
   assert.ok(Math.abs(got[1].at - (1000 - ((GGA.length - 1) * 10) / 9600)) < 1e-9);
 });
 
-test("the clock set by a sentence's reader: the rest of its chunk arrived by the new clock", () => {
-  // RMC, then a chunk holding RMC's end and half of GGA, then GGA's end with a ZDA: the reader
-  // of RMC moves the clock by an hour, as the time server's first pin does. (The clock is
-  // set at a line's end, so no line is under way then.)
+test("a sentence is dated from the chunk its line ends in: a clock set between chunks dates it by the new clock", () => {
+  // RMC and the first 20 bytes of GGA, then the clock set an hour on (as the time server's
+  // first second sets it), then the rest of GGA and a ZDA.
   for (const baud of [0, 9600]) {
     const got: Sentence[] = [];
-    const r = createNmea(0, baud, (s) => {
-      got.push(s);
-      if (s.type == "RMC") r.moved(3600);
-    });
+    const r = createNmea(0, baud, (s) => got.push(s));
     const text = RMC + GGA + ZDA;
     const cut = RMC.length + 20;
-    r.feed(text.slice(0, RMC.length - 10), 100);
-    r.feed(text.slice(RMC.length - 10, cut), 101);
-    r.feed(text.slice(cut), 3702);
-    const bytesAfter = (n: number) => (baud ? (n * 10) / baud : 0);
-    assert.ok(Math.abs(got[0].at - (100 - bytesAfter(RMC.length - 11))) < 1e-9, "RMC by the clock it began at");
-    assert.ok(Math.abs(got[1].at - (3701 - bytesAfter(19))) < 1e-9, `GGA, begun in RMC's last chunk, by the new clock: ${got[1].at}`);
-    assert.is(got[2].at, 3702 - bytesAfter(ZDA.length - 1), "ZDA, in a later chunk, as it came");
+    r.feed(text.slice(0, cut), 100);
+    r.feed(text.slice(cut), 3700.5);
+    const rest = text.length - cut;
+    const back = (bytes: number) => (baud ? (bytes * 10) / baud : 0);
+    assert.ok(Math.abs(got[0].at - (100 - back(cut - 1))) < 1e-9, "RMC by the clock it came by");
+    assert.ok(Math.abs(got[1].at - (3700.5 - back(rest + 19))) < 1e-9, `GGA, begun before the clock was set and ended after, by the new clock: ${got[1].at}`);
+    assert.ok(Math.abs(got[2].at - (3700.5 - back(ZDA.length - 1))) < 1e-9, "ZDA");
   }
 });
 
