@@ -51,13 +51,9 @@ function virtualModules(board, config, inPart = false, parts = null) {
       b.onResolve({ filter: /^@sha1$/ }, () => ({ path: join(ROOT, "boards", BOARDS[board].espruino ? "sha1-espruino.ts" : "sha1-node.ts") }));
       // Only a zone with DST carries the rules and their evaluation into the image.
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
-      // The parts (@part/exchange, ...): each bundled on its own and wrapped in a function, so
-      // that its functions are made when a boot, a round or a REPL call needs them and are
-      // garbage after (PARTS below).
-      b.onResolve({ filter: /^@part\// }, (a) =>
-        inPart
-          ? { errors: [{ text: `a part must not load another: ${a.importer} imports ${a.path}` }] }
-          : { path: a.path, namespace: "ntptime-part" });
+      // The parts on Node (@part/exchange, ...): each a module of the image that exports its
+      // loader, injected where the code names it (PARTS below).
+      b.onResolve({ filter: /^@part\// }, (a) => ({ path: a.path, namespace: "ntptime-part" }));
       b.onLoad({ filter: /.*/, namespace: "ntptime-part" }, (a) => ({ contents: parts.modules[a.path], loader: "js", resolveDir: ROOT }));
       // An --entry app's `import { ntptime } from "ntptime"` (types/ntptime.ts): the clock app's object, made before the app runs.
       b.onResolve({ filter: /^ntptime$/ }, () => ({ path: "ntptime", namespace: "ntptime-app" }));
@@ -75,7 +71,9 @@ const EXTERNAL = ["dgram", "Wifi", "Storage", "WIZnet", "crypto", "MemoryLCD", "
 /**
  * The parts: code made when it is used and garbage after, its text in flash. Each is a global
  * function on Espruino that makes its code and hands back what its entry sets (`value`),
- * beside the image's own wrapper, not inside it: a function's scope chain is stored with it,
+ * named by the code as its loader (`load`, a global of firmware/virtual.d.ts that the build
+ * defines as the part's own: no variable of the image holds it, a JsVar each for good), beside
+ * the image's own wrapper, not inside it: a function's scope chain is stored with it,
  * and each function made inside a wrapped function carries an array of two scopes (about 10
  * JsVars a function instead of 7, measured on the ESP8266 build). The clock app's, so that a
  * round holds one at a time: the exchange with one server, the round's end (with the
@@ -131,31 +129,44 @@ async function buildPart(part, { board, config, minify, supported }, names) {
     logLevel: "silent",
   });
   let code = r.outputFiles[0].text.replace('"use strict";', "").trim();
+  const other = LOADERS.find((name) => new RegExp(`\\b${name}\\b`).test(code));
+  if (other) throw new Error(`a part must not load another: ${part.entry} names ${other}`);
   const made = (name) => `function ${name}() {\nvar ${part.value};\n${code}\nreturn ${part.value};\n}\n`;
   // (the global itself, not a function that calls it: one JsVar instead of six, in memory for good)
-  if (espruino) return { banner: made(part.global), module: `export const ${part.load} = ${part.global};\n`, mangleCache: r.mangleCache };
+  if (espruino) return { banner: made(part.global), mangleCache: r.mangleCache };
   const imports = (code.match(/^import .*;$/gm) || []).join("\n");
   code = code.replace(/^import .*;$/gm, "");
   return { banner: "", module: `${imports}\nexport ${made(part.load)}`, mangleCache: names };
 }
 
-/** An app's parts, in order, each taking over the names of those before it. */
+/** Every part's loader, as the code names it. */
+const LOADERS = Object.values(PARTS).flatMap((list) => list.map((part) => part.load));
+
+/**
+ * An app's parts, in order, each taking over the names of those before it: on Espruino the
+ * functions (`banner`) and each loader defined as its part's global (`define`); on Node the
+ * modules to inject.
+ */
 async function appParts(list, opts) {
   const modules = {};
+  const define = {};
   let banner = "";
   let names = {};
   for (const part of list) {
     // (a part the config leaves out: its loader undefined, and every use of it folded away with CONFIG)
     if (part.when && !part.when(opts.config)) {
       modules[part.module] = `export const ${part.load} = undefined;\n`;
+      define[part.load] = "undefined";
       continue;
     }
     const p = await buildPart(part, opts, names);
-    modules[part.module] = p.module;
+    if (p.module) modules[part.module] = p.module;
+    define[part.load] = part.global;
     banner += p.banner;
     names = p.mangleCache;
   }
-  return { banner, modules, mangleCache: BOARDS[opts.board].espruino && opts.minify ? names : undefined };
+  const espruino = BOARDS[opts.board].espruino;
+  return { banner, modules, define: espruino ? define : {}, inject: espruino ? [] : Object.keys(modules), mangleCache: espruino && opts.minify ? names : undefined };
 }
 
 async function bundle(entry, { board, config, minify, supported, espruino, app }) {
@@ -172,7 +183,8 @@ async function bundle(entry, { board, config, minify, supported, espruino, app }
     mangleProps: minify ? mangled(config) : undefined,
     // the names the parts' code was given, so that all agree
     mangleCache: parts ? parts.mangleCache : undefined,
-    define: { ...configDefines(config, board), EXPORTS: "module.exports" },
+    define: { ...configDefines(config, board), EXPORTS: "module.exports", ...(parts ? parts.define : {}) },
+    inject: parts ? parts.inject : undefined,
     legalComments: "none",
     charset: "utf8",
     // An iife bundle wraps require("dgram") in a helper that needs Proxy; a cjs bundle keeps

@@ -27,11 +27,6 @@
 //   9. firmware/clock.ts app.proceed: the promise settled, the end part now garbage
 // Between rounds the tick below (lib/discipline.ts tick -> moveBy) slews what step 7 began.
 import { board } from "@board";
-import { loadExchange } from "@part/exchange";
-import { loadDecide } from "@part/decide";
-import { loadEnd } from "@part/end";
-import { loadControl } from "@part/control";
-import { loadRtc } from "@part/rtc";
 import { useDisplay } from "@display";
 import { Ntptime } from "../lib/ntptime";
 import { DISCIPLINE_LENGTH, tick } from "../lib/discipline";

@@ -5,8 +5,6 @@
 // parts, made when used and garbage after, their code in flash when the module is a Storage
 // file: the REPL's methods with a sync's end (firmware/parts/module.ts) and the exchange
 // (firmware/parts/module-ask.ts), never both at once.
-import { loadModule } from "@part/module";
-import { loadModuleAsk } from "@part/module-ask";
 import { SyncResult } from "../lib/client";
 import { Ntptime } from "../lib/ntptime";
 import { Events } from "./state";

@@ -22,34 +22,22 @@ declare module "@auth" {
 declare module "@sha1" {
   export const sha1: import("../lib/mac").Hash;
 }
+// The parts' loaders (build/bundle.mjs PARTS): on Espruino each is the global function its part
+// is, named in the image as such (no variable of the image's own holds it); on Node the part's module.
 /** The exchange with one server (firmware/parts/exchange.ts), made for each server a round asks. */
-declare module "@part/exchange" {
-  export const loadExchange: () => import("./round").Ask;
-}
+declare const loadExchange: () => import("./round").Ask;
 /** A round's choice among its answers, applied (firmware/parts/decide.ts), made once its servers have been asked. */
-declare module "@part/decide" {
-  export const loadDecide: () => (r: import("./state").Resident) => void;
-}
+declare const loadDecide: () => (r: import("./state").Resident) => void;
 /** A round's end, or the supervisor's recovery (firmware/parts/end.ts), made once its answers have been decided on. */
-declare module "@part/end" {
-  export const loadEnd: () => (r: import("./state").Resident, cause?: number) => void;
-}
+declare const loadEnd: () => (r: import("./state").Resident, cause?: number) => void;
 /** Start, boot, the schedule, the REPL (firmware/parts/control.ts), made on each call: its functions live until the call ends. */
-declare module "@part/control" {
-  export const loadControl: () => import("./state").Control;
-}
+declare const loadControl: () => import("./state").Control;
 /** The battery-backed RTC's (firmware/parts/rtc.ts), made at power-on and for each write; only in an image whose config has rtc. */
-declare module "@part/rtc" {
-  export const loadRtc: () => import("./rtc").RtcPart;
-}
+declare const loadRtc: () => import("./rtc").RtcPart;
 /** The module's (firmware/parts/module.ts), made on each call of the REPL's methods and at each sync's end. */
-declare module "@part/module" {
-  export const loadModule: () => { repl: typeof import("./module-repl").moduleRepl; end: typeof import("./module-repl").moduleEnd };
-}
+declare const loadModule: () => { repl: typeof import("./module-repl").moduleRepl; end: typeof import("./module-repl").moduleEnd };
 /** The module's exchange (firmware/parts/module-ask.ts), made for each sync. */
-declare module "@part/module-ask" {
-  export const loadModuleAsk: () => typeof import("./module-ask").askHost;
-}
+declare const loadModuleAsk: () => typeof import("./module-ask").askHost;
 /**
  * The build config. Every `CONFIG.key` is replaced by its value at build time (esbuild
  * define), so constants fold into the code and a feature the config leaves off is dead
