@@ -110,8 +110,10 @@ peerTest("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1,
     // median of three was 1.06 ms off once on a loaded machine). Each a rate interval, 2 s,
     // after the last: the server's limiter answers a client that spent its credit with a
     // Kiss-o'-Death RATE, and chronyd -Q's burst comes next.
-    const three = [];
-    for (let i = 0; i < 3; i++) {
+    // (up to six while the shortest round trip is over 2 ms: a loaded moment, when no query's
+    // offset can be read to 1 ms; a full run here once had three of 3.6 ms and more)
+    const three: Awaited<ReturnType<typeof ntpdig>>[] = [];
+    for (let i = 0; i < 6 && (i < 3 || Math.min(...three.map((q) => q.delay)) > 0.002); i++) {
       if (i) await new Promise((r) => setTimeout(r, 2100));
       // (a query that fails says what the server's state, counts and last lines were then)
       three.push(
