@@ -53,7 +53,10 @@ function virtualModules(board, config, inPart = false, parts = null) {
       b.onResolve({ filter: /^@zone$/ }, () => ({ path: join(ROOT, "firmware", config.zone && config.zone.dst ? "zone-dst.ts" : "zone-fixed.ts") }));
       // The parts on Node (@part/exchange, ...): each a module of the image that exports its
       // loader, injected where the code names it (PARTS below).
-      b.onResolve({ filter: /^@part\// }, (a) => ({ path: a.path, namespace: "ntptime-part" }));
+      b.onResolve({ filter: /^@part\// }, (a) =>
+        inPart
+          ? { errors: [{ text: `a part must not load another: ${a.importer} imports ${a.path}` }] }
+          : { path: a.path, namespace: "ntptime-part" });
       b.onLoad({ filter: /.*/, namespace: "ntptime-part" }, (a) => ({ contents: parts.modules[a.path], loader: "js", resolveDir: ROOT }));
       // An --entry app's `import { ntptime } from "ntptime"` (types/ntptime.ts): the clock app's object, made before the app runs.
       b.onResolve({ filter: /^ntptime$/ }, () => ({ path: "ntptime", namespace: "ntptime-app" }));

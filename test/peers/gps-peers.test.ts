@@ -105,28 +105,28 @@ async function ntpdig(dev: Device) {
 peerTest("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1, and LI 3 without a fix", async () => {
   const dev = await startDevice(["--offset", String(OFFSET)]);
   try {
-    // The query of three with the shortest round trip: a query's offset carries the delays in
+    // The query with the shortest round trip: a query's offset carries the delays in
     // the host's event loop, and a late receive timestamp shows as a longer round trip (the
     // median of three was 1.06 ms off once on a loaded machine). Each a rate interval, 2 s,
     // after the last: the server's limiter answers a client that spent its credit with a
     // Kiss-o'-Death RATE, and chronyd -Q's burst comes next.
     // (up to six while the shortest round trip is over 2 ms: a loaded moment, when no query's
     // offset can be read to 1 ms; a full run here once had three of 3.6 ms and more)
-    const three: Awaited<ReturnType<typeof ntpdig>>[] = [];
-    for (let i = 0; i < 6 && (i < 3 || Math.min(...three.map((q) => q.delay)) > 0.002); i++) {
+    const queries: Awaited<ReturnType<typeof ntpdig>>[] = [];
+    for (let i = 0; i < 6 && (i < 3 || Math.min(...queries.map((q) => q.delay)) > 0.002); i++) {
       if (i) await new Promise((r) => setTimeout(r, 2100));
       // (a query that fails says what the server's state, counts and last lines were then)
-      three.push(
+      queries.push(
         await ntpdig(dev).catch(async (e) => {
           throw new Error(`${e.message}\nthe server then: ${JSON.stringify(await dev.status())}`);
         }),
       );
     }
     await new Promise((r) => setTimeout(r, 2100));
-    const d = three.sort((a, b) => a.delay - b.delay)[0];
+    const d = queries.sort((a, b) => a.delay - b.delay)[0];
     assert.is(d.stratum, 1, JSON.stringify(d));
     assert.ok(Math.abs(d.offset - OFFSET) < 0.001, `ntpdig offset ${d.offset} s (round trip ${d.delay} s), the GPS says ${OFFSET}`);
-    console.log(`  ntpdig: ${((d.offset - OFFSET) * 1000).toFixed(3)} ms from the GPS time, round trip ${(d.delay * 1000).toFixed(3)} ms (the shortest of ${three.map((q) => (q.delay * 1000).toFixed(3)).join(", ")})`);
+    console.log(`  ntpdig: ${((d.offset - OFFSET) * 1000).toFixed(3)} ms from the GPS time, round trip ${(d.delay * 1000).toFixed(3)} ms (the shortest of ${queries.map((q) => (q.delay * 1000).toFixed(3)).join(", ")})`);
     const c = await chronyQuery(123, nsenter(dev));
     assert.type(c, "number", String(c));
     assert.ok(Math.abs((c as number) - OFFSET) < 0.001, `chronyd offset ${c} s, the GPS says ${OFFSET}`);
