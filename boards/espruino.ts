@@ -47,12 +47,12 @@ export const dgramNet: DgramNet = {
     });
     // Espruino closes a socket whose read gave no bytes (its Linux build, on an empty
     // datagram: a hostile server can send one), with no error: a send would then throw
-    // (and the exception put Error's class in the global scope for good). (A close of our
-    // own comes after the exchange has ended: it is ignored there.) One function for both:
-    // each closure is about 7 JsVars while a server is asked.
-    const failed = () => onError("socket");
-    sock.on("error", failed);
-    sock.on("close", failed);
+    // (and the exception put Error's class in the global scope for good). A socket's error
+    // is always followed by its close (libs/network/socketserver.c fires "error", then
+    // "close", on every board's network), so the close alone is heard: a listener is 4
+    // JsVars while a server is asked besides its function's. (A close of our own comes after
+    // the exchange has ended: it is ignored there.)
+    sock.on("close", () => onError("socket"));
     return {
       send: (b, ip, port) => sock.send(E.toString(b), port, (sentTo = ip)),
       close: dgramNet.close!,

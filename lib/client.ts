@@ -93,8 +93,7 @@ export interface SyncResult {
  * socket that answer at once and fail): a caller that keeps the abort checks for that.
  *
  * Its state is this function's scope, and its functions are the fewest that can hold a
- * sync: the end, the one timer's callback, the next wait, the socket's datagrams and the
- * resolver's answer. On an ESP8266 each function made here is about 7 JsVars for as long
+ * sync: the end, the one timer's callback, the socket's datagrams and the resolver's answer. On an ESP8266 each function made here is about 7 JsVars for as long
  * as a server is asked.
  */
 export function sync(env: Env, o: SyncOptions, name: string, port: number, done: (r: SyncResult) => void): () => void {
@@ -136,11 +135,19 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
   };
 
   // The one timer's callback, whatever it waited for: the name (no address yet), a reply (a
-  // request in flight, unanswered), the gap after an answer (the next request, or the end
-  // of a full burst), a backoff after a failure (no request in flight).
+  // request in flight, unanswered: the wait ran out, or called at once with the reason a
+  // reply was refused in `heard`), the gap after an answer (the next request, or the end
+  // of a full burst), a backoff after a failure (no request in flight). An answered request
+  // stays in flight until the next one leaves, `gap` later (after the last one too): a
+  // second, different answer to it means replies are being forged.
   const wake = () => {
     if (!ip) return finish("dns");
-    if (x && !x.got) return next(heard || "timeout");
+    if (x && !x.got) {
+      x = null;
+      if (++fails > o.retries) return finish(heard || "timeout");
+      timer = env.after(wake, o.backoff * (1 << (fails - 1)));
+      return;
+    }
     if (x && res.good >= o.burst) return finish("");
     heard = "";
     x = { nonce: { sec: env.rand() >>> 0, frac: env.rand() >>> 0 }, t1: 0, addr: ip, port: port };
@@ -158,17 +165,6 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     } catch (e) {
       finish("send");
     }
-  };
-
-  // Called once per exchange, never after finish (which clears x and the timer). An answered
-  // request stays in flight until the next one leaves, `gap` later (after the last one too):
-  // a second, different answer to it means replies are being forged.
-  const next = (failure: string) => {
-    if (failure) {
-      x = null;
-      if (++fails > o.retries) return finish(failure);
-    }
-    timer = env.after(wake, failure ? o.backoff * (1 << (fails - 1)) : o.gap);
   };
 
   const onDatagram: OnDatagram = (b, address, from, t4) => {
@@ -191,7 +187,11 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     }
     env.disarm(timer, wake);
     if (typeof v == "string") {
-      if (v != "kod") return next(v);
+      // (a refusal ends the exchange as its wait running out would, with this reason)
+      if (v != "kod") {
+        heard = v;
+        return wake();
+      }
       const refid = u32(b, REFID_AT);
       res.kiss = refidText(refid, STRATUM_KOD);
       return finish(v);
@@ -201,7 +201,7 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     if (!best || v.delay < best.delay) best = v;
     lo = Math.max(lo, v.offset - v.delay / 2);
     hi = Math.min(hi, v.offset + v.delay / 2);
-    next("");
+    timer = env.after(wake, o.gap);
   };
 
   if (!port) {

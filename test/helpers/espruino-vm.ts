@@ -395,6 +395,12 @@ export class EspruinoVm {
     if (this.off) throw new Error("powered off");
     const sock = createSocket(type as "udp4");
     this.sockets.push(sock);
+    // a socket's error closes it, as Espruino's socketserver.c does: "error", then "close"
+    sock.on("error", () => {
+      try {
+        sock.close();
+      } catch {}
+    });
     const api = {
       on: (ev: string, fn: (...a: any[]) => void) => {
         if (ev == "message")

@@ -37,14 +37,19 @@ test("faults by the hour: named reasons, the clock never set by a failed round, 
   const dgram = {
     createSocket: () => {
       const s = server.createSocket();
-      let onError: (() => void) | null = null;
+      const heard: Record<string, () => void> = {};
       return {
-        on: (ev: string, fn: any) => (ev == "error" ? (onError = fn) : s.on(ev, fn)),
+        on: (ev: string, fn: any) => (ev == "error" || ev == "close" ? (heard[ev] = fn) : s.on(ev, fn)),
         send: (msg: string, port: number, address: string) => {
           if (fault == "throw") throw new Error("Unable to send: not connected");
           s.send(msg, port, address);
-          // the socket reports the network gone: at once, or (drop) once a round's first exchange is done
-          if (fault == "socket" || (fault == "drop" && inRound > 1)) dev.clock!.after(() => onError && onError(), 10);
+          // the socket reports the network gone: at once, or (drop) once a round's first exchange
+          // is done; its error, then its close, as Espruino's socketserver.c does
+          if (fault == "socket" || (fault == "drop" && inRound > 1))
+            dev.clock!.after(() => {
+              if (heard.error) heard.error();
+              if (heard.close) heard.close();
+            }, 10);
         },
         close: () => s.close(),
       };
