@@ -1,10 +1,10 @@
-// The Device every Espruino board shares, its Storage and its boot hook: the clock images'
-// (each board's file completes the device with its network) and the module's REPL part. Apart
-// from boards/espruino.ts, whose network and Env the module's exchange takes without these
-// (esbuild keeps an object whose making calls the interpreter, getSerial() here, in every
-// bundle that imports its file).
+// The Device every Espruino board shares: the clock images' (each board's file completes the
+// device with its network) and the module's REPL part. Apart from boards/espruino.ts, whose
+// network and Env the module's exchange takes without these, and from the clock images'
+// Storage and boot hook (boards/espruino-boot.ts), which the module has no use for (esbuild
+// keeps an object whose making calls the interpreter, getSerial() here, in every bundle that
+// imports its file: require("Storage") here kept Storage among the module's modules for good).
 import { Device } from "../lib/ntptime";
-import { Store } from "./board";
 import { espruinoEnv } from "./espruino";
 
 /**
@@ -31,9 +31,3 @@ export const espruinoDevice: Device = Object.assign(espruinoEnv, {
   // three bytes, the part of a MAC that counts up across a production batch.
   id: parseInt(getSerial().split("-").join("").slice(-6), 16) || 0,
 });
-
-/** The app's record: Espruino's Storage as it is, files in flash by name. */
-export const storage: Store = require("Storage");
-
-/** After save(), Espruino runs E.on("init") handlers at every boot (the image itself is not run again). */
-export const onInit = (fn: () => void) => E.on("init", fn);

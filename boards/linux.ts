@@ -1,6 +1,7 @@
 import { Board } from "./board";
 import { dgramNet, sentToName } from "./espruino";
-import { espruinoDevice, onInit, storage } from "./espruino-device";
+import { espruinoDevice } from "./espruino-device";
+import { onInit, storage } from "./espruino-boot";
 
 /**
  * The Espruino Linux build: the host's network is already up, and there is no resolver API:

@@ -3,7 +3,8 @@ import { Link, Net, OnDatagram } from "../lib/client";
 import { At, Cmd, Port, atEngine } from "./at";
 import { Board } from "./board";
 import { disarmTimer } from "./espruino";
-import { espruinoDevice, onInit, storage } from "./espruino-device";
+import { espruinoDevice } from "./espruino-device";
+import { onInit, storage } from "./espruino-boot";
 
 /** Where a modem is wired: an Espruino Serial port, its baud rate and pins (pin names). */
 export interface SerialConfig {

@@ -1,6 +1,7 @@
 import { Board } from "./board";
 import { dgramNet, sentToName } from "./espruino";
-import { espruinoDevice, onInit, storage } from "./espruino-device";
+import { espruinoDevice } from "./espruino-device";
+import { onInit, storage } from "./espruino-boot";
 
 /** A WIZnet W5500 on SPI: which port, pins and chip select, and a static address if not DHCP. */
 export interface W5500Config {

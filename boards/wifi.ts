@@ -1,6 +1,7 @@
 import { Board } from "./board";
 import { dgramNet } from "./espruino";
-import { espruinoDevice, onInit, storage } from "./espruino-device";
+import { espruinoDevice } from "./espruino-device";
+import { onInit, storage } from "./espruino-boot";
 
 const wifi = require("Wifi");
 

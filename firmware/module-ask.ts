@@ -8,14 +8,21 @@
 import { SyncResult, sync } from "../lib/client";
 import { dgramNet, espruinoEnv, sentToName } from "../boards/espruino";
 import { SYNC_OPTIONS } from "./sync-options";
+import { isIpLiteral } from "../lib/host";
 
 /** One sync with `name` at `port` (0: a host that did not parse, which fails "host"); `done` is the module's resident callback. Returns its abort (lib/client.ts sync). */
 export function askHost(name: string, port: number, done: (x: SyncResult) => void): () => void {
-  // Wifi.getHostByName where the firmware has the Wifi module, built in or kept in Storage.
-  // (Asked first, not caught: require() throws where there is none, a WIZnet Pico's, and an
-  // Error's first use keeps its class in the global scope for good, 8 JsVars. The list split,
-  // not searched as one string: Espruino's indexOf would find ",Wifi," in "...,crypto,".)
-  const w: any = (process.env.MODULES || "").split(",").indexOf("Wifi") >= 0 || require("Storage").read("Wifi") ? require("Wifi") : null;
+  // Wifi.getHostByName where the firmware has the Wifi module, built in or kept in Storage, and
+  // the host is a name: an address needs no resolver, nor the modules asked for one, each kept
+  // among the modules for good once required (3 JsVars). (Asked first, not caught: require()
+  // throws where there is none, a WIZnet Pico's, and an Error's first use keeps its class in
+  // the global scope for good, 8 JsVars. The list split, not searched as one string:
+  // Espruino's indexOf would find ",Wifi," in "...,crypto,".)
+  const w: any = isIpLiteral(name)
+    ? null
+    : (process.env.MODULES || "").split(",").indexOf("Wifi") >= 0 || require("Storage").read("Wifi")
+      ? require("Wifi")
+      : null;
   const env = espruinoEnv;
   env.net = dgramNet;
   if (w && w.getHostByName) dgramNet.lookup = (name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null));

@@ -10,6 +10,7 @@ import { lineOf } from "./choose-one";
 import { parseHost } from "../lib/host";
 import { NTP_PORT } from "../lib/wire";
 import { espruinoDevice } from "../boards/espruino-device";
+import { isoTime } from "../lib/calendar";
 
 /**
  * A call waiting for its sync: whether it sets the clock, its promise's settling, the host,
@@ -36,7 +37,8 @@ function end(api: Ntptime & Events, w: Waiting, x: SyncResult) {
       const was = dev.clock();
       dev.setNow(was + o.offset!);
       o.applied = "step";
-      line += " " + resultText(o, "step", dev.clock());
+      const stamp = isoTime(dev.clock());
+      line += " " + resultText(o, "step", stamp);
       // (above NTP's step threshold, RFC 5905 s11.3 STEPT, as the clock app tells it)
       if (Math.abs(o.offset!) > CONFIG.stepThreshold) api.emit("step", was, was + o.offset!);
     }

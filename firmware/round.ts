@@ -73,9 +73,13 @@ export function begin(r: Resident, apply: boolean, resolve?: (v: number) => void
 export const syncState = (r: Resident, now: number) =>
   !r.goodAt ? (CONFIG.rtc && r.fromRtc ? "rtc" : "not synced") : now - r.goodAt > 4 * CONFIG.maxPoll ? "stale" : "synced";
 
-/** "stratum 2 offset 0.001234 s delay 0.0400 s, slew 2026-...": a good outcome's end of the console line, `how` it was applied, at Unix time `now`. */
-export function resultText(x: Outcome, how: string, now: number) {
-  return "stratum " + x.stratum + " offset " + fixed(x.offset!, 6) + " s delay " + fixed(x.delay!, 4) + " s, " + (how == "held" ? "slew" : how) + " " + new Date(now * 1000).toISOString();
+/**
+ * "stratum 2 offset 0.001234 s delay 0.0400 s, slew 2026-...": a good outcome's end of the
+ * console line, `how` it was applied, at `stamp` (the device time in ISO 8601: the clock's
+ * own Date here, lib/calendar.ts isoTime in the module, which has no other use for a Date).
+ */
+export function resultText(x: Outcome, how: string, stamp: string) {
+  return "stratum " + x.stratum + " offset " + fixed(x.offset!, 6) + " s delay " + fixed(x.delay!, 4) + " s, " + (how == "held" ? "slew" : how) + " " + stamp;
 }
 
 /**
@@ -99,8 +103,8 @@ export function decide(r: Resident, o: RoundOptions, q: Round, done: (o: Outcome
   const applied = (x: Outcome) => {
     let how = "measured";
     if (apply) how = x.applied = measure(r.disc, r, o, x.offset!, x.err!);
-    const now = dev.clock();
-    return resultText(x, how, now);
+    const stamp = new Date(dev.clock() * 1000).toISOString();
+    return resultText(x, how, stamp);
   };
 
   // The modem refused UDP and no server answered: its own NTP command, whole seconds that

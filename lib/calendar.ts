@@ -43,6 +43,19 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 export const two = (n: number) => (n < 10 ? "0" : "") + n;
 
 /**
+ * Unix time `t` as Date's toISOString writes it, "2026-12-07T18:10:48.543Z" (the
+ * milliseconds cut, not rounded), for the module (require("ntptime")): a Date would put its
+ * class in Espruino's global scope for good, 7 JsVars of an ESP8266's, where the module has
+ * no other use for it. (The clock images keep Date's: they have one anyway, and the calendar
+ * would cost their resident code some 400 bytes.)
+ */
+export function isoTime(t: number): string {
+  const ms = Math.floor(t * 1000);
+  const c = civil(ms / 1000);
+  return c[0] + "-" + two(c[1]) + "-" + two(c[2]) + "T" + two(c[3]) + ":" + two(c[4]) + ":" + two(c[5]) + "." + ("" + (1000 + (ms % 1000))).slice(1) + "Z";
+}
+
+/**
  * `v` with `places` decimals, as toFixed writes it (but never "-0.000"): a number's method
  * would put Number's class in Espruino's global scope for good, 8 JsVars of an ESP8266's.
  */

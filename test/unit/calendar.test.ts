@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { civil, fixed } from "../../lib/calendar";
+import { civil, fixed, isoTime } from "../../lib/calendar";
 
 /** The oracle: Node's UTC getters, with weekday 0 = Monday and yearday from Jan 1. */
 function oracle(t: number): number[] {
@@ -33,6 +33,16 @@ test("agrees with the oracle at 20,000 pseudo-random instants 1970..2106", () =>
     seed = (seed * 1103515245 + 12345) >>> 0;
     const t = seed + 0.5;
     assert.equal(civil(t), oracle(t), String(t));
+  }
+});
+
+test("isoTime() writes what toISOString writes, milliseconds cut as both Node's Date and Espruino's cut them", () => {
+  for (const t of [0, 0.0009, 0.9999, 59.999, 951782400.5, 1796666650.123, 2085978495.9996, 4102444799.999]) assert.is(isoTime(t), new Date(t * 1000).toISOString(), String(t));
+  let seed = 7;
+  for (let n = 0; n < 20000; n++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const t = seed + (seed % 1000003) / 1000003;
+    assert.is(isoTime(t), new Date(t * 1000).toISOString(), String(t));
   }
 });
 
