@@ -82,8 +82,9 @@ const EXTERNAL = ["dgram", "Wifi", "Storage", "WIZnet", "crypto", "MemoryLCD", "
  * round holds one at a time: the exchange with one server, the round's end (with the
  * supervisor's recovery) and the control part (start, boot, the schedule, the REPL); with an
  * RTC, the chip's read and writes, loaded at power-on and between rounds. The module
- * (require("ntptime")) has one, a function of the module's own scope (a Storage module runs in
- * a scope of its own, as the image's wrapper). Each entry is firmware/parts/<name>.ts, its
+ * (require("ntptime")) has two, functions of the module's own scope (a Storage module runs in
+ * a scope of its own, as the image's wrapper), whose scope firmware/module.ts takes away as it
+ * loads. Each entry is firmware/parts/<name>.ts, its
  * import `@part/<name>`; each global's name is four characters, which its JsVar holds (a name
  * of fifteen took four JsVars more each, for good, measured on the ESP8266 build).
  */

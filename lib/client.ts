@@ -93,8 +93,9 @@ export interface SyncResult {
  * socket that answer at once and fail): a caller that keeps the abort checks for that.
  *
  * Its state is this function's scope, and its functions are the fewest that can hold a
- * sync: the end, the one timer's callback, the socket's datagrams and the resolver's answer. On an ESP8266 each function made here is about 7 JsVars for as long
- * as a server is asked.
+ * sync: the end, the one timer's callback, the socket's datagrams and the resolver's
+ * answer. On an ESP8266 each function made here is about 7 JsVars for as long as a server
+ * is asked.
  */
 export function sync(env: Env, o: SyncOptions, name: string, port: number, done: (r: SyncResult) => void): () => void {
   const res: SyncResult = { reason: "", server: name, sent: 0, good: 0 };

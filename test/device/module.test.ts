@@ -75,9 +75,10 @@ deviceTest("from a Storage file on the ESP8266-sized interpreter: three lines se
 // the sync's abort, kept with its call, is a closure of the exchange and held the whole part
 // until it was let go (the most in use was 819 while it was kept to the end, 649 after:
 // npm run footprint). The parts' functions carry one scope, not the module's too (616 with
-// it here, 559 without). The figure is read inside the callbacks (Device.peakDuring). At rest the
-// module keeps no Date class (its console line's time is lib/calendar.ts isoTime), and with
-// an address for a host no Storage or Wifi among its modules (3 JsVars each, for good).
+// it here, 559 without). The figure is read inside the callbacks (Device.peakDuring). At
+// rest the module keeps no Date class (its console line's time is lib/calendar.ts isoTime),
+// and with an address for a host no Storage or Wifi among its modules (3 JsVars each, for
+// good).
 deviceTest("a settime() on the ESP8266 size: the exchange's part is garbage when the end's is made, the round gives back all it took, and nothing stays that the module has no use for", async () => {
   const dev = await Device.create("esp8266");
   let server: Chronyd | null = null;
