@@ -83,8 +83,8 @@ const EXTERNAL = ["dgram", "Wifi", "Storage", "WIZnet", "crypto", "MemoryLCD", "
  * supervisor's recovery) and the control part (start, boot, the schedule, the REPL); with an
  * RTC, the chip's read and writes, loaded at power-on and between rounds. The module
  * (require("ntptime")) has two, functions of the module's own scope (a Storage module runs in
- * a scope of its own, as the image's wrapper), whose scope firmware/module.ts takes away as it
- * loads. Each entry is firmware/parts/<name>.ts, its
+ * a scope of its own, as the image's wrapper), whose scope the module takes away as it loads
+ * (bundle below). Each entry is firmware/parts/<name>.ts, its
  * import `@part/<name>`; each global's name is four characters, which its JsVar holds (a name
  * of fifteen took four JsVars more each, for good, measured on the ESP8266 build).
  */
@@ -177,6 +177,15 @@ async function bundle(entry, { board, config, minify, supported, espruino, app }
   const parts = PARTS[entry] ? await appParts(PARTS[entry], { board, config, minify, supported }) : null;
   // A module is evaluated in a scope of its own (require), an image in its wrapper's.
   const module = entry == "firmware/module.ts";
+  // So a module's parts are functions of its scope, and a function keeps the scopes it was made
+  // in (Espruino's hidden "\xFFsco", src/jsutils.h JSPARSE_FUNCTION_SCOPE_NAME): each function
+  // a part made would carry an array of both, 3 JsVars more while it lives (the exchange's 15
+  // and its closures), and every call under way a copy of it. The parts name nothing of the
+  // module's scope (they are handed what they use), so the module takes it from each as it
+  // loads, and their functions keep one scope, as the clock images' global parts' do (58 JsVars
+  // fewer at the first request at the ESP8266 size, test/device/module.test.ts). (The name
+  // decoded at run time, as boards/espruino.ts does: esbuild would write "\xFF" as UTF-8.)
+  const unscoped = espruino && module && parts ? PARTS[entry].map((p) => `delete ${p.global}[atob("/w==")+"sco"];\n`).join("") : "";
   const r = await esbuild({
     // with an --entry app: the clock app first (it makes global.ntptime), then the app
     entryPoints: app ? undefined : [join(ROOT, entry)],
@@ -194,7 +203,7 @@ async function bundle(entry, { board, config, minify, supported, espruino, app }
     // An iife bundle wraps require("dgram") in a helper that needs Proxy; a cjs bundle keeps
     // the plain call, and the image is wrapped in a function of its own to keep its names local.
     format: espruino ? "cjs" : "esm",
-    banner: espruino ? { js: (parts ? parts.banner : "") + (module ? "" : "(function(){") } : undefined,
+    banner: espruino ? { js: (parts ? parts.banner : "") + unscoped + (module ? "" : "(function(){") } : undefined,
     footer: espruino && !module ? { js: "})();" } : undefined,
     platform: "node",
     target: "es2020",

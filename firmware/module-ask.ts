@@ -18,11 +18,8 @@ export function askHost(name: string, port: number, done: (x: SyncResult) => voi
   // throws where there is none, a WIZnet Pico's, and an Error's first use keeps its class in
   // the global scope for good, 8 JsVars. The list split, not searched as one string:
   // Espruino's indexOf would find ",Wifi," in "...,crypto,".)
-  const w: any = isIpLiteral(name)
-    ? null
-    : (process.env.MODULES || "").split(",").indexOf("Wifi") >= 0 || require("Storage").read("Wifi")
-      ? require("Wifi")
-      : null;
+  const w: any =
+    !isIpLiteral(name) && ((process.env.MODULES || "").split(",").indexOf("Wifi") >= 0 || require("Storage").read("Wifi")) ? require("Wifi") : null;
   const env = espruinoEnv;
   env.net = dgramNet;
   if (w && w.getHostByName) dgramNet.lookup = (name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null));

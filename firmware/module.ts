@@ -45,15 +45,4 @@ const ntptime = {
   localtime: (t?: number) => loadModule().repl(ntptime, queue, drive).localtime(t),
 } as Ntptime & Events;
 
-// A function keeps the scopes it was made in (its hidden "\xFFsco", src/jsutils.h
-// JSPARSE_FUNCTION_SCOPE_NAME), and a function made inside one made in the module's scope
-// carries an array of both: 3 JsVars more each, for every function of a part while it is in
-// memory (the exchange's 15 and its closures), and a copy of that array for every call under
-// way. The parts name nothing of the module's scope (they are handed what they use), so the
-// loaders are made global functions as the clock images' are: their scope taken away, their
-// functions keep one scope (measured at the ESP8266 size: 58 JsVars fewer at the first request,
-// test/device/module.test.ts). (The name decoded at run time, as boards/espruino.ts does.)
-delete (loadModule as unknown as Record<string, unknown>)[atob("/w==") + "sco"];
-delete (loadModuleAsk as unknown as Record<string, unknown>)[atob("/w==") + "sco"];
-
 EXPORTS = ntptime;
