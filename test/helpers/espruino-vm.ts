@@ -6,10 +6,10 @@
 // dialect checker first, as the device's parser would refuse them.
 import vm from "node:vm";
 import { createSocket, Socket } from "node:dgram";
-import { performance } from "node:perf_hooks";
 import { createHash } from "node:crypto";
 import { MISSING_DATE_METHODS, MISSING_GLOBALS, MISSING_MEMBERS, checkDialect, formatProblems } from "../../tools/dialect.mjs";
 import { FakeClock } from "./fake-env";
+import { realtime } from "./realtime";
 import { deviceOffset } from "../../lib/tz";
 
 export interface VmOptions {
@@ -161,7 +161,9 @@ export class EspruinoVm {
 
   constructor(opts: VmOptions = {}) {
     const start = opts.clockStart ?? Date.now() / 1000;
-    this.base = start - performance.now() / 1000;
+    // (the device's clock goes with the machine's time of day, as the Linux build's does: the
+    // servers the tests ask read it too, and this machine's time service slews it)
+    this.base = start - realtime();
     if (opts.virtual) this.clock = new FakeClock(start, opts.ppm);
     const log = (...a: unknown[]) => this.log(a.map(String).join(" "));
     const E = {
@@ -307,12 +309,12 @@ export class EspruinoVm {
   }
 
   now(): number {
-    return this.clock ? this.clock.t : this.base + performance.now() / 1000;
+    return this.clock ? this.clock.t : this.base + realtime();
   }
 
   private setNow(t: number) {
     if (this.clock) this.clock.step(t);
-    else this.base = t - performance.now() / 1000;
+    else this.base = t - realtime();
   }
 
   private log(line: string) {
