@@ -86,7 +86,10 @@ export function dgramListen(port: number, got: OnDatagram): Reply {
 /** How a board names the source of a reply, given rinfo.address and where the request went. */
 export type Source = (address: string, sentTo: string) => string;
 
-/** Boards whose sockets resolve names themselves (Linux, WIZnet): a reply to a name is reported as from that name. */
+/** Boards whose sockets resolve names themselves (Linux, WIZnet): a name is handed through as its own address. */
+export const lookupBySocket: Net["lookup"] = (name, cb) => cb(name);
+
+/** On those boards a reply to a name is reported as from that name. */
 export const sentToName: Source = (address, sentTo) => (isIpLiteral(sentTo) ? address : sentTo);
 
 /**

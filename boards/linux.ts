@@ -1,5 +1,5 @@
 import { Board } from "./board";
-import { dgramNet, sentToName } from "./espruino";
+import { dgramNet, lookupBySocket, sentToName } from "./espruino";
 import { espruinoDevice } from "./espruino-device";
 import { onInit, storage } from "./espruino-boot";
 
@@ -9,7 +9,7 @@ import { onInit, storage } from "./espruino-boot";
  * and a reply to it is reported as coming from that name: the port and the nonce are
  * checked, the source address cannot be.
  */
-dgramNet.lookup = (name, cb) => cb(name);
+dgramNet.lookup = lookupBySocket;
 dgramNet.source = sentToName;
 espruinoDevice.net = dgramNet;
 export const board: Board = {

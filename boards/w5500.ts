@@ -1,5 +1,5 @@
 import { Board } from "./board";
-import { dgramNet, sentToName } from "./espruino";
+import { dgramNet, lookupBySocket, sentToName } from "./espruino";
 import { espruinoDevice } from "./espruino-device";
 import { onInit, storage } from "./espruino-boot";
 
@@ -29,7 +29,7 @@ let eth: any;
 const w: W5500Config = Object.assign({}, PICO_SHIM, CONFIG.w5500);
 const log = (line: string) => console.log("w5500: " + line);
 
-dgramNet.lookup = (name, cb) => cb(name);
+dgramNet.lookup = lookupBySocket;
 dgramNet.source = sentToName;
 espruinoDevice.net = dgramNet;
 export const board: Board = {

@@ -11,6 +11,7 @@ import { BOARDS } from "../boards/boards.mjs";
 import { configDefines, configImage, configText, gpsConfig, rtcConfig } from "./config.mjs";
 import { mangled } from "./mangle.mjs";
 import { DialectError, checkApp } from "./app.mjs";
+import { leafFunctions, unscope } from "./leaves.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -86,19 +87,23 @@ const EXTERNAL = ["dgram", "Wifi", "Storage", "WIZnet", "crypto", "MemoryLCD", "
  * a scope of its own, as the image's wrapper), whose scope the module takes away as it loads
  * (bundle below). Each entry is firmware/parts/<name>.ts, its
  * import `@part/<name>`; each global's name is four characters, which its JsVar holds (a name
- * of fifteen took four JsVars more each, for good, measured on the ESP8266 build).
+ * of fifteen took four JsVars more each, for good, measured on the ESP8266 build). `when`: the
+ * configs that have the part; `lean`: a part in memory while a server is asked, the round's
+ * most, whose functions that name nothing of its scope are made without it (build/leaves.mjs:
+ * at the ESP8266 size 10 JsVars fewer at the module's most and 4 at the esp8266 image's, for
+ * about 70 bytes a part, which the parts made at other moments do not spend).
  */
-const part = (name, global, load, value, when) => ({ module: "@part/" + name, entry: `firmware/parts/${name}.ts`, global, load, value, when });
+const part = (name, global, load, value, { when, lean } = {}) => ({ module: "@part/" + name, entry: `firmware/parts/${name}.ts`, global, load, value, when, lean });
 export const PARTS = {
   "firmware/clock.ts": [
-    part("exchange", "ntpX", "loadExchange", "EXCHANGE"),
+    part("exchange", "ntpX", "loadExchange", "EXCHANGE", { lean: true }),
     part("decide", "ntpC", "loadDecide", "DECIDE"),
     part("end", "ntpD", "loadEnd", "END"),
     part("control", "ntpT", "loadControl", "CONTROL"),
     // (only in an image whose config has rtc: another would carry its global for nothing)
-    part("rtc", "ntpR", "loadRtc", "RTC", (config) => !!config.rtc),
+    part("rtc", "ntpR", "loadRtc", "RTC", { when: (config) => !!config.rtc }),
   ],
-  "firmware/module.ts": [part("module", "ntpU", "loadModule", "MODULE"), part("module-ask", "ntpQ", "loadModuleAsk", "MODULE_ASK")],
+  "firmware/module.ts": [part("module", "ntpU", "loadModule", "MODULE"), part("module-ask", "ntpQ", "loadModuleAsk", "MODULE_ASK", { lean: true })],
 };
 
 /**
@@ -135,7 +140,8 @@ async function buildPart(part, { board, config, minify, supported }, names) {
   let code = r.outputFiles[0].text.replace('"use strict";', "").trim();
   const other = LOADERS.find((name) => new RegExp(`\\b${name}\\b`).test(code));
   if (other) throw new Error(`a part must not load another: ${part.entry} names ${other}`);
-  const made = (name) => `function ${name}() {\nvar ${part.value};\n${code}\nreturn ${part.value};\n}\n`;
+  const leaves = espruino && part.lean ? unscope(leafFunctions(code)) : "";
+  const made = (name) => `function ${name}() {\nvar ${part.value};\n${code}\n${leaves}return ${part.value};\n}\n`;
   // (the global itself, not a function that calls it: one JsVar instead of six, in memory for good)
   if (espruino) return { banner: made(part.global), mangleCache: r.mangleCache };
   const imports = (code.match(/^import .*;$/gm) || []).join("\n");
@@ -183,9 +189,9 @@ async function bundle(entry, { board, config, minify, supported, espruino, app }
   // and its closures), and every call under way a copy of it. The parts name nothing of the
   // module's scope (they are handed what they use), so the module takes it from each as it
   // loads, and their functions keep one scope, as the clock images' global parts' do (58 JsVars
-  // fewer at the first request at the ESP8266 size, test/device/module.test.ts). (The name
-  // decoded at run time, as boards/espruino.ts does: esbuild would write "\xFF" as UTF-8.)
-  const unscoped = espruino && module && parts ? PARTS[entry].map((p) => `delete ${p.global}[atob("/w==")+"sco"];\n`).join("") : "";
+  // fewer at the first request at the ESP8266 size, test/device/module.test.ts), as
+  // build/leaves.mjs unscope writes it.
+  const unscoped = espruino && module && parts ? unscope(PARTS[entry].map((p) => p.global)) : "";
   const r = await esbuild({
     // with an --entry app: the clock app first (it makes global.ntptime), then the app
     entryPoints: app ? undefined : [join(ROOT, entry)],

@@ -5,10 +5,16 @@
 // Names are resolved with Wifi.getHostByName where Espruino has a Wifi module (ESP8266,
 // ESP32), and by the socket itself elsewhere (the Linux build, WIZnet Ethernet), as the clock
 // images do.
-import { SyncResult, sync } from "../lib/client";
-import { dgramNet, espruinoEnv, sentToName } from "../boards/espruino";
+import { Net, SyncResult, sync } from "../lib/client";
+import { dgramNet, espruinoEnv, lookupBySocket, sentToName } from "../boards/espruino";
 import { SYNC_OPTIONS } from "./sync-options";
 import { isIpLiteral } from "../lib/host";
+
+/**
+ * A name's address from the Wifi module's resolver. (The resolvers are functions of their
+ * files, not closures of askHost, which would keep askHost's scope while a server is asked.)
+ */
+const lookupByWifi: Net["lookup"] = (name, cb) => require("Wifi").getHostByName(name, (ip?: string) => cb(ip || null));
 
 /** One sync with `name` at `port` (0: a host that did not parse, which fails "host"); `done` is the module's resident callback. Returns its abort (lib/client.ts sync). */
 export function askHost(name: string, port: number, done: (x: SyncResult) => void): () => void {
@@ -18,13 +24,12 @@ export function askHost(name: string, port: number, done: (x: SyncResult) => voi
   // throws where there is none, a WIZnet Pico's, and an Error's first use keeps its class in
   // the global scope for good, 8 JsVars. The list split, not searched as one string:
   // Espruino's indexOf would find ",Wifi," in "...,crypto,".)
-  const w: any =
-    !isIpLiteral(name) && ((process.env.MODULES || "").split(",").indexOf("Wifi") >= 0 || require("Storage").read("Wifi")) ? require("Wifi") : null;
+  const wifi = !isIpLiteral(name) && ((process.env.MODULES || "").split(",").indexOf("Wifi") >= 0 || require("Storage").read("Wifi")) && require("Wifi").getHostByName;
   const env = espruinoEnv;
   env.net = dgramNet;
-  if (w && w.getHostByName) dgramNet.lookup = (name, cb) => w.getHostByName(name, (ip?: string) => cb(ip || null));
+  if (wifi) dgramNet.lookup = lookupByWifi;
   else {
-    dgramNet.lookup = (name, cb) => cb(name);
+    dgramNet.lookup = lookupBySocket;
     dgramNet.source = sentToName;
   }
   return sync(env, SYNC_OPTIONS, name, port, done);

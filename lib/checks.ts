@@ -1,14 +1,17 @@
 import {
   HEADER_LEN, LEAP_ALARM, MODE_SERVER, ORIG_AT, RECV_AT, REFID_AT, ROOT_DELAY_AT, ROOT_DISP_AT, SHORT_UNIT, STRATUM_AT,
-  STRATUM_KOD, STRATUM_MAX, TWO32, XMIT_AT, isKissOfDeath,
+  STRATUM_KOD, STRATUM_MAX, TWO32, XMIT_AT,
 } from "./wire";
 import { Timestamp, ntpToUnix } from "./timestamp";
 import { refidText, u32 } from "./packet";
 
-/** The request in flight, which a reply must answer. */
-export interface Exchange {
-  /** the random transmit timestamp we sent; a true reply echoes it as its originate (RFC 5905 s8) @internal */
-  nonce: Timestamp;
+/**
+ * The request in flight, which a reply must answer: the random transmit timestamp we sent
+ * (sec, frac), which a true reply echoes as its originate (RFC 5905 s8), and the rest. (The
+ * timestamp's fields are the exchange's own: an object of its own was 2 JsVars more while
+ * a server is asked.)
+ */
+export interface Exchange extends Timestamp {
   /** local clock (Unix seconds) when the request left: T1 @internal */
   t1: number;
   /** where it went: a reply must come from there @internal */
@@ -85,16 +88,19 @@ export function judge(b: Uint8Array, address: string, port: number, t4: number, 
   const vn = (b[0] >> 3) & 7;
   if (vn < 3 || vn > 4) return "version";
   // RFC 5905 s8: a reply whose originate is not our transmit is stale, duplicated or forged.
-  if (u32(b, ORIG_AT) != x.nonce.sec || u32(b, ORIG_AT + 4) != x.nonce.frac) return "origin";
+  if (u32(b, ORIG_AT) != x.sec || u32(b, ORIG_AT + 4) != x.frac) return "origin";
   const stratum = b[STRATUM_AT];
   const leap = b[0] >> 6;
-  // RFC 4330 s8: stratum 0 is a Kiss-o'-Death, reported before LI since kisses carry LI = 3;
-  // one whose code means nothing to a client (INIT, STEP, none) is a server not ready yet.
-  // (each call's arguments worked out before it: lib/client.ts send)
+  // RFC 4330 s8: stratum 0 is a Kiss-o'-Death, reported before LI since kisses carry LI = 3.
+  // RFC 5905 s7.4: a client must act on DENY and RSTR (stop asking that server) and RATE (ask
+  // less often); any other code (INIT, STEP, none) has no protocol meaning: a server not
+  // synchronized yet. (Compared here, not in a function: each function of the exchange is
+  // about 6 JsVars while a server is asked. Each call's arguments worked out before it:
+  // lib/client.ts send.)
   if (stratum == STRATUM_KOD) {
     const refid = u32(b, REFID_AT);
     const code = refidText(refid, stratum);
-    return isKissOfDeath(code) ? "kod" : "unsync";
+    return code == "RATE" || code == "DENY" || code == "RSTR" ? "kod" : "unsync";
   }
   if (leap == LEAP_ALARM) return "unsync";
   if (stratum > STRATUM_MAX) return "stratum";
@@ -112,14 +118,15 @@ export function judge(b: Uint8Array, address: string, port: number, t4: number, 
   const held = ((t3sec - t2sec) | 0) + (t3frac - t2frac) / TWO32;
   const delay = t4 - x.t1 - held;
   if (!(delay >= 0 && delay <= l.maxDelay)) return "delay";
-  // RFC 5905 s7.3: root distance, the most the server's time can be wrong by as seen from here.
-  const rootDelay = u32(b, ROOT_DELAY_AT) / SHORT_UNIT;
-  const rootDisp = u32(b, ROOT_DISP_AT) / SHORT_UNIT;
-  if (delay / 2 + rootDelay / 2 + rootDisp > l.maxDistance) return "distance";
-  const t2 = ntpToUnix(t2sec, t2frac, l.pivot);
+  // RFC 5905 s7.3: root distance (half the delay and of the root delay, and the root
+  // dispersion), the most the server's time can be wrong by as seen from here. (Summed as
+  // read, and T2 below from T3: each local here is one or two JsVars more on the device at
+  // the exchange's peak, the moment this function returns.)
+  if (delay / 2 + u32(b, ROOT_DELAY_AT) / SHORT_UNIT / 2 + u32(b, ROOT_DISP_AT) / SHORT_UNIT > l.maxDistance) return "distance";
   const refid = u32(b, REFID_AT);
   return {
-    offset: (t2 - x.t1 + t3 - t4) / 2,
+    // T2 is T3 less the time the server held the request, both as exact as `held` is
+    offset: (t3 - held - x.t1 + t3 - t4) / 2,
     delay,
     stratum,
     refid: refidText(refid, stratum),

@@ -151,12 +151,12 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     }
     if (x && res.good >= o.burst) return finish("");
     heard = "";
-    x = { nonce: { sec: env.rand() >>> 0, frac: env.rand() >>> 0 }, t1: 0, addr: ip, port: port };
+    x = { sec: env.rand() >>> 0, frac: env.rand() >>> 0, t1: 0, addr: ip, port: port };
     // The request made before it is signed: Espruino 2v29 keeps a function's scope for good
     // when memory runs out inside a call in its arguments (boards/espruino.ts), here the key's
     // and with it the exchange's part, about 300 JsVars each time: the fault soak's full config
     // lost its schedule so. Every call into a round's code works out its arguments first.
-    const q = request(x.nonce);
+    const q = request(x);
     const b = o.auth ? o.auth.signRequest(q) : q;
     res.sent++;
     timer = env.after(wake, o.timeout);

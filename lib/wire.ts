@@ -47,13 +47,6 @@ export const STRATUM_KOD = 0;
 export const STRATUM_MAX = 15;
 
 /**
- * RFC 5905 s7.4: the kiss codes a client must act on (DENY and RSTR: stop asking that server;
- * RATE: ask less often). Any other code at stratum 0 (INIT, STEP, none: a server starting up
- * or resynchronizing) has no protocol meaning: the server is not synchronized.
- */
-export const isKissOfDeath = (code: string) => code == "RATE" || code == "DENY" || code == "RSTR";
-
-/**
  * RFC 5905 s7.3 and s9.1: the MAC after the header is a 32-bit key id and the digest of the
  * key followed by the packet; SHA1's digest is 20 bytes (MD5's 16, which Espruino cannot
  * compute). Key id 0 alone (4 bytes) is a crypto-NAK.

@@ -107,7 +107,7 @@ function fuzzReplies(r: Rng, n: number, s: TargetStats) {
     const t1 = PIVOT + 86400 + r.next() * 1e6;
     const t4 = t1 + r.next() * 0.2;
     const nonce = { sec: r.int(2 ** 32), frac: r.int(2 ** 32) };
-    const x: Exchange = { nonce, t1, addr: "192.0.2.1", port: 123 };
+    const x: Exchange = { sec: nonce.sec, frac: nonce.frac, t1, addr: "192.0.2.1", port: 123 };
     const req = request(nonce);
     const t2 = t1 + 0.01 + r.next() * 0.05;
     let golden = encode({ leap: 0, vn: 4, assoc: 4, stratum: 1 + r.int(3), poll: 6, precision: -20, rootDelay: r.next() * 0.1, rootDisp: r.next() * 0.1,

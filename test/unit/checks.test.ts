@@ -12,7 +12,7 @@ const limits: Limits = { pivot: 1500000000, maxDelay: 3, maxDistance: 3 };
 // local 1596270779.0 and got it back at .8: offset = ((.25 - 0) + (.5 - .8)) / 2 = -0.025.
 const T1 = 1596270779.0;
 const T4 = 1596270779.8;
-const x: Exchange = { nonce: GOLDEN_NONCE, t1: T1, addr: "192.0.2.1", port: 123 };
+const x: Exchange = { sec: GOLDEN_NONCE.sec, frac: GOLDEN_NONCE.frac, t1: T1, addr: "192.0.2.1", port: 123 };
 const ok = (b: Uint8Array, over: Partial<{ address: string; port: number; t4: number; x: Exchange; l: Limits }> = {}) =>
   judge(b, over.address ?? "192.0.2.1", over.port ?? 123, over.t4 ?? T4, over.x ?? x, over.l ?? limits);
 
