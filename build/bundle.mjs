@@ -140,7 +140,7 @@ async function buildPart(part, { board, config, minify, supported }, names) {
   let code = r.outputFiles[0].text.replace('"use strict";', "").trim();
   const other = LOADERS.find((name) => new RegExp(`\\b${name}\\b`).test(code));
   if (other) throw new Error(`a part must not load another: ${part.entry} names ${other}`);
-  const leaves = espruino && part.lean ? unscope(leafFunctions(code)) : "";
+  const leaves = espruino && part.lean ? unscope(leafFunctions(code, [part.value])) : "";
   const made = (name) => `function ${name}() {\nvar ${part.value};\n${code}\n${leaves}return ${part.value};\n}\n`;
   // (the global itself, not a function that calls it: one JsVar instead of six, in memory for good)
   if (espruino) return { banner: made(part.global), mangleCache: r.mangleCache };

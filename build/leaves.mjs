@@ -8,15 +8,17 @@ import ts from "typescript";
 
 /**
  * The top-level functions of `code` (declarations, and variables whose value is a function
- * or an arrow) whose bodies name none of its top-level names. Counted as naming one: any
- * identifier but a member's name after a dot and an object literal's key, so a local that
- * shadows a top-level name keeps its function's scope too (the test errs on the safe side).
+ * or an arrow) whose bodies name none of its top-level names, nor `outer`, names of the scope
+ * declared around the code (a part's value). Counted as naming one: any identifier but a
+ * member's name after a dot and an object literal's key, so a local that shadows a top-level
+ * name keeps its function's scope too (the test errs on the safe side).
  * @param {string} code
+ * @param {string[]} [outer]
  * @returns {string[]}
  */
-export function leafFunctions(code) {
+export function leafFunctions(code, outer = []) {
   const file = ts.createSourceFile("part.js", code, ts.ScriptTarget.ES2020, true, ts.ScriptKind.JS);
-  const top = new Set();
+  const top = new Set(outer);
   const functions = [];
   for (const s of file.statements) {
     if (ts.isFunctionDeclaration(s) && s.name) {

@@ -18,6 +18,8 @@ test("a top-level function is a leaf when its body and parameters name none of t
   // b names a, d names e, r names itself, m names n; g's local and p's parameter shadow a top-level
   // name and are counted as naming it (the safe side)
   assert.equal(leafFunctions(code), ["a", "c", "h"]);
+  // a name declared around the code (a part's value) counts as the code's own
+  assert.equal(leafFunctions("function a(){return V} function b(){return 1} V=a;", ["V"]), ["b"]);
 });
 
 test("unscope deletes each function's hidden scope, and writes nothing for none", () => {
