@@ -222,7 +222,11 @@ export function sync(env: Env, o: SyncOptions, name: string, port: number, done:
     } catch (e) {
       return finish("socket");
     }
-    wake();
+    // The first request leaves from a timer, not from here: a resolver that answers at once
+    // (a board whose socket resolves names) calls this inside the sync's start, and on Espruino
+    // every call under way holds its arguments and scopes: the module's round would peak at
+    // its first request, about 20 JsVars of calls more (docs/module-and-apps.md).
+    timer = env.after(wake, 0);
   });
   return finish;
 }

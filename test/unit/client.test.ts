@@ -239,6 +239,19 @@ test("name resolution: resolved address is used and reported", () => {
   assert.equal([r.reason, r.server, net.sent[0].ip, net.sent[0].port], ["", "198.51.100.7:11123", "198.51.100.7", 11123]);
 });
 
+test("a resolver that answers at once: the first request leaves from a timer, after the sync's start has returned", () => {
+  const w = fakeEnv(START);
+  fakeServer(w.clock, w.net, { offset: 1, up: 0.01, down: 0.01 });
+  let result: SyncResult | null = null;
+  sync(w.env, OPTS, "192.0.2.1", 123, (r) => (result = r));
+  // (the fake network hands an address back as its own answer, inside lookup: lib/client.ts says why)
+  assert.equal([w.net.opened, w.net.sent.length], [1, 0], "socket opened, nothing sent yet");
+  w.clock.advance(0);
+  assert.is(w.net.sent.length, 1, "sent a timer later");
+  w.clock.advance(120000);
+  assert.equal([result!.reason, result!.good], ["", 1]);
+});
+
 test("DNS failure and a resolver that never answers both end as 'dns', with nothing sent", () => {
   const a = run({}, ({ net }) => (net.names["nx.example"] = null), "nx.example");
   assert.equal([a.r.reason, a.r.sent], ["dns", 0]);
