@@ -130,14 +130,15 @@ peerTest("ntpdig and chronyd -Q measure the GPS offset within 1 ms at stratum 1,
     // (up to three, 22 s apart, while one is over 1 ms off: chronyd -Q prints no round trip to
     // tell a late moment by; a full run here read 3.4 ms off once, and a run alone 2.8 once in
     // three. 22 s is a little over the limiter's (burst + 2) intervals, its full credit again.)
+    const near = (c: number | string) => typeof c == "number" && Math.abs(c - OFFSET) < 0.001;
     const tries: (number | string)[] = [];
-    while (tries.length < 3 && !tries.some((c) => typeof c == "number" && Math.abs(c - OFFSET) < 0.001)) {
+    do {
       if (tries.length) await new Promise((r) => setTimeout(r, 22000));
       tries.push(await chronyQuery(123, nsenter(dev)));
-    }
+    } while (tries.length < 3 && !near(tries[tries.length - 1]));
     const c = tries[tries.length - 1];
     assert.type(c, "number", String(c));
-    assert.ok(Math.abs((c as number) - OFFSET) < 0.001, `chronyd offset ${tries.join(", ")} s, the GPS says ${OFFSET}`);
+    assert.ok(near(c), `chronyd offset ${tries.join(", ")} s, the GPS says ${OFFSET}`);
     dev.send("fix 0");
     await new Promise((r) => setTimeout(r, 1500));
     // ntpdig takes no time from a stratum 0 reply; at debug level 5 it dumps the packets: the
